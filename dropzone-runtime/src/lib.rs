@@ -1,0 +1,32 @@
+//! Dropzone.js drag-and-drop uploads for axum + maud, with every option checked at compile time.
+//!
+//! See the README for a guided tour; the options reference is in [`options_reference`].
+#![doc(html_root_url = "https://docs.rs/dropzone-runtime/0.1.0")]
+
+pub mod assets;
+mod config;
+pub mod options;
+mod render;
+pub mod upload;
+
+#[doc(inline)]
+pub use dropzone_macros::{DropzoneConfig, dropzone};
+
+pub use config::DropzoneConfig;
+pub use options::Options;
+pub use render::Dropzone;
+
+/// maud, re-exported so that applications can build pages without naming it in `Cargo.toml`.
+pub use maud;
+
+#[doc = include_str!("../docs/options.md")]
+pub mod options_reference {}
+
+/// Items the macros' expansions name. Not public API: it changes without notice.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::config::DropzoneConfig;
+    pub use crate::options::{AcceptedFiles, Accept, AssetSource, Messages, Options, Version};
+    pub use crate::render::Dropzone;
+    pub use maud;
+}
