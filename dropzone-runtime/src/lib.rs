@@ -14,7 +14,7 @@ pub use dropzone_macros::{DropzoneConfig, dropzone};
 
 pub use config::DropzoneConfig;
 pub use options::Options;
-pub use render::Dropzone;
+pub use render::{Dropzone, style};
 
 /// maud, re-exported so that applications can build pages without naming it in `Cargo.toml`.
 pub use maud;
@@ -26,7 +26,7 @@ pub mod options_reference {}
 #[doc(hidden)]
 pub mod __private {
     pub use crate::config::DropzoneConfig;
-    pub use crate::options::{AcceptedFiles, Accept, AssetSource, Messages, Options, Version};
+    pub use crate::options::{Accept, AcceptedFiles, AssetSource, Messages, Options, Version};
     pub use crate::render::Dropzone;
     pub use maud;
 }
