@@ -143,8 +143,8 @@ pub fn node(args: &[&str], source: &str) -> String {
 /// The fake browser used by the behavioural tests: `window`, `document` with `readyState`,
 /// `getElementById` and `addEventListener`, and a `Dropzone` constructor that records its
 /// calls. `scripts` is a JS array expression of config-script sources (strings); `order` is
-/// `"before"` (library defined before the scripts run) or `"after"` (defined after them, but
-/// before `DOMContentLoaded`). Prints one JSON report.
+/// `"before"` (library defined before the scripts run), `"after"` (defined after them, but
+/// before `DOMContentLoaded`) or `"now"` (library defined and document parsed already). Prints one JSON report.
 pub fn fake_dom_harness(scripts: &str, ids: &[&str], order: &str) -> String {
     let ids = serde_json::to_string(ids).unwrap();
     format!(
@@ -181,8 +181,10 @@ const window = {{
 window.window = window;
 const ctx = vm.createContext(window);
 const before = new Set(Object.getOwnPropertyNames(ctx));
-if (order === "before") ctx.Dropzone = FakeDropzone;
+if (order === "before" || order === "now") ctx.Dropzone = FakeDropzone;
+if (order === "now") document.readyState = "complete";
 for (const s of scripts) vm.runInContext(s, ctx);
+const callsAfterScripts = calls.length;
 const optionsBeforeLoad = ctx.Dropzone ? json(ctx.Dropzone.options) : null;
 if (order === "after") ctx.Dropzone = FakeDropzone;
 document.readyState = "interactive";
@@ -195,6 +197,7 @@ console.log(JSON.stringify({{
   options: json(FakeDropzone.options),
   newGlobals: after,
   optionsBeforeLoad,
+  callsAfterScripts,
 }}));
 "#
     )
