@@ -5,7 +5,7 @@ mod common;
 
 use common::{DEFAULT, leak, leak_str, script_body};
 use dropzone_runtime::Dropzone;
-use dropzone_runtime::options::{AcceptedFiles, Accept, AssetSource, Messages, Options};
+use dropzone_runtime::options::{Accept, AcceptedFiles, AssetSource, Messages, Options};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use serde_json::{Value, json};
@@ -122,7 +122,11 @@ fn zone(c: &Case) -> Dropzone {
         .csrf_token(c.token.clone())
         .redirect_url(c.redirect.clone())
         .upload_action(c.upload_action.clone());
-    if c.in_form { d } else { d.action(c.action.clone()) }
+    if c.in_form {
+        d
+    } else {
+        d.action(c.action.clone())
+    }
 }
 
 fn html_unescape(s: &str) -> String {
@@ -133,10 +137,13 @@ fn html_unescape(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
+/// Attribute names and unescaped values, in order.
+type Attrs = Vec<(String, String)>;
+
 /// Parses the start tag at the front of `s`, which must be exactly
 /// `<name( attr="value")*>` with no `<`, `>` or `"` inside values; returns the attributes
 /// (unescaped) and the rest.
-fn start_tag<'a>(s: &'a str, name: &str) -> Result<(Vec<(String, String)>, &'a str), String> {
+fn start_tag<'a>(s: &'a str, name: &str) -> Result<(Attrs, &'a str), String> {
     let mut rest = s
         .strip_prefix('<')
         .and_then(|r| r.strip_prefix(name))
@@ -146,14 +153,20 @@ fn start_tag<'a>(s: &'a str, name: &str) -> Result<(Vec<(String, String)>, &'a s
         if let Some(r) = rest.strip_prefix('>') {
             return Ok((attrs, r));
         }
-        let r = rest.strip_prefix(' ').ok_or_else(|| format!("bad tag {s:?}"))?;
-        let eq = r.find("=\"").ok_or_else(|| format!("bad attribute in {s:?}"))?;
+        let r = rest
+            .strip_prefix(' ')
+            .ok_or_else(|| format!("bad tag {s:?}"))?;
+        let eq = r
+            .find("=\"")
+            .ok_or_else(|| format!("bad attribute in {s:?}"))?;
         let attr = &r[..eq];
         if attr.is_empty() || !attr.bytes().all(|b| b.is_ascii_lowercase() || b == b'-') {
             return Err(format!("bad attribute name {attr:?} in {s:?}"));
         }
         let v = &r[eq + 2..];
-        let end = v.find('"').ok_or_else(|| format!("unterminated value in {s:?}"))?;
+        let end = v
+            .find('"')
+            .ok_or_else(|| format!("unterminated value in {s:?}"))?;
         let value = &v[..end];
         if value.contains(['<', '>']) {
             return Err(format!("raw < or > in attribute of {s:?}"));
@@ -164,7 +177,10 @@ fn start_tag<'a>(s: &'a str, name: &str) -> Result<(Vec<(String, String)>, &'a s
 }
 
 fn attr<'a>(attrs: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    attrs.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    attrs
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str())
 }
 
 fn nonce_ok(attrs: &[(String, String)], c: &Case) -> bool {
@@ -176,7 +192,7 @@ fn check(c: &Case) -> Result<(), String> {
 
     let css = d.load_css().into_string();
     let (attrs, rest) = start_tag(&css, "link")?;
-    if rest != "" || attr(&attrs, "href") != Some(&c.css_url) || !nonce_ok(&attrs, c) {
+    if !rest.is_empty() || attr(&attrs, "href") != Some(&c.css_url) || !nonce_ok(&attrs, c) {
         return Err(format!("load_css: {css:?}"));
     }
     let js = d.load_js().into_string();
@@ -186,7 +202,11 @@ fn check(c: &Case) -> Result<(), String> {
     }
 
     let create = d.create().into_string();
-    let (tag, end) = if c.in_form { ("div", "</div>") } else { ("form", "</form>") };
+    let (tag, end) = if c.in_form {
+        ("div", "</div>")
+    } else {
+        ("form", "</form>")
+    };
     let (attrs, rest) = start_tag(&create, tag)?;
     if rest != end || attr(&attrs, "id") != Some(&c.id) {
         return Err(format!("create: {create:?}"));
@@ -278,10 +298,16 @@ fn node_round_trip(cases: &[Case]) {
     {
         use std::io::Write as _;
         let mut stdin = child.stdin.take().unwrap();
-        stdin.write_all(serde_json::to_string(&input).unwrap().as_bytes()).unwrap();
+        stdin
+            .write_all(serde_json::to_string(&input).unwrap().as_bytes())
+            .unwrap();
     }
     let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let results: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(results.len(), cases.len());
     let keys = [
@@ -300,10 +326,18 @@ fn node_round_trip(cases: &[Case]) {
         let o = &r["options"];
         for (i, (key, html)) in keys.iter().enumerate() {
             let got = o[key].as_str().unwrap();
-            let got = if *html { html_unescape(got) } else { got.to_owned() };
+            let got = if *html {
+                html_unescape(got)
+            } else {
+                got.to_owned()
+            };
             assert_eq!(got, c.texts[i], "{key} in {c:?}");
         }
-        let url = if c.in_form { &c.upload_action } else { &c.action };
+        let url = if c.in_form {
+            &c.upload_action
+        } else {
+            &c.action
+        };
         assert_eq!(o["url"], json!(url), "{c:?}");
         assert_eq!(o["paramName"], json!(c.input_name), "{c:?}");
         assert_eq!(o["acceptedFiles"], json!(c.accepted), "{c:?}");

@@ -131,7 +131,11 @@ fn nonce_on_every_tag() {
             r#"<script src="https://cdn.jsdelivr.net/npm/dropzone@6.3.5/dist/dropzone-min.js" integrity="{SRI_JS_6}" crossorigin="anonymous" nonce="r4nd&quot;m"></script>"#
         )
     );
-    assert!(d.config().into_string().starts_with(r#"<script nonce="r4nd&quot;m">(function () {"#));
+    assert!(
+        d.config()
+            .into_string()
+            .starts_with(r#"<script nonce="r4nd&quot;m">(function () {"#)
+    );
     assert_eq!(
         d.style("width: 500px").into_string(),
         r#"<style nonce="r4nd&quot;m">.dropzone#myDropzone{width: 500px}</style>"#
@@ -157,13 +161,20 @@ fn create_form_with_request_action_escaped() {
         d.create().into_string(),
         r#"<form action="/upload?x=1&amp;y=&quot;&lt;2&gt;&quot;" method="post" class="dropzone" id="myDropzone" enctype="multipart/form-data"></form>"#
     );
-    assert!(d.config().into_string().contains(r#""url":"/upload?x=1\u0026y=\"\u003c2\u003e\"""#));
+    assert!(
+        d.config()
+            .into_string()
+            .contains(r#""url":"/upload?x=1\u0026y=\"\u003c2\u003e\"""#)
+    );
 }
 
 #[test]
 fn create_in_form_div_honours_id() {
     assert_eq!(
-        Dropzone::new(&EVERYTHING).action("/ignored").create().into_string(),
+        Dropzone::new(&EVERYTHING)
+            .action("/ignored")
+            .create()
+            .into_string(),
         r#"<div class="dropzone" id="my-zone_2"></div>"#
     );
 }
@@ -171,7 +182,9 @@ fn create_in_form_div_honours_id() {
 #[test]
 fn style_scoped_and_unscoped() {
     assert_eq!(
-        Dropzone::new(&DEFAULT).style("border: 2px dashed #0087F7; margin: 10%").into_string(),
+        Dropzone::new(&DEFAULT)
+            .style("border: 2px dashed #0087F7; margin: 10%")
+            .into_string(),
         "<style>.dropzone#myDropzone{border: 2px dashed #0087F7; margin: 10%}</style>"
     );
     assert_eq!(
@@ -179,7 +192,12 @@ fn style_scoped_and_unscoped() {
         "<style>.dropzone{width: 500px}</style>"
     );
     assert_eq!(
-        zone(Options { id: "9 lives", ..DEFAULT }).style("a:b}</style>").into_string(),
+        zone(Options {
+            id: "9 lives",
+            ..DEFAULT
+        })
+        .style("a:b}</style>")
+        .into_string(),
         r"<style>.dropzone#\39 \20 lives{a:b\7d \3c /style\3e }</style>"
     );
 }
@@ -213,7 +231,10 @@ const DEFAULT_CONFIG: &str = r#"<script>(function () {
 
 #[test]
 fn config_default_exact() {
-    assert_eq!(Dropzone::new(&DEFAULT).config().into_string(), DEFAULT_CONFIG);
+    assert_eq!(
+        Dropzone::new(&DEFAULT).config().into_string(),
+        DEFAULT_CONFIG
+    );
 }
 
 #[test]
@@ -230,7 +251,10 @@ fn config_is_the_same_for_both_versions() {
 fn render_is_create_then_config() {
     let d = Dropzone::new(&DEFAULT);
     let page = maud::html! { (d) }.into_string();
-    assert_eq!(page, format!("{}{}", d.create().into_string(), DEFAULT_CONFIG));
+    assert_eq!(
+        page,
+        format!("{}{}", d.create().into_string(), DEFAULT_CONFIG)
+    );
 }
 
 #[test]
@@ -239,12 +263,21 @@ fn config_options_json() {
         max_file_size: 0.5,
         max_files: Some(7),
         timeout: Some(0),
-        accepted_files: dropzone_runtime::options::AcceptedFiles { list: "", rules: &[] },
+        accepted_files: dropzone_runtime::options::AcceptedFiles {
+            list: "",
+            rules: &[],
+        },
         ..DEFAULT
     });
     let s = d.config().into_string();
-    assert!(s.contains(r#""maxFilesize":0.5,"acceptedFiles":null,"maxFiles":7,"#), "{s}");
-    assert!(s.contains(r#""parallelUploads":2,"timeout":0,"dictDefaultMessage""#), "{s}");
+    assert!(
+        s.contains(r#""maxFilesize":0.5,"acceptedFiles":null,"maxFiles":7,"#),
+        "{s}"
+    );
+    assert!(
+        s.contains(r#""parallelUploads":2,"timeout":0,"dictDefaultMessage""#),
+        "{s}"
+    );
     assert!(!s.contains("autoProcessQueue") && !s.contains("headers") && !s.contains("init"));
 }
 
@@ -256,7 +289,10 @@ fn csrf_header_only_with_enable_csrf_and_token() {
     });
     assert!(!on.config().into_string().contains("X-CSRF-Token"));
     let s = on.clone().csrf_token("ab.c-d_e").config().into_string();
-    assert!(s.contains(r#""headers":{"X-CSRF-Token":"ab.c-d_e"}"#), "{s}");
+    assert!(
+        s.contains(r#""headers":{"X-CSRF-Token":"ab.c-d_e"}"#),
+        "{s}"
+    );
     let off = Dropzone::new(&DEFAULT).csrf_token("ab");
     assert!(!off.config().into_string().contains("X-CSRF-Token"));
 }

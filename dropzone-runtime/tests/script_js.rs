@@ -82,7 +82,10 @@ fn expected_default_options() -> Value {
 #[test]
 fn starts_once_with_library_loaded_first() {
     let r = run_fake(&[&Dropzone::new(&DEFAULT)], "before");
-    assert_eq!(r["calls"], json!([{"id": "myDropzone", "options": expected_default_options()}]));
+    assert_eq!(
+        r["calls"],
+        json!([{"id": "myDropzone", "options": expected_default_options()}])
+    );
     // Marked before DOMContentLoaded, which is when 5.x auto-discovery runs.
     assert_eq!(r["optionsBeforeLoad"], json!({"myDropzone": false}));
     assert_eq!(r["options"], json!({"myDropzone": false}));
@@ -92,7 +95,10 @@ fn starts_once_with_library_loaded_first() {
 #[test]
 fn starts_once_with_library_loaded_after_the_script() {
     let r = run_fake(&[&Dropzone::new(&DEFAULT)], "after");
-    assert_eq!(r["calls"], json!([{"id": "myDropzone", "options": expected_default_options()}]));
+    assert_eq!(
+        r["calls"],
+        json!([{"id": "myDropzone", "options": expected_default_options()}])
+    );
     assert_eq!(r["optionsBeforeLoad"], Value::Null);
     assert_eq!(r["options"], json!({"myDropzone": false}));
     assert_eq!(r["newGlobals"], json!([]));
@@ -125,7 +131,11 @@ fn two_zones_on_one_page_both_start() {
         assert_eq!(calls[1]["id"], "zone_b");
         assert_eq!(calls[1]["options"]["autoProcessQueue"], json!(false));
         assert_eq!(calls[1]["options"]["init"], json!("[function]"));
-        assert_eq!(r["options"], json!({"zoneA": false, "zoneB": false}), "{order}");
+        assert_eq!(
+            r["options"],
+            json!({"zoneA": false, "zoneB": false}),
+            "{order}"
+        );
         assert_eq!(r["newGlobals"], json!([]), "{order}");
     }
 }
@@ -201,14 +211,23 @@ fn redirect_only_after_a_success() {
         redirect_url: Some("/done?a=1&b=\"2\""),
         ..DEFAULT
     }));
-    let r = run_init(&d, r#"dz.emit("error"); dz.emit("complete"); dz.emit("queuecomplete");"#);
-    assert_eq!(r["href"], "/page", "upstream #18: no redirect when every file failed");
+    let r = run_init(
+        &d,
+        r#"dz.emit("error"); dz.emit("complete"); dz.emit("queuecomplete");"#,
+    );
+    assert_eq!(
+        r["href"], "/page",
+        "upstream #18: no redirect when every file failed"
+    );
     let r = run_init(
         &d,
         r#"dz.emit("error"); dz.emit("queuecomplete"); dz.emit("success"); dz.emit("queuecomplete");"#,
     );
     assert_eq!(r["href"], "/done?a=1&b=\"2\"");
-    let r = run_init(&d.clone().redirect_url("/x"), r#"dz.emit("success"); dz.emit("queuecomplete");"#);
+    let r = run_init(
+        &d.clone().redirect_url("/x"),
+        r#"dz.emit("success"); dz.emit("queuecomplete");"#,
+    );
     assert_eq!(r["href"], "/x");
 }
 
@@ -230,7 +249,14 @@ dz.queued = 1; dz.emit("complete");"#,
     );
     assert_eq!(
         r["log"],
-        json!(["click-now", "click", "processQueue", "default", "processQueue", "processQueue"]),
+        json!([
+            "click-now",
+            "click",
+            "processQueue",
+            "default",
+            "processQueue",
+            "processQueue"
+        ]),
         "{r}"
     );
 }
@@ -255,7 +281,13 @@ dz.emit("queuecomplete");"#,
     assert_eq!(
         r["log"],
         json!([
-            "click", "processQueue", "prevented", "click", "prevented", "processQueue", "click",
+            "click",
+            "processQueue",
+            "prevented",
+            "click",
+            "prevented",
+            "processQueue",
+            "click",
             "default"
         ]),
         "{r}"
@@ -278,5 +310,9 @@ fn custom_init_runs_last_with_this_as_the_zone() {
         ..DEFAULT
     }));
     let r = run_init(&d, "");
-    assert_eq!(r["log"], json!(["this is the zone", "handlers before: 1"]), "{r}");
+    assert_eq!(
+        r["log"],
+        json!(["this is the zone", "handlers before: 1"]),
+        "{r}"
+    );
 }

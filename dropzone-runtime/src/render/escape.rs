@@ -129,14 +129,13 @@ pub(crate) fn camelize(id: &str) -> String {
     let mut out = String::with_capacity(id.len());
     let mut chars = id.chars().peekable();
     while let Some(c) = chars.next() {
-        if c == '-' || c == '_' {
-            if let Some(&next) = chars.peek() {
-                if next.is_ascii_alphanumeric() || next == '_' {
-                    out.push(next.to_ascii_uppercase());
-                    chars.next();
-                    continue;
-                }
-            }
+        if (c == '-' || c == '_')
+            && let Some(&next) = chars.peek()
+            && (next.is_ascii_alphanumeric() || next == '_')
+        {
+            out.push(next.to_ascii_uppercase());
+            chars.next();
+            continue;
         }
         out.push(c);
     }

@@ -68,10 +68,10 @@ impl Dropzone {
     /// replaceable per request.
     pub(super) fn upload_url(&self) -> &str {
         let o = self.options;
-        if o.in_form {
-            if let Some(u) = self.upload_action.as_deref().or(o.upload_action) {
-                return u;
-            }
+        if o.in_form
+            && let Some(u) = self.upload_action.as_deref().or(o.upload_action)
+        {
+            return u;
         }
         self.action.as_deref().unwrap_or(o.action)
     }

@@ -2,9 +2,7 @@
 //! literal) and running generated scripts in node.
 #![allow(dead_code, unreachable_pub)]
 
-use dropzone_runtime::options::{
-    Accept, AcceptedFiles, AssetSource, Messages, Options, Version,
-};
+use dropzone_runtime::options::{Accept, AcceptedFiles, AssetSource, Messages, Options, Version};
 use std::io::Write as _;
 use std::process::Command;
 
