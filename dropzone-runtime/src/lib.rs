@@ -15,7 +15,7 @@ pub use dropzone_macros::{DropzoneConfig, dropzone};
 
 pub use config::DropzoneConfig;
 pub use options::Options;
-pub use render::Dropzone;
+pub use render::{Dropzone, style};
 
 /// maud, re-exported so that applications can build pages without naming it in `Cargo.toml`.
 pub use maud;

@@ -1,11 +1,18 @@
 //! Page fragments: the counterparts of Flask-Dropzone's `load_css`, `load_js`, `create`,
 //! `config` and `style`, rendered from a zone's [`Options`] plus per-request values.
 //!
-//! SKELETON: signatures are the contract the macros and examples build against; the bodies are
-//! being written.
+//! Every value is escaped for where it goes: attributes by maud (`& < > "`), script values as
+//! script-safe JSON ([`escape::script_json`]), CSS with hex escapes ([`style`]).
+
+mod assets_tags;
+mod escape;
+mod script;
+mod style;
+
+pub use style::style;
 
 use crate::options::Options;
-use maud::{Markup, Render};
+use maud::{Markup, PreEscaped, Render, html};
 
 /// One dropzone on one page: its validated options plus the values that change per request.
 ///
@@ -69,30 +76,57 @@ impl Dropzone {
         self
     }
 
-    /// The Dropzone.js stylesheet `<link>`.
-    pub fn load_css(&self) -> Markup {
-        todo!("render")
+    /// The nonce attribute value; an empty nonce means none, as in Flask-Dropzone.
+    fn nonce_attr(&self) -> Option<&str> {
+        self.nonce.as_deref().filter(|n| !n.is_empty())
     }
 
-    /// The Dropzone.js `<script src>`.
+    /// The Dropzone.js stylesheet `<link>`.
+    ///
+    /// From jsDelivr by default, with `integrity` and `crossorigin="anonymous"` when the
+    /// version is one whose files this crate embeds; from [`crate::assets::MOUNT`] with
+    /// `serve_local`; or the configured `css_url`.
+    pub fn load_css(&self) -> Markup {
+        let o = self.options;
+        assets_tags::load_css(&o.version, &o.assets, self.nonce_attr())
+    }
+
+    /// The Dropzone.js `<script src>` (same sources and SRI rule as [`Dropzone::load_css`]).
     pub fn load_js(&self) -> Markup {
-        todo!("render")
+        let o = self.options;
+        assets_tags::load_js(&o.version, &o.assets, self.nonce_attr())
     }
 
     /// The upload area.
+    ///
+    /// `<form action="…" method="post" class="dropzone" id="…" enctype="multipart/form-data">`,
+    /// or in in-form mode `<div class="dropzone" id="…">` with the configured id.
     pub fn create(&self) -> Markup {
-        todo!("render")
+        let o = self.options;
+        if o.in_form {
+            return html! { div class="dropzone" id=(o.id) {} };
+        }
+        let action = self.action.as_deref().unwrap_or(o.action);
+        html! {
+            form action=(action) method="post" class="dropzone" id=(o.id)
+                enctype="multipart/form-data" {}
+        }
     }
 
     /// The configuration `<script>`.
+    ///
+    /// It starts the zone with `new Dropzone(…)` once the library and the element exist, and
+    /// sets `Dropzone.options[<camelized id>] = false` so that 5.x auto-discovery leaves the
+    /// element alone; it therefore works with 5.x and 6.x, wherever [`Dropzone::load_js`] is
+    /// placed, defines no globals, and several zones can share a page. `custom_init` and
+    /// `custom_options` run in strict mode; inside `custom_init`, `this` and `dz` are the zone.
     pub fn config(&self) -> Markup {
-        todo!("render")
+        html! { script nonce=[self.nonce_attr()] { (PreEscaped(self.config_script())) } }
     }
 
-    /// A `<style>` block for this zone.
+    /// A `<style>` block for this zone: `.dropzone#<id>{<css>}`, escaped as [`style()`] is.
     pub fn style(&self, css: &str) -> Markup {
-        let _ = css;
-        todo!("render")
+        style::style_rule(Some(self.options.id), css, self.nonce_attr())
     }
 }
 

@@ -1,0 +1,207 @@
+//! Escaping for the three contexts the renderer writes into: HTML text, inline `<script>`
+//! and inline `<style>`. HTML attributes go through maud, which escapes `& < > "`.
+
+use serde::Serialize;
+use std::fmt::Write as _;
+
+/// Escapes text that Dropzone.js will insert with `innerHTML`, so it shows literally.
+pub(crate) fn html_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// JSON-encodes a value so that it can sit anywhere inside an inline `<script>`.
+///
+/// serde_json already escapes `"`, `\` and control characters. On top of that `<`, `>` and `&`
+/// become `\u003c`, `\u003e` and `\u0026` (so neither `</script`, `<!--` nor `]]>` can appear),
+/// and U+2028/U+2029 become `\u2028`/`\u2029` (line terminators for pre-ES2019 engines). These
+/// characters can only occur inside JSON strings, where the `\u` forms mean the same thing.
+pub(crate) fn script_json<T: Serialize + ?Sized>(value: &T) -> String {
+    let json = serde_json::to_string(value).expect("serializing strings and numbers cannot fail");
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Keeps raw developer JavaScript (`custom_init`, `custom_options`) from ending the element.
+///
+/// `</script` (any case) becomes `<\/script` and `<!--` becomes `<\!--`. Inside string,
+/// template and regular-expression literals and comments, the places such text can legally
+/// occur in JavaScript, both spellings mean the same; anywhere else the code was already broken.
+pub(crate) fn raw_script(code: &str) -> String {
+    let mut out = String::with_capacity(code.len());
+    let mut rest = code;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        if tail.len() >= 8
+            && tail.as_bytes()[1] == b'/'
+            && tail[2..8].eq_ignore_ascii_case("script")
+        {
+            out.push_str("<\\/");
+            rest = &tail[2..];
+        } else if tail.starts_with("<!--") {
+            out.push_str("<\\!");
+            rest = &tail[2..];
+        } else {
+            out.push('<');
+            rest = &tail[1..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Writes `c` as a CSS hex escape; the trailing space ends the escape and is consumed by it.
+fn css_hex(out: &mut String, c: char) {
+    let c = if c == '\0' { '\u{FFFD}' } else { c };
+    let _ = write!(out, "\\{:x} ", u32::from(c));
+}
+
+/// Escapes an element id as a CSS identifier, for use after `#`.
+///
+/// ASCII letters, digits, `-`, `_` and every non-ASCII character except controls are kept;
+/// everything else, a leading digit and a digit after a leading `-` are hex-escaped, so the
+/// selector always matches exactly the element with that id and nothing can leave it.
+pub(crate) fn css_ident(id: &str) -> String {
+    let mut out = String::with_capacity(id.len());
+    let mut prev: Option<char> = None;
+    for (i, c) in id.chars().enumerate() {
+        let keep =
+            c.is_ascii_alphanumeric() || c == '-' || c == '_' || (!c.is_ascii() && !c.is_control());
+        let bad_digit = c.is_ascii_digit() && (i == 0 || (i == 1 && prev == Some('-')));
+        if keep && !bad_digit {
+            out.push(c);
+        } else {
+            css_hex(&mut out, c);
+        }
+        prev = Some(c);
+    }
+    if id == "-" {
+        return "\\-".to_owned();
+    }
+    out
+}
+
+/// Escapes a list of CSS declarations so it stays inside one rule of one `<style>` element.
+///
+/// `{ } < > \ " '` and the `/` of `/*` are hex-escaped (`\7b ` …), so no block, string,
+/// comment or tag can start; tab, CR, LF and form feed become spaces; other control characters
+/// are hex-escaped. `:`, `;`, `!`, `(`, `)` and everything else pass through, so ordinary
+/// declarations such as `border: 2px dashed #0087F7; margin: 10%` are unchanged. Quoted
+/// strings are therefore not available: write `font-family: Helvetica Neue, sans-serif`.
+pub(crate) fn css_declarations(css: &str) -> String {
+    let mut out = String::with_capacity(css.len());
+    let mut chars = css.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '{' | '}' | '<' | '>' | '\\' | '"' | '\'' => css_hex(&mut out, c),
+            '/' if chars.peek() == Some(&'*') => css_hex(&mut out, c),
+            '\t' | '\n' | '\r' | '\u{c}' => out.push(' '),
+            c if c.is_control() => css_hex(&mut out, c),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Dropzone's `camelize`: `/[\-_](\w)/g` → the captured character upper-cased (ASCII `\w`).
+pub(crate) fn camelize(id: &str) -> String {
+    let mut out = String::with_capacity(id.len());
+    let mut chars = id.chars().peekable();
+    while let Some(c) = chars.next() {
+        if (c == '-' || c == '_')
+            && let Some(&next) = chars.peek()
+            && (next.is_ascii_alphanumeric() || next == '_')
+        {
+            out.push(next.to_ascii_uppercase());
+            chars.next();
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn camelize_matches_dropzone_table() {
+        let table = [
+            ("myDropzone", "myDropzone"),
+            ("my-dropzone", "myDropzone"),
+            ("my_dropzone", "myDropzone"),
+            ("my-awesome-dropzone", "myAwesomeDropzone"),
+            ("upload-form-2", "uploadForm2"),
+            ("my--zone", "my-Zone"),
+            ("a__b", "a_b"),
+            ("-leading", "Leading"),
+            ("trailing-", "trailing-"),
+            ("x.y-z", "x.yZ"),
+            ("dz-ä", "dz-ä"),
+        ];
+        for (id, key) in table {
+            assert_eq!(camelize(id), key, "{id}");
+        }
+    }
+
+    #[test]
+    fn script_json_hides_markup() {
+        assert_eq!(
+            script_json("</script><!--&\u{2028}\u{2029}"),
+            r#""\u003c/script\u003e\u003c!--\u0026\u2028\u2029""#
+        );
+    }
+
+    #[test]
+    fn raw_script_breaks_closing_tags_only() {
+        assert_eq!(
+            raw_script("a < b; '</SCRIPT>' <!-- x"),
+            "a < b; '<\\/SCRIPT>' <\\!-- x"
+        );
+        assert_eq!(raw_script("x</scrip"), "x</scrip");
+    }
+
+    #[test]
+    fn css_escapes() {
+        assert_eq!(css_ident("myDropzone"), "myDropzone");
+        assert_eq!(css_ident("1a"), "\\31 a");
+        assert_eq!(css_ident("-1"), "-\\31 ");
+        assert_eq!(css_ident("-"), "\\-");
+        assert_eq!(css_ident("a b{"), "a\\20 b\\7b ");
+        assert_eq!(css_declarations("width: 500px"), "width: 500px");
+        assert_eq!(
+            css_declarations("}</style>/*\"'\\\0"),
+            "\\7d \\3c /style\\3e \\2f *\\22 \\27 \\5c \\fffd "
+        );
+    }
+
+    #[test]
+    fn html_text_escapes_five() {
+        assert_eq!(
+            html_text("<a href='x'>&\"{{filesize}}"),
+            "&lt;a href=&#39;x&#39;&gt;&amp;&quot;{{filesize}}"
+        );
+    }
+}

@@ -1,0 +1,202 @@
+//! Shared helpers for the renderer tests: hand-built options (the macros emit the same
+//! literal) and running generated scripts in node.
+#![allow(dead_code, unreachable_pub)]
+
+use dropzone_runtime::options::{Accept, AcceptedFiles, AssetSource, Messages, Options, Version};
+use std::io::Write as _;
+use std::process::Command;
+
+/// Flask-Dropzone's default texts.
+pub const MESSAGES: Messages = Messages {
+    default_message: "Drop files here or click to upload.",
+    invalid_file_type: "You can't upload files of this type.",
+    file_too_big: "File is too big {{filesize}}. Max filesize: {{maxFilesize}}MiB.",
+    server_error: "Server error: {{statusCode}}",
+    browser_unsupported: "Your browser does not support drag'n'drop file uploads.",
+    max_file_exceed: "You can't upload any more files.",
+    cancel_upload: "Cancel upload",
+    remove_file: "Remove file",
+    cancel_confirmation: "You really want to delete this file?",
+    upload_canceled: "Upload canceled",
+};
+
+/// The `default` preset.
+pub const DEFAULT_TYPES: AcceptedFiles = AcceptedFiles {
+    list: "image/*, audio/*, video/*, text/*, application/*",
+    rules: &[
+        Accept::TopLevel("image"),
+        Accept::TopLevel("audio"),
+        Accept::TopLevel("video"),
+        Accept::TopLevel("text"),
+        Accept::TopLevel("application"),
+    ],
+};
+
+/// The `image` preset.
+pub const IMAGE_TYPES: AcceptedFiles = AcceptedFiles {
+    list: "image/*",
+    rules: &[Accept::TopLevel("image")],
+};
+
+/// What the macros emit for a zone with no options but `action = "/upload"`.
+pub const DEFAULT: Options = Options {
+    id: "myDropzone",
+    action: "/upload",
+    version: Version::DEFAULT,
+    assets: AssetSource::Cdn,
+    max_file_size: 3.0,
+    input_name: "file",
+    accepted_files: DEFAULT_TYPES,
+    max_files: None,
+    timeout: None,
+    redirect_url: None,
+    upload_multiple: false,
+    parallel_uploads: 2,
+    enable_csrf: false,
+    upload_action: None,
+    upload_on_click: false,
+    upload_btn_id: "upload",
+    in_form: false,
+    messages: MESSAGES,
+    custom_init: None,
+    custom_options: None,
+};
+
+/// Every option set to something other than its default.
+pub const EVERYTHING: Options = Options {
+    id: "my-zone_2",
+    action: "/up?x=1&y=2",
+    version: Version::V5_9_3,
+    assets: AssetSource::Local,
+    max_file_size: 0.5,
+    input_name: "upload",
+    accepted_files: AcceptedFiles {
+        list: "image/*, .pdf",
+        rules: &[Accept::TopLevel("image"), Accept::Extension(".pdf")],
+    },
+    max_files: Some(4),
+    timeout: Some(0),
+    redirect_url: Some("/done?a=1&b=2"),
+    upload_multiple: true,
+    parallel_uploads: 3,
+    enable_csrf: true,
+    upload_action: Some("/files"),
+    upload_on_click: true,
+    upload_btn_id: "send-btn",
+    in_form: true,
+    messages: Messages {
+        default_message: "Drop <b>here</b>",
+        invalid_file_type: "Bad type <x>",
+        file_too_big: "Too big {{filesize}} > {{maxFilesize}}",
+        server_error: "Oops {{statusCode}}",
+        browser_unsupported: "No \"drag\" here",
+        max_file_exceed: "Max {{maxFiles}}",
+        cancel_upload: "Stop & drop",
+        remove_file: "Remove 'it'",
+        cancel_confirmation: "Really?",
+        upload_canceled: "Canceled.",
+    },
+    custom_init: Some("this.on(\"addedfile\", function () { window.__added = true; }) // trailing"),
+    custom_options: Some("addRemoveLinks: true // trailing comment"),
+};
+
+/// Options with a different lifetime than `'static`, for per-test variations.
+pub fn leak(o: Options) -> &'static Options {
+    Box::leak(Box::new(o))
+}
+
+/// A `&'static str` built at run time.
+pub fn leak_str(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
+
+/// The text between the first `>` of the opening `<script…>` and the last `</script>`.
+pub fn script_body(markup: &str) -> &str {
+    let start = markup.find('>').expect("opening tag") + 1;
+    let end = markup.rfind("</script>").expect("closing tag");
+    &markup[start..end]
+}
+
+/// Runs `node` on `source` (written to a temporary file) with `args` before the file name.
+/// Returns stdout; panics with stderr when node fails.
+pub fn node(args: &[&str], source: &str) -> String {
+    let mut file = tempfile::Builder::new()
+        .suffix(".js")
+        .tempfile()
+        .expect("temp file");
+    file.write_all(source.as_bytes()).expect("write script");
+    let out = Command::new("node")
+        .args(args)
+        .arg(file.path())
+        .output()
+        .expect("node is installed");
+    assert!(
+        out.status.success(),
+        "node failed: {}\n--- source ---\n{source}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+/// The fake browser used by the behavioural tests: `window`, `document` with `readyState`,
+/// `getElementById` and `addEventListener`, and a `Dropzone` constructor that records its
+/// calls. `scripts` is a JS array expression of config-script sources (strings); `order` is
+/// `"before"` (library defined before the scripts run), `"after"` (defined after them, but
+/// before `DOMContentLoaded`) or `"now"` (library defined and document parsed already). Prints one JSON report.
+pub fn fake_dom_harness(scripts: &str, ids: &[&str], order: &str) -> String {
+    let ids = serde_json::to_string(ids).unwrap();
+    format!(
+        r#""use strict";
+const vm = require("vm");
+const scripts = {scripts};
+const ids = {ids};
+const order = {order:?};
+const docListeners = {{}}, winListeners = {{}};
+const elements = {{}};
+for (const id of ids) elements[id] = {{ id, nodeName: "FORM", parentNode: null }};
+const calls = [];
+const json = (v) => JSON.parse(JSON.stringify(v, (k, x) => typeof x === "function" ? "[function]" : x));
+function FakeDropzone(element, options) {{
+  if (element.dropzone) throw new Error("Dropzone already attached.");
+  element.dropzone = this;
+  this.element = element;
+  this.options = options;
+  this.handlers = {{}};
+  calls.push({{ id: element.id, options }});
+  if (options && typeof options.init === "function") options.init.call(this);
+}}
+FakeDropzone.prototype.on = function (ev, fn) {{ (this.handlers[ev] = this.handlers[ev] || []).push(fn); return this; }};
+FakeDropzone.options = {{}};
+const document = {{
+  readyState: "loading",
+  getElementById: (id) => elements[id] || null,
+  addEventListener: (ev, fn) => {{ (docListeners[ev] = docListeners[ev] || []).push(fn); }},
+}};
+const window = {{
+  document,
+  addEventListener: (ev, fn) => {{ (winListeners[ev] = winListeners[ev] || []).push(fn); }},
+}};
+window.window = window;
+const ctx = vm.createContext(window);
+const before = new Set(Object.getOwnPropertyNames(ctx));
+if (order === "before" || order === "now") ctx.Dropzone = FakeDropzone;
+if (order === "now") document.readyState = "complete";
+for (const s of scripts) vm.runInContext(s, ctx);
+const callsAfterScripts = calls.length;
+const optionsBeforeLoad = ctx.Dropzone ? json(ctx.Dropzone.options) : null;
+if (order === "after") ctx.Dropzone = FakeDropzone;
+document.readyState = "interactive";
+for (const fn of docListeners.DOMContentLoaded || []) fn();
+document.readyState = "complete";
+for (const fn of winListeners.load || []) fn();
+const after = Object.getOwnPropertyNames(ctx).filter((n) => !before.has(n) && n !== "Dropzone");
+console.log(JSON.stringify({{
+  calls: calls.map((c) => ({{ id: c.id, options: json(c.options) }})),
+  options: json(FakeDropzone.options),
+  newGlobals: after,
+  optionsBeforeLoad,
+  callsAfterScripts,
+}}));
+"#
+    )
+}

@@ -1,0 +1,378 @@
+//! Property test: hostile text in every text option cannot leave its context, and the values
+//! reach Dropzone.js exactly.
+
+mod common;
+
+use common::{DEFAULT, leak, leak_str, script_body};
+use dropzone_runtime::Dropzone;
+use dropzone_runtime::options::{Accept, AcceptedFiles, AssetSource, Messages, Options};
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use serde_json::{Value, json};
+use std::cell::{Cell, RefCell};
+
+const CASES: u32 = 512;
+/// How many of the cases are also evaluated in node.
+const NODE_CASES: usize = 128;
+
+fn hostile() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("</script>".to_owned()),
+        Just("</SCRIPT ".to_owned()),
+        Just("<!--".to_owned()),
+        Just("-->".to_owned()),
+        Just("<script>".to_owned()),
+        Just("\"".to_owned()),
+        Just("'".to_owned()),
+        Just("`".to_owned()),
+        Just("${alert(1)}".to_owned()),
+        Just("\u{2028}\u{2029}".to_owned()),
+        Just("]]>".to_owned()),
+        Just("</style>".to_owned()),
+        Just("{}".to_owned()),
+        Just("/*".to_owned()),
+        Just("\\".to_owned()),
+        Just("&amp;&#39;".to_owned()),
+        Just("{{filesize}}".to_owned()),
+        Just("-_a".to_owned()),
+        prop::collection::vec(any::<char>(), 0..6).prop_map(String::from_iter),
+    ];
+    prop::collection::vec(piece, 0..5).prop_map(|v| v.concat())
+}
+
+/// Every text a zone or a request can carry.
+#[derive(Clone, Debug)]
+struct Case {
+    texts: Vec<String>, // 10 messages
+    id: String,
+    action: String,
+    upload_action: String,
+    redirect: String,
+    nonce: String,
+    token: String,
+    input_name: String,
+    accepted: String,
+    button: String,
+    js_url: String,
+    css_url: String,
+    css: String,
+    in_form: bool,
+}
+
+fn case() -> impl Strategy<Value = Case> {
+    (
+        prop::collection::vec(hostile(), 10),
+        prop::collection::vec(hostile(), 12),
+        any::<bool>(),
+    )
+        .prop_map(|(texts, o, in_form)| Case {
+            texts,
+            id: o[0].clone(),
+            action: o[1].clone(),
+            upload_action: o[2].clone(),
+            redirect: o[3].clone(),
+            nonce: o[4].clone(),
+            token: o[5].clone(),
+            input_name: o[6].clone(),
+            accepted: o[7].clone(),
+            button: o[8].clone(),
+            js_url: o[9].clone(),
+            css_url: o[10].clone(),
+            css: o[11].clone(),
+            in_form,
+        })
+}
+
+fn zone(c: &Case) -> Dropzone {
+    let t = |i: usize| leak_str(c.texts[i].clone());
+    let o = leak(Options {
+        id: leak_str(c.id.clone()),
+        action: leak_str(c.action.clone()),
+        assets: AssetSource::Custom {
+            js: leak_str(c.js_url.clone()),
+            css: leak_str(c.css_url.clone()),
+        },
+        input_name: leak_str(c.input_name.clone()),
+        accepted_files: AcceptedFiles {
+            list: leak_str(c.accepted.clone()),
+            rules: &[Accept::TopLevel("image")],
+        },
+        redirect_url: Some("/unused"),
+        enable_csrf: true,
+        upload_action: Some("/unused"),
+        upload_on_click: true,
+        upload_btn_id: leak_str(c.button.clone()),
+        in_form: c.in_form,
+        messages: Messages {
+            default_message: t(0),
+            invalid_file_type: t(1),
+            file_too_big: t(2),
+            server_error: t(3),
+            browser_unsupported: t(4),
+            max_file_exceed: t(5),
+            cancel_upload: t(6),
+            remove_file: t(7),
+            cancel_confirmation: t(8),
+            upload_canceled: t(9),
+        },
+        ..DEFAULT
+    });
+    let d = Dropzone::new(o)
+        .nonce(c.nonce.clone())
+        .csrf_token(c.token.clone())
+        .redirect_url(c.redirect.clone())
+        .upload_action(c.upload_action.clone());
+    if c.in_form {
+        d
+    } else {
+        d.action(c.action.clone())
+    }
+}
+
+fn html_unescape(s: &str) -> String {
+    s.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// Attribute names and unescaped values, in order.
+type Attrs = Vec<(String, String)>;
+
+/// Parses the start tag at the front of `s`, which must be exactly
+/// `<name( attr="value")*>` with no `<`, `>` or `"` inside values; returns the attributes
+/// (unescaped) and the rest.
+fn start_tag<'a>(s: &'a str, name: &str) -> Result<(Attrs, &'a str), String> {
+    let mut rest = s
+        .strip_prefix('<')
+        .and_then(|r| r.strip_prefix(name))
+        .ok_or_else(|| format!("expected <{name} in {s:?}"))?;
+    let mut attrs = Vec::new();
+    loop {
+        if let Some(r) = rest.strip_prefix('>') {
+            return Ok((attrs, r));
+        }
+        let r = rest
+            .strip_prefix(' ')
+            .ok_or_else(|| format!("bad tag {s:?}"))?;
+        let eq = r
+            .find("=\"")
+            .ok_or_else(|| format!("bad attribute in {s:?}"))?;
+        let attr = &r[..eq];
+        if attr.is_empty() || !attr.bytes().all(|b| b.is_ascii_lowercase() || b == b'-') {
+            return Err(format!("bad attribute name {attr:?} in {s:?}"));
+        }
+        let v = &r[eq + 2..];
+        let end = v
+            .find('"')
+            .ok_or_else(|| format!("unterminated value in {s:?}"))?;
+        let value = &v[..end];
+        if value.contains(['<', '>']) {
+            return Err(format!("raw < or > in attribute of {s:?}"));
+        }
+        attrs.push((attr.to_owned(), html_unescape(value)));
+        rest = &v[end + 1..];
+    }
+}
+
+fn attr<'a>(attrs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    attrs
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str())
+}
+
+fn nonce_ok(attrs: &[(String, String)], c: &Case) -> bool {
+    attr(attrs, "nonce") == (!c.nonce.is_empty()).then_some(c.nonce.as_str())
+}
+
+fn check(c: &Case) -> Result<(), String> {
+    let d = zone(c);
+
+    let css = d.load_css().into_string();
+    let (attrs, rest) = start_tag(&css, "link")?;
+    if !rest.is_empty() || attr(&attrs, "href") != Some(&c.css_url) || !nonce_ok(&attrs, c) {
+        return Err(format!("load_css: {css:?}"));
+    }
+    let js = d.load_js().into_string();
+    let (attrs, rest) = start_tag(&js, "script")?;
+    if rest != "</script>" || attr(&attrs, "src") != Some(&c.js_url) || !nonce_ok(&attrs, c) {
+        return Err(format!("load_js: {js:?}"));
+    }
+
+    let create = d.create().into_string();
+    let (tag, end) = if c.in_form {
+        ("div", "</div>")
+    } else {
+        ("form", "</form>")
+    };
+    let (attrs, rest) = start_tag(&create, tag)?;
+    if rest != end || attr(&attrs, "id") != Some(&c.id) {
+        return Err(format!("create: {create:?}"));
+    }
+    if !c.in_form && attr(&attrs, "action") != Some(&c.action) {
+        return Err(format!("create action: {create:?}"));
+    }
+
+    let config = d.config().into_string();
+    let (attrs, rest) = start_tag(&config, "script")?;
+    if !nonce_ok(&attrs, c) {
+        return Err(format!("config nonce: {config:?}"));
+    }
+    let body = rest.strip_suffix("</script>").ok_or("config end")?;
+    let lower = body.to_lowercase();
+    if lower.contains("</script") || lower.contains("<!--") || lower.contains("<script") {
+        return Err(format!("script body can leave the element: {body:?}"));
+    }
+
+    let style = d.style(&c.css).into_string();
+    let (attrs, rest) = start_tag(&style, "style")?;
+    let body = rest.strip_suffix("</style>").ok_or("style end")?;
+    if !nonce_ok(&attrs, c)
+        || body.contains('<')
+        || body.matches('{').count() != 1
+        || body.matches('}').count() != 1
+        || !body.ends_with('}')
+        || body.contains("/*")
+        || !body.starts_with(".dropzone#")
+    {
+        return Err(format!("style: {style:?}"));
+    }
+    let free = dropzone_runtime::style(&c.css).into_string();
+    let body = free
+        .strip_prefix("<style>.dropzone{")
+        .and_then(|b| b.strip_suffix("}</style>"))
+        .ok_or_else(|| format!("free style: {free:?}"))?;
+    if body.contains(['<', '{', '}']) || body.contains("/*") {
+        return Err(format!("free style: {free:?}"));
+    }
+    Ok(())
+}
+
+const NODE_BATCH: &str = r#""use strict";
+const vm = require("vm");
+const cases = JSON.parse(require("fs").readFileSync(0, "utf8"));
+const out = [];
+for (const c of cases) {
+  const els = new Map([[c.id, { id: c.id, nodeName: "DIV", parentNode: null, addEventListener() {} }]]);
+  let created = null, handlers = {};
+  function Dropzone(element, options) {
+    element.dropzone = this;
+    this.element = element;
+    this.on = (ev, fn) => { (handlers[ev] = handlers[ev] || []).push(fn); };
+    created = options;
+    options.init.call(this);
+  }
+  Dropzone.options = Object.create(null);
+  const window = {
+    Dropzone, location: { href: "/page" }, addEventListener() {},
+    document: { readyState: "complete", getElementById: (id) => els.get(id) || null, addEventListener() {} },
+  };
+  window.window = window;
+  vm.runInContext(c.script, vm.createContext(window));
+  for (const fn of handlers.success || []) fn();
+  for (const fn of handlers.queuecomplete || []) fn();
+  const key = c.id.replace(/[\-_](\w)/g, (m) => m.charAt(1).toUpperCase());
+  const o = Object.assign({}, created);
+  delete o.init;
+  out.push({ options: o, marked: Dropzone.options[key] === false, href: window.location.href });
+}
+console.log(JSON.stringify(out));
+"#;
+
+/// Runs all collected cases in one node process and compares what Dropzone would receive.
+fn node_round_trip(cases: &[Case]) {
+    let input: Vec<Value> = cases
+        .iter()
+        .map(|c| json!({"id": c.id, "script": script_body(&zone(c).config().into_string())}))
+        .collect();
+    let mut child = std::process::Command::new("node")
+        .arg("-e")
+        .arg(NODE_BATCH)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("node is installed");
+    {
+        use std::io::Write as _;
+        let mut stdin = child.stdin.take().unwrap();
+        stdin
+            .write_all(serde_json::to_string(&input).unwrap().as_bytes())
+            .unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let results: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(results.len(), cases.len());
+    let keys = [
+        ("dictDefaultMessage", true),
+        ("dictInvalidFileType", false),
+        ("dictFileTooBig", false),
+        ("dictResponseError", false),
+        ("dictFallbackMessage", false),
+        ("dictMaxFilesExceeded", false),
+        ("dictCancelUpload", true),
+        ("dictRemoveFile", true),
+        ("dictCancelUploadConfirmation", false),
+        ("dictUploadCanceled", false),
+    ];
+    for (c, r) in cases.iter().zip(&results) {
+        let o = &r["options"];
+        for (i, (key, html)) in keys.iter().enumerate() {
+            let got = o[key].as_str().unwrap();
+            let got = if *html {
+                html_unescape(got)
+            } else {
+                got.to_owned()
+            };
+            assert_eq!(got, c.texts[i], "{key} in {c:?}");
+        }
+        let url = if c.in_form {
+            &c.upload_action
+        } else {
+            &c.action
+        };
+        assert_eq!(o["url"], json!(url), "{c:?}");
+        assert_eq!(o["paramName"], json!(c.input_name), "{c:?}");
+        assert_eq!(o["acceptedFiles"], json!(c.accepted), "{c:?}");
+        assert_eq!(o["headers"], json!({"X-CSRF-Token": c.token}), "{c:?}");
+        assert_eq!(r["href"], json!(c.redirect), "{c:?}");
+        assert_eq!(r["marked"], json!(true), "camelized key for {c:?}");
+    }
+}
+
+#[test]
+fn hostile_text_cannot_escape_and_round_trips() {
+    let collected = RefCell::new(Vec::new());
+    let mut runner = TestRunner::new(Config {
+        cases: CASES,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let ran = Cell::new(0u32);
+    runner
+        .run(&case(), |c| {
+            ran.set(ran.get() + 1);
+            check(&c).map_err(TestCaseError::fail)?;
+            let mut v = collected.borrow_mut();
+            if v.len() < NODE_CASES {
+                v.push(c);
+            }
+            Ok(())
+        })
+        .unwrap();
+    let collected = collected.into_inner();
+    node_round_trip(&collected);
+    let ran = ran.get();
+    println!(
+        "hostile strings: {ran} proptest cases checked statically, {} evaluated in node",
+        collected.len()
+    );
+    assert!(ran >= CASES);
+}
