@@ -56,6 +56,39 @@ pub struct Options {
     /// Raw `key: value,` JavaScript option pairs applied last (`custom_options`): an explicit
     /// escape hatch.
     pub custom_options: Option<&'static str>,
+    /// Chunked uploads (`chunking`, `force_chunking`, `chunk_size`, `parallel_chunk_uploads`,
+    /// `retry_chunks`, `retry_chunks_limit`); `None` sends whole files.
+    pub chunking: Option<Chunking>,
+    /// Strict CSP mode (`strict_csp`): no inline script at all; the options travel as data on
+    /// the element and an init script served by [`crate::assets::router`] applies them.
+    pub strict_csp: bool,
+    /// Dropzone.js options outside the table (`extra(add_remove_links = true, …)`), checked by
+    /// the macro against Dropzone.js's own option list and applied before `custom_options`.
+    pub extra: &'static [ExtraOption],
+}
+
+/// How files are split into chunks (Dropzone.js's chunking options).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Chunking {
+    /// Chunk every file, even those smaller than one chunk (`force_chunking`).
+    pub force: bool,
+    /// Bytes per chunk (`chunk_size`, default 2 MiB as in Dropzone.js 6).
+    pub chunk_size: u64,
+    /// Send a file's chunks in parallel (`parallel_chunk_uploads`); the server writes each at its
+    /// offset, so order does not matter.
+    pub parallel: bool,
+    /// Retry a failed chunk up to this many times (`retry_chunks` + `retry_chunks_limit`);
+    /// `None` does not retry.
+    pub retry_limit: Option<u32>,
+}
+
+/// One Dropzone.js option outside the table, already checked and JSON-encoded by the macro.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ExtraOption {
+    /// The Dropzone.js option name, e.g. `"addRemoveLinks"`.
+    pub name: &'static str,
+    /// Its value as JSON, e.g. `"true"`.
+    pub json: &'static str,
 }
 
 /// The texts Dropzone.js shows, as plain text (the renderer escapes them for where they go).

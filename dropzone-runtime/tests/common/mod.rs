@@ -60,6 +60,9 @@ pub const DEFAULT: Options = Options {
     messages: MESSAGES,
     custom_init: None,
     custom_options: None,
+    chunking: None,
+    strict_csp: false,
+    extra: &[],
 };
 
 /// Every option set to something other than its default.
@@ -98,6 +101,9 @@ pub const EVERYTHING: Options = Options {
     },
     custom_init: Some("this.on(\"addedfile\", function () { window.__added = true; }) // trailing"),
     custom_options: Some("addRemoveLinks: true // trailing comment"),
+    chunking: None,
+    strict_csp: false,
+    extra: &[],
 };
 
 /// Options with a different lifetime than `'static`, for per-test variations.
