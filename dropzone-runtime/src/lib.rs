@@ -5,6 +5,7 @@
 
 pub mod assets;
 mod config;
+mod merge;
 pub mod options;
 mod render;
 pub mod upload;
@@ -26,7 +27,8 @@ pub mod options_reference {}
 #[doc(hidden)]
 pub mod __private {
     pub use crate::config::DropzoneConfig;
-    pub use crate::options::{AcceptedFiles, Accept, AssetSource, Messages, Options, Version};
+    pub use crate::merge::{FALLBACK_OPTIONS, check_merged};
+    pub use crate::options::{Accept, AcceptedFiles, AssetSource, Messages, Options, Version};
     pub use crate::render::Dropzone;
     pub use maud;
 }

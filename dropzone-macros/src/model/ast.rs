@@ -1,0 +1,480 @@
+//! The model: raw entries resolved against the option table, each value typed and checked on
+//! its own (single-option rules). Cross-option rules live in `valid.rs`.
+
+use crate::attr::parse::RawEntry;
+use crate::ctxt::Ctxt;
+use crate::filetypes::{self, Accepted};
+use crate::suggest;
+use crate::table::{self, Kind, OptionDef};
+use proc_macro2::TokenStream;
+use quote::ToTokens;
+use std::collections::{BTreeMap, BTreeSet};
+use syn::{Expr, Ident, Lit, UnOp};
+
+/// A typed value.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Val {
+    Str(String),
+    Bool(bool),
+    Int(u64),
+    Num(f64),
+}
+
+/// One option as the user wrote it.
+pub(crate) struct Setting {
+    pub(crate) def: &'static OptionDef,
+    /// The key as written (maybe an alias): errors about the option point here.
+    pub(crate) key: Ident,
+    /// The value's tokens: errors about the value point here.
+    pub(crate) tokens: TokenStream,
+    pub(crate) val: Val,
+}
+
+/// Every option given, by canonical name.
+#[derive(Default)]
+pub(crate) struct Settings {
+    pub(crate) given: BTreeMap<&'static str, Setting>,
+    /// Options given with a value that failed its own check: rules about them stay quiet, so a
+    /// wrong value is reported once, not again as "missing".
+    pub(crate) invalid: BTreeSet<&'static str>,
+    /// The resolved file types (`None` after an error).
+    pub(crate) accepted: Option<Accepted>,
+}
+
+impl Settings {
+    pub(crate) fn get(&self, name: &str) -> Option<&Setting> {
+        self.given.get(name)
+    }
+    pub(crate) fn str(&self, name: &str) -> Option<&str> {
+        match self.get(name).map(|s| &s.val) {
+            Some(Val::Str(s)) => Some(s),
+            _ => None,
+        }
+    }
+    /// A bool option's value; absent means `false` (every bool option defaults to false).
+    pub(crate) fn flag(&self, name: &str) -> bool {
+        matches!(self.get(name).map(|s| &s.val), Some(Val::Bool(true)))
+    }
+    pub(crate) fn is_invalid(&self, names: &[&str]) -> bool {
+        names.iter().any(|n| self.invalid.contains(n))
+    }
+}
+
+/// Builds the settings, recording every problem in `cx`. `full` is false in the override form
+/// `dropzone!(Zone, ...)`, where the file-type server rules are not resolved (they may not be
+/// overridden at all).
+pub(crate) fn build(cx: &Ctxt, entries: Vec<RawEntry>, full: bool) -> Settings {
+    let mut s = Settings::default();
+    for RawEntry { key, value } in entries {
+        let name = key.to_string();
+        let Some(def) = table::lookup(&name) else {
+            cx.error_at(key.span(), suggest::unknown_option(&name));
+            continue;
+        };
+        if let Some(first) = s.given.get(def.name) {
+            let msg = if first.key == key {
+                format!("duplicate option `{name}`: give it once")
+            } else {
+                format!(
+                    "`{name}` and `{}` are two names for one option: give it once",
+                    first.key
+                )
+            };
+            cx.error_at(key.span(), msg);
+            continue;
+        }
+        match typed(cx, def, &value) {
+            Some(val) if check(cx, def, &value, &val) => {
+                s.given.insert(
+                    def.name,
+                    Setting {
+                        def,
+                        key,
+                        tokens: value.to_token_stream(),
+                        val,
+                    },
+                );
+            }
+            _ => {
+                s.invalid.insert(def.name);
+                // Keep the key so duplicates are still found.
+                s.given.insert(
+                    def.name,
+                    Setting {
+                        def,
+                        key,
+                        tokens: value.to_token_stream(),
+                        val: Val::Bool(false),
+                    },
+                );
+            }
+        }
+    }
+    for name in s.invalid.clone() {
+        s.given.remove(name);
+    }
+    if full {
+        file_types(cx, &mut s);
+    }
+    s
+}
+
+/// Reads the literal as the option's kind.
+fn typed(cx: &Ctxt, def: &OptionDef, value: &Expr) -> Option<Val> {
+    let wrong = || {
+        let mut m = format!(
+            "`{}` expects {} such as `{}`",
+            def.name,
+            def.kind.expects(),
+            def.example
+        );
+        if !matches!(
+            lit_of(value),
+            Some((_, Lit::Str(_) | Lit::Bool(_) | Lit::Int(_) | Lit::Float(_)))
+        ) {
+            m.push_str(
+                "; values must be literals: the macro checks them while compiling, so constants and expressions are not supported",
+            );
+        }
+        m
+    };
+    let Some((negative, lit)) = lit_of(value) else {
+        cx.error_spanned_by(value, wrong());
+        return None;
+    };
+    let val = match (def.kind, lit) {
+        (Kind::Bool, Lit::Bool(b)) if !negative => Val::Bool(b.value),
+        (Kind::Int { min, .. }, Lit::Int(_)) if negative => {
+            let what = if min == 0 {
+                "cannot be negative"
+            } else {
+                "must be at least 1"
+            };
+            cx.error_spanned_by(value, format!("`{}` {what}", def.name));
+            return None;
+        }
+        (Kind::Int { min, max }, Lit::Int(i)) => match i.base10_parse::<u64>() {
+            Ok(n) if n >= min && n <= max => Val::Int(n),
+            Ok(0) => {
+                cx.error_spanned_by(
+                    value,
+                    format!(
+                        "`{}` must be at least 1, such as `{}`",
+                        def.name, def.example
+                    ),
+                );
+                return None;
+            }
+            _ => {
+                cx.error_spanned_by(value, format!("`{}` must be at most {max}", def.name));
+                return None;
+            }
+        },
+        (Kind::Size, Lit::Int(_) | Lit::Float(_)) => {
+            let n = match lit {
+                Lit::Int(i) => i.base10_parse::<f64>(),
+                Lit::Float(f) => f.base10_parse::<f64>(),
+                _ => unreachable!(),
+            };
+            match n {
+                Ok(n) if n.is_finite() && n > 0.0 && !negative => Val::Num(n),
+                _ => {
+                    cx.error_spanned_by(
+                        value,
+                        format!(
+                            "`{}` must be a size in MiB greater than 0, such as `3` or `0.5`",
+                            def.name
+                        ),
+                    );
+                    return None;
+                }
+            }
+        }
+        (Kind::Bool | Kind::Int { .. } | Kind::Size, _) => {
+            cx.error_spanned_by(value, wrong());
+            return None;
+        }
+        (_, Lit::Str(s)) if !negative => Val::Str(s.value()),
+        _ => {
+            cx.error_spanned_by(value, wrong());
+            return None;
+        }
+    };
+    Some(val)
+}
+
+/// The literal of `value`, with whether it was negated (`-1`).
+fn lit_of(value: &Expr) -> Option<(bool, &Lit)> {
+    match value {
+        Expr::Lit(l) => Some((false, &l.lit)),
+        Expr::Unary(u) if matches!(u.op, UnOp::Neg(_)) => match &*u.expr {
+            Expr::Lit(l) => Some((true, &l.lit)),
+            _ => None,
+        },
+        Expr::Group(g) => lit_of(&g.expr),
+        _ => None,
+    }
+}
+
+/// Single-option checks on a string value; false if it was rejected.
+fn check(cx: &Ctxt, def: &OptionDef, tokens: &Expr, val: &Val) -> bool {
+    let Val::Str(s) = val else { return true };
+    let problem = match def.kind {
+        Kind::Url if s.trim().is_empty() => Some(format!(
+            "`{}` must not be empty; write a URL such as `{}`",
+            def.name, def.example
+        )),
+        Kind::HtmlId => html_id(def.name, s),
+        Kind::InputName => input_name(s),
+        Kind::Version => version(s).err(),
+        Kind::Message(allowed) => placeholders(def.name, s, allowed),
+        Kind::RawJs => raw_js(def.name, s),
+        _ => None,
+    };
+    match problem {
+        Some(msg) => {
+            cx.error_spanned_by(tokens, msg);
+            false
+        }
+        None => true,
+    }
+}
+
+fn html_id(name: &str, s: &str) -> Option<String> {
+    if s.is_empty() {
+        Some(format!(
+            "`{name}` must be a non-empty HTML id such as `\"avatars\"`"
+        ))
+    } else if s.contains(|c: char| c.is_ascii_whitespace()) {
+        Some(format!(
+            "`{name}` must be a valid HTML id, without whitespace: write `\"{}\"`",
+            s.split_ascii_whitespace().collect::<Vec<_>>().join("-")
+        ))
+    } else {
+        None
+    }
+}
+
+fn input_name(s: &str) -> Option<String> {
+    let ok = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.');
+    if !s.is_empty() && s.chars().all(ok) {
+        return None;
+    }
+    let fixed: String = s.chars().filter(|c| ok(*c)).collect();
+    let fixed = if fixed.is_empty() {
+        "file".to_owned()
+    } else {
+        fixed
+    };
+    Some(format!(
+        "`input_name` may use only letters, digits, `_`, `-` and `.` (Dropzone adds `[0]`, `[1]`, … itself with `upload_multiple`): write `\"{fixed}\"`"
+    ))
+}
+
+/// Parses `MAJOR.MINOR.PATCH` with major 5 or 6; returns the major.
+pub(crate) fn version(s: &str) -> Result<u8, String> {
+    let parts: Vec<&str> = s.split('.').collect();
+    let numeric = |p: &&str| !p.is_empty() && p.len() <= 9 && p.bytes().all(|b| b.is_ascii_digit());
+    if parts.len() != 3 || !parts.iter().all(numeric) {
+        return Err(format!(
+            "`version` must be an exact Dropzone.js release, `MAJOR.MINOR.PATCH` such as `\"6.3.5\"`, not `\"{s}\"`"
+        ));
+    }
+    match parts[0].parse::<u8>() {
+        Ok(major @ (5 | 6)) => Ok(major),
+        _ => Err(format!(
+            "Dropzone.js {s} is not supported: `version` must be a 5.x or 6.x release, such as `\"6.3.5\"` or `\"5.9.3\"`"
+        )),
+    }
+}
+
+fn placeholders(name: &str, s: &str, allowed: &[&str]) -> Option<String> {
+    let mut rest = s;
+    while let Some(start) = rest.find("{{") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("}}") else { break };
+        let word = &after[..end];
+        rest = &after[end + 2..];
+        if word.is_empty()
+            || !word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            || allowed.contains(&word)
+        {
+            continue;
+        }
+        let near = suggest::closest(word, allowed.iter().copied());
+        let elsewhere = table::OPTIONS
+            .iter()
+            .find(|o| matches!(o.kind, Kind::Message(p) if p.contains(&word)));
+        let mut msg = format!("`{{{{{word}}}}}` is not a placeholder of `{name}`");
+        match (near, elsewhere) {
+            (Some(near), _) => msg.push_str(&format!("; did you mean `{{{{{near}}}}}`?")),
+            (None, Some(other)) => msg.push_str(&format!(
+                "; Dropzone fills it only in `{}`{}",
+                other.name,
+                if allowed.is_empty() {
+                    String::new()
+                } else {
+                    format!(", here use {}", braces(allowed))
+                }
+            )),
+            (None, None) if allowed.is_empty() => {
+                msg.push_str("; this message has no placeholders")
+            }
+            (None, None) => msg.push_str(&format!("; use {}", braces(allowed))),
+        }
+        return Some(msg);
+    }
+    None
+}
+
+fn braces(allowed: &[&str]) -> String {
+    allowed
+        .iter()
+        .map(|p| format!("`{{{{{p}}}}}`"))
+        .collect::<Vec<_>>()
+        .join(" or ")
+}
+
+fn raw_js(name: &str, s: &str) -> Option<String> {
+    let lower = s.to_ascii_lowercase();
+    ["</script", "<!--", "<script"].iter().find(|bad| lower.contains(*bad)).map(|bad| {
+        format!(
+            "`{name}` must not contain `{bad}`: it could end or confuse the page's `<script>` element; load extra scripts with your own `<script src>` tag"
+        )
+    })
+}
+
+/// Resolves `allowed_file_type` with `allowed_file_custom`.
+fn file_types(cx: &Ctxt, s: &mut Settings) {
+    if s.is_invalid(&["allowed_file_type", "allowed_file_custom"]) {
+        return;
+    }
+    let custom = s.flag("allowed_file_custom");
+    let ty = s.get("allowed_file_type");
+    if custom && ty.is_none() {
+        let key = &s.get("allowed_file_custom").expect("custom is set").key;
+        cx.error_at(
+            key.span(),
+            "`allowed_file_custom = true` needs a list: add `allowed_file_type = \"image/*, .pdf\"`",
+        );
+        return;
+    }
+    match filetypes::resolve(custom, s.str("allowed_file_type")) {
+        Ok(accepted) => s.accepted = Some(accepted),
+        Err(messages) => {
+            let tokens = &ty.expect("presets resolve without errors").tokens;
+            for m in messages {
+                cx.error_spanned_by(tokens, m);
+            }
+            s.invalid.insert("allowed_file_type");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::attr::parse::macro_input;
+    use quote::quote;
+
+    fn run(tokens: TokenStream) -> (Settings, Vec<String>) {
+        let cx = Ctxt::new();
+        let s = build(&cx, macro_input(tokens).unwrap().entries, true);
+        let errs = match cx.check() {
+            Ok(()) => vec![],
+            Err(e) => e.into_iter().map(|e| e.to_string()).collect(),
+        };
+        (s, errs)
+    }
+
+    #[test]
+    fn typed_values() {
+        let (s, errs) = run(quote!(
+            id = "a",
+            max_file_size = 0.5,
+            max_files = 3,
+            serve_local = true,
+            timeout = 0
+        ));
+        assert!(errs.is_empty(), "{errs:?}");
+        assert_eq!(s.get("max_file_size").unwrap().val, Val::Num(0.5));
+        assert_eq!(s.get("max_files").unwrap().val, Val::Int(3));
+        assert_eq!(s.get("timeout").unwrap().val, Val::Int(0));
+        assert!(s.flag("serve_local"));
+        assert_eq!(s.accepted.unwrap().rules.len(), 5);
+    }
+
+    #[test]
+    fn every_error_is_reported() {
+        let (s, errs) = run(quote!(
+            max_file_sise = 3,
+            max_files = 0,
+            max_file_size = -1,
+            parallel_uploads = "2",
+            timeout = -5,
+            id = "a b",
+            input_name = "file[]",
+            version = "7.0.0",
+            max_files = 1,
+            enable_csrf = yes,
+            redirect_url = "/a",
+            redirect_view = "/b",
+        ));
+        assert_eq!(errs.len(), 11, "{errs:#?}");
+        assert_eq!(
+            errs[0],
+            "unknown option `max_file_sise`; did you mean `max_file_size`?"
+        );
+        assert_eq!(errs[1], "`max_files` must be at least 1, such as `30`");
+        assert!(errs[3].starts_with("`parallel_uploads` expects an integer such as `2`"));
+        assert_eq!(errs[4], "`timeout` cannot be negative");
+        assert!(errs[5].contains("write `\"a-b\"`"));
+        assert!(errs[6].contains("write `\"file\"`"));
+        assert!(errs[7].contains("5.x or 6.x"));
+        assert_eq!(errs[8], "duplicate option `max_files`: give it once");
+        assert!(errs[9].contains("constants and expressions are not supported"));
+        assert_eq!(
+            errs[10],
+            "`redirect_view` and `redirect_url` are two names for one option: give it once"
+        );
+        assert!(s.is_invalid(&["max_files"]));
+        assert!(s.get("max_files").is_none());
+    }
+
+    #[test]
+    fn placeholder_checks() {
+        assert_eq!(
+            placeholders(
+                "file_too_big",
+                "{{filesize}} {{maxFilesize}}",
+                &["filesize", "maxFilesize"]
+            ),
+            None
+        );
+        assert_eq!(
+            placeholders("file_too_big", "{{fileSize}}", &["filesize", "maxFilesize"]).unwrap(),
+            "`{{fileSize}}` is not a placeholder of `file_too_big`; did you mean `{{filesize}}`?"
+        );
+        assert_eq!(
+            placeholders("default_message", "x {{statusCode}}", &[]).unwrap(),
+            "`{{statusCode}}` is not a placeholder of `default_message`; Dropzone fills it only in `server_error`"
+        );
+        assert!(
+            placeholders("default_message", "{{nope}}", &[])
+                .unwrap()
+                .ends_with("this message has no placeholders")
+        );
+        assert_eq!(placeholders("default_message", "a {{ b", &[]), None);
+    }
+
+    #[test]
+    fn raw_js_and_versions() {
+        assert!(raw_js("custom_init", "x</SCRIPT>").is_some());
+        assert!(raw_js("custom_init", "<!-- x").is_some());
+        assert!(raw_js("custom_init", "a < b && c > d").is_none());
+        assert_eq!(version("5.9.3"), Ok(5));
+        assert!(version("6.3").is_err());
+        assert!(version("6.3.5-beta").is_err());
+        assert!(version("7.0.0").unwrap_err().contains("not supported"));
+    }
+}
