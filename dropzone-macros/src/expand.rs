@@ -123,7 +123,12 @@ pub(crate) fn dropzone(input: TokenStream) -> TokenStream {
 /// In the override form, a server rule may not change: the extractor of the base zone enforces
 /// the base zone's rules, and the page must agree with it.
 fn server_rules(cx: &Ctxt, s: &Settings) {
-    for setting in s.given.values().filter(|s| s.def.server_rule) {
+    for setting in s
+        .order
+        .iter()
+        .map(|name| &s.given[name])
+        .filter(|s| s.def.server_rule)
+    {
         cx.error_at(
             setting.key.span(),
             format!(
@@ -164,7 +169,11 @@ fn override_value(s: &Settings, path: &Path, o: &Ident, first: Span) -> TokenStr
         let rest = (messages.len() < all_messages).then(|| quote!(..#base.messages));
         fields.push(quote!(messages: #rt::Messages { #(#messages,)* #rest }));
     }
-    let check = quote_spanned!(first=> const _: () = #rt::check_merged(&#o););
+    // The whole call carries the span of the first override key, so a failed check points there.
+    let o_at = Ident::new("OPTIONS", o.span().located_at(first));
+    let check = quote_spanned!(first=>
+        const _: () = ::dropzone_runtime::__private::check_merged(&#o_at);
+    );
     quote!({
         const #o: #rt::Options = #rt::Options { #(#fields,)* ..*#base };
         #check

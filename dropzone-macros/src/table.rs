@@ -34,7 +34,6 @@ impl Kind {
     /// How the expected literal is described in a wrong-type error.
     pub(crate) fn expects(self) -> &'static str {
         match self {
-            Kind::Bool => "`true` or `false`",
             Kind::Int { .. } => "an integer",
             Kind::Size => "a number",
             _ => "a string literal",

@@ -34,6 +34,8 @@ pub(crate) struct Setting {
 #[derive(Default)]
 pub(crate) struct Settings {
     pub(crate) given: BTreeMap<&'static str, Setting>,
+    /// The canonical names of `given`, in the order they were written.
+    pub(crate) order: Vec<&'static str>,
     /// Options given with a value that failed its own check: rules about them stay quiet, so a
     /// wrong value is reported once, not again as "missing".
     pub(crate) invalid: BTreeSet<&'static str>,
@@ -83,6 +85,7 @@ pub(crate) fn build(cx: &Ctxt, entries: Vec<RawEntry>, full: bool) -> Settings {
             cx.error_at(key.span(), msg);
             continue;
         }
+        s.order.push(def.name);
         match typed(cx, def, &value) {
             Some(val) if check(cx, def, &value, &val) => {
                 s.given.insert(
@@ -113,6 +116,7 @@ pub(crate) fn build(cx: &Ctxt, entries: Vec<RawEntry>, full: bool) -> Settings {
     for name in s.invalid.clone() {
         s.given.remove(name);
     }
+    s.order.retain(|name| s.given.contains_key(name));
     if full {
         file_types(cx, &mut s);
     }
@@ -122,12 +126,22 @@ pub(crate) fn build(cx: &Ctxt, entries: Vec<RawEntry>, full: bool) -> Settings {
 /// Reads the literal as the option's kind.
 fn typed(cx: &Ctxt, def: &OptionDef, value: &Expr) -> Option<Val> {
     let wrong = || {
-        let mut m = format!(
-            "`{}` expects {} such as `{}`",
-            def.name,
-            def.kind.expects(),
-            def.example
-        );
+        let mut m = match (def.kind, lit_of(value)) {
+            (Kind::Bool, Some((_, Lit::Str(s)))) if ["true", "false"].contains(&&*s.value()) => {
+                format!(
+                    "`{0}` expects `true` or `false`: write `{0} = {1}` without quotes",
+                    def.name,
+                    s.value()
+                )
+            }
+            (Kind::Bool, _) => format!("`{}` expects `true` or `false`", def.name),
+            _ => format!(
+                "`{}` expects {} such as `{}`",
+                def.name,
+                def.kind.expects(),
+                def.example
+            ),
+        };
         if !matches!(
             lit_of(value),
             Some((_, Lit::Str(_) | Lit::Bool(_) | Lit::Int(_) | Lit::Float(_)))
@@ -146,7 +160,7 @@ fn typed(cx: &Ctxt, def: &OptionDef, value: &Expr) -> Option<Val> {
         (Kind::Bool, Lit::Bool(b)) if !negative => Val::Bool(b.value),
         (Kind::Int { min, .. }, Lit::Int(_)) if negative => {
             let what = if min == 0 {
-                "cannot be negative"
+                "cannot be negative; `0` means no timeout"
             } else {
                 "must be at least 1"
             };
@@ -427,7 +441,10 @@ mod tests {
         );
         assert_eq!(errs[1], "`max_files` must be at least 1, such as `30`");
         assert!(errs[3].starts_with("`parallel_uploads` expects an integer such as `2`"));
-        assert_eq!(errs[4], "`timeout` cannot be negative");
+        assert_eq!(
+            errs[4],
+            "`timeout` cannot be negative; `0` means no timeout"
+        );
         assert!(errs[5].contains("write `\"a-b\"`"));
         assert!(errs[6].contains("write `\"file\"`"));
         assert!(errs[7].contains("5.x or 6.x"));
