@@ -8,6 +8,7 @@ use crate::attr::parse::{self, MacroInput};
 use crate::ctxt::Ctxt;
 use crate::filetypes::Rule;
 use crate::model::ast::{self, Settings, Val};
+use crate::model::check;
 use crate::table::{self, Default, OptionDef};
 use crate::valid;
 use proc_macro2::{Literal, Span, TokenStream};
@@ -240,7 +241,7 @@ fn lit(l: Literal) -> TokenStream {
 fn version(s: &Settings) -> TokenStream {
     let rt = rt();
     let text = s.str("version").unwrap_or("6.3.5");
-    let major = ast::version(text).expect("version was checked");
+    let major = check::version(text).expect("version was checked");
     quote!(version: #rt::Version { text: #text, major: #major })
 }
 
@@ -264,4 +265,114 @@ fn accepted(s: &Settings) -> TokenStream {
         Rule::MediaType(m) => quote!(#rt::Accept::MediaType(#m)),
     });
     quote!(accepted_files: #rt::AcceptedFiles { list: #list, rules: &[#(#rules),*] })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(t: &TokenStream) -> String {
+        t.to_string()
+    }
+
+    #[test]
+    fn derive_emits_one_impl_in_a_const() {
+        let out = derive(quote! {
+            #[dropzone(action = "/u", max_files = 3, allowed_file_type = "image")]
+            struct Zone;
+        });
+        let file: syn::File = syn::parse2(out.clone()).expect("items");
+        assert_eq!(file.items.len(), 1);
+        let s = text(&out);
+        assert!(s.contains("# [automatically_derived] impl :: dropzone_runtime :: __private :: DropzoneConfig for Zone"), "{s}");
+        assert!(
+            s.contains("max_files : :: core :: option :: Option :: Some (3)"),
+            "{s}"
+        );
+        assert!(s.contains("Accept :: TopLevel (\"image\")"), "{s}");
+        assert!(!s.contains("compile_error"));
+    }
+
+    #[test]
+    fn derive_error_comes_with_a_stub_impl() {
+        let out = text(&derive(quote! {
+            #[dropzone(action = "/u", max_files = 0, colour = 1)]
+            enum Zone {}
+        }));
+        assert_eq!(out.matches("compile_error").count(), 2, "{out}");
+        assert!(out.contains("DropzoneConfig for Zone"));
+        assert!(out.contains("& :: dropzone_runtime :: __private :: FALLBACK_OPTIONS"));
+    }
+
+    #[test]
+    fn generic_types_get_only_the_error() {
+        let out = text(&derive(quote! {
+            #[dropzone(action = "/u")]
+            struct Zone<T>(T);
+        }));
+        assert!(
+            out.contains("compile_error") && !out.contains("impl"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn dropzone_is_one_block_expression_even_with_errors() {
+        for input in [
+            quote!(action = "/u"),
+            quote!(max_files = 0, colour = 1),
+            quote!(action "/u"),
+        ] {
+            let out = dropzone(input);
+            let expr: syn::Expr = syn::parse2(out.clone()).expect("an expression");
+            assert!(matches!(expr, syn::Expr::Block(_)), "{out}");
+            assert!(text(&out).contains("Dropzone :: new"));
+        }
+        let bad = text(&dropzone(quote!(max_files = 0, colour = 1)));
+        assert_eq!(bad.matches("compile_error").count(), 3, "{bad}");
+    }
+
+    #[test]
+    fn override_merges_into_the_base_zone_and_checks_it() {
+        let out = text(&dropzone(quote!(
+            my::Zone,
+            id = "b",
+            default_message = "x",
+            serve_local = true
+        )));
+        assert!(out.contains("id : \"b\""), "{out}");
+        assert!(out.contains("assets : :: dropzone_runtime :: __private :: AssetSource :: Local"));
+        assert!(out.contains("default_message : \"x\" , .. < my :: Zone as :: dropzone_runtime :: __private :: DropzoneConfig > :: OPTIONS . messages"), "{out}");
+        assert!(out.contains(".. * < my :: Zone as"));
+        assert!(out.contains("check_merged"));
+        let plain = text(&dropzone(quote!(my::Zone)));
+        assert!(
+            !plain.contains("check_merged") && plain.contains("Dropzone :: new (< my :: Zone as")
+        );
+    }
+
+    #[test]
+    fn overriding_every_message_needs_no_struct_update() {
+        let out = text(&dropzone(quote!(
+            Zone,
+            default_message = "a",
+            invalid_file_type = "a",
+            file_too_big = "a",
+            server_error = "a",
+            browser_unsupported = "a",
+            max_file_exceed = "a",
+            cancel_upload = "a",
+            remove_file = "a",
+            cancel_confirmation = "a",
+            upload_canceled = "a",
+        )));
+        assert!(!out.contains("OPTIONS . messages"), "{out}");
+    }
+
+    #[test]
+    fn overriding_a_server_rule_is_an_error() {
+        let out = text(&dropzone(quote!(Zone, max_files = 3, id = "x")));
+        assert_eq!(out.matches("compile_error").count(), 1, "{out}");
+        assert!(out.contains("is a server rule"));
+    }
 }

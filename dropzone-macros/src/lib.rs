@@ -15,6 +15,7 @@ mod expand;
 mod filetypes;
 mod model {
     pub(crate) mod ast;
+    pub(crate) mod check;
 }
 mod suggest;
 mod table;
