@@ -6,6 +6,7 @@
 pub mod assets;
 mod config;
 pub mod csrf;
+mod merge;
 pub mod options;
 mod render;
 pub mod upload;
@@ -27,6 +28,7 @@ pub mod options_reference {}
 #[doc(hidden)]
 pub mod __private {
     pub use crate::config::DropzoneConfig;
+    pub use crate::merge::{FALLBACK_OPTIONS, check_merged};
     pub use crate::options::{
         Accept, AcceptedFiles, AssetSource, Chunking, ExtraOption, Messages, Options, Version,
     };

@@ -1,0 +1,154 @@
+//! The options reference (`dropzone-runtime/docs/options.md`) and the README table, generated
+//! from the option table. The test fails when the committed files differ; run it with
+//! `DROPZONE_BLESS=1` to rewrite them.
+
+use crate::filetypes::PRESETS;
+use crate::table::{Default, Kind, OPTIONS, OptionDef};
+use std::fmt::Write as _;
+
+const START: &str = "<!-- options:start -->";
+const END: &str = "<!-- options:end -->";
+
+fn default_text(o: &OptionDef) -> String {
+    match o.default {
+        Default::Str(s) => format!("`\"{s}\"`"),
+        Default::Bool(b) => format!("`{b}`"),
+        Default::Int(n) => format!("`{n}`"),
+        Default::Num(n) => format!("`{n}`"),
+        Default::Absent("") => "none".to_owned(),
+        Default::Absent(why) => format!("none ({why})"),
+    }
+}
+
+fn type_text(o: &OptionDef) -> String {
+    let mut t = match o.kind {
+        Kind::Bool => "bool",
+        Kind::Int { .. } => "integer",
+        Kind::Size => "number",
+        _ => "string",
+    }
+    .to_owned();
+    if let Kind::Int { min, .. } = o.kind {
+        write!(t, " ≥ {min}").expect("writing to a String");
+    }
+    t
+}
+
+fn names(o: &OptionDef) -> String {
+    let mut n = format!("`{}`", o.name);
+    for a in o.aliases {
+        write!(n, " (alias `{a}`)").expect("writing to a String");
+    }
+    n
+}
+
+/// `docs/options.md`.
+pub(crate) fn reference() -> String {
+    let mut out = String::from(
+        "# Options reference\n\n\
+         <!-- Generated from dropzone-macros/src/table.rs by the `docs` unit test; do not edit. -->\n\n\
+         Every option of `#[derive(DropzoneConfig)]` (in `#[dropzone(key = value, ...)]`) and of\n\
+         `dropzone!(key = value, ...)`. Values must be literals; every one is checked while\n\
+         compiling. *Server rule* options are also enforced by the zone's upload extractor, so\n\
+         `dropzone!(Zone, ...)` cannot override them.\n\n\
+         | Key | Type | Default | Dropzone.js | Server rule | Description |\n\
+         |---|---|---|---|---|---|\n",
+    );
+    for o in OPTIONS {
+        writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} |",
+            names(o),
+            type_text(o),
+            default_text(o).replace('|', "\\|"),
+            o.js,
+            if o.server_rule { "yes" } else { "no" },
+            o.doc.replace('|', "\\|"),
+        )
+        .expect("writing to a String");
+    }
+    out.push_str(
+        "\n## File-type presets\n\n| `allowed_file_type` | `acceptedFiles` |\n|---|---|\n",
+    );
+    for (name, list) in PRESETS {
+        writeln!(out, "| `{name}` | `{list}` |").expect("writing to a String");
+    }
+    out.push_str(
+        "\nWith `allowed_file_custom = true`, `allowed_file_type` is a comma-separated list of\n\
+         `.ext`, `type/*` and `type/subtype` entries (lowercased), and `\"\"` accepts every file.\n\n\
+         ## Rules between options\n\n\
+         - `in_form` needs `upload_on_click = true` and `upload_action`, and takes no `action` or\n  `redirect_url`.\n\
+         - `upload_action` is only for `in_form`; every other zone needs `action`.\n\
+         - `js_url` and `css_url` go together and conflict with `serve_local`.\n\
+         - `serve_local` needs `version` 5.9.3 or 6.3.5.\n",
+    );
+    out
+}
+
+/// The README section between the markers.
+pub(crate) fn readme_table() -> String {
+    let mut out = String::from("| Key | Type | Default |\n|---|---|---|\n");
+    for o in OPTIONS {
+        writeln!(
+            out,
+            "| {} | {} | {} |",
+            names(o),
+            type_text(o),
+            default_text(o).replace('|', "\\|")
+        )
+        .expect("writing to a String");
+    }
+    out
+}
+
+/// `readme` with the section between the markers replaced by `table`.
+pub(crate) fn splice(readme: &str, table: &str) -> String {
+    let start = readme
+        .find(START)
+        .expect("README has the options:start marker")
+        + START.len();
+    let end = readme.find(END).expect("README has the options:end marker");
+    format!("{}\n{table}{}", &readme[..start], &readme[end..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn committed_docs_match_the_table() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let reference_path = root.join("dropzone-runtime/docs/options.md");
+        let readme_path = root.join("README.md");
+        let readme = std::fs::read_to_string(&readme_path).expect("README.md");
+        let want_readme = splice(&readme, &readme_table());
+        let want_reference = reference();
+        if std::env::var_os("DROPZONE_BLESS").is_some() {
+            std::fs::write(&reference_path, &want_reference).expect("write options.md");
+            std::fs::write(&readme_path, &want_readme).expect("write README.md");
+            return;
+        }
+        let have_reference = std::fs::read_to_string(&reference_path).unwrap_or_default();
+        assert!(
+            have_reference == want_reference,
+            "dropzone-runtime/docs/options.md is stale: run `DROPZONE_BLESS=1 cargo test -p dropzone-macros`"
+        );
+        assert!(
+            readme == want_readme,
+            "the README options table is stale: run `DROPZONE_BLESS=1 cargo test -p dropzone-macros`"
+        );
+    }
+
+    #[test]
+    fn splice_keeps_the_rest() {
+        let r = splice(
+            "a\n<!-- options:start -->\nold\n<!-- options:end -->\nb\n",
+            "new\n",
+        );
+        assert_eq!(
+            r,
+            "a\n<!-- options:start -->\nnew\n<!-- options:end -->\nb\n"
+        );
+    }
+}

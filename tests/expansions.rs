@@ -1,0 +1,68 @@
+//! The macros' expansions, compiled as ordinary code under strict lints: `cargo clippy
+//! --all-targets -- -D warnings` and rustc's own lints both run over them here.
+#![deny(warnings, clippy::all, unused_qualifications, unused_results)]
+
+use dropzone_runtime::options::{Accept, AssetSource};
+use dropzone_runtime::{DropzoneConfig, dropzone};
+
+#[derive(DropzoneConfig)]
+#[dropzone(action = "/upload", max_file_size = 3.5, max_files = 2, timeout = 0)]
+#[dropzone(
+    allowed_file_custom = true,
+    allowed_file_type = "image/png, .pdf, text/*"
+)]
+struct Zone;
+
+#[derive(DropzoneConfig)]
+#[dropzone(
+    in_form = true,
+    upload_on_click = true,
+    upload_action = "/files",
+    serve_local = true
+)]
+enum InForm {}
+
+#[test]
+fn derived_options() {
+    let o = Zone::OPTIONS;
+    assert_eq!(o.max_file_size, 3.5);
+    assert_eq!(o.max_files, Some(2));
+    assert_eq!(o.timeout, Some(0));
+    assert_eq!(o.accepted_files.list, "image/png, .pdf, text/*");
+    assert_eq!(
+        o.accepted_files.rules,
+        &[
+            Accept::MediaType("image/png"),
+            Accept::Extension(".pdf"),
+            Accept::TopLevel("text")
+        ]
+    );
+    assert_eq!(InForm::OPTIONS.assets, AssetSource::Local);
+    assert_eq!(InForm::OPTIONS.action, "");
+}
+
+#[test]
+fn macro_values() {
+    let inline = dropzone!(action = "/x", id = "inline", parallel_uploads = 1);
+    assert_eq!(inline.options().id, "inline");
+    assert_eq!(inline.options().parallel_uploads, 1);
+    let merged = dropzone!(
+        Zone,
+        id = "merged",
+        default_message = "Drop",
+        js_url = "/a.js",
+        css_url = "/a.css"
+    );
+    assert_eq!(merged.options().id, "merged");
+    assert_eq!(merged.options().max_files, Some(2));
+    assert_eq!(merged.options().messages.default_message, "Drop");
+    assert_eq!(merged.options().messages.cancel_upload, "Cancel upload");
+    assert_eq!(
+        merged.options().assets,
+        AssetSource::Custom {
+            js: "/a.js",
+            css: "/a.css"
+        }
+    );
+    assert_eq!(dropzone!(Zone).options(), Zone::OPTIONS);
+}

@@ -1,0 +1,7 @@
+use dropzone_runtime::dropzone;
+
+struct NotAZone;
+
+fn main() {
+    let _zone = dropzone!(NotAZone, id = "b");
+}
