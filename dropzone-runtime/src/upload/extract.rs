@@ -316,7 +316,7 @@ async fn receive(
         }
 
         let file_name = file_name.unwrap_or_default();
-        let first = field.chunk().await.map_err(multer_err)?;
+        let first = first_chunk(&mut field).await.map_err(multer_err)?;
         if file_name.is_empty() && first.is_none() {
             // An empty file input of a plain form: nothing was chosen.
             continue;
@@ -467,6 +467,16 @@ async fn receive_part(
     }
     let received = part.finish().await.map_err(StorageFailed::new)?;
     Ok(PartEnd::Received(received))
+}
+
+/// The first non-empty chunk of a part, or `None` for an empty part.
+async fn first_chunk(field: &mut multer::Field<'static>) -> multer::Result<Option<bytes::Bytes>> {
+    while let Some(chunk) = field.chunk().await? {
+        if !chunk.is_empty() {
+            return Ok(Some(chunk));
+        }
+    }
+    Ok(None)
 }
 
 /// Reads a text field, at most [`MAX_FIELD_BYTES`], as UTF-8.
