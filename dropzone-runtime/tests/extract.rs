@@ -273,6 +273,31 @@ async fn a_body_stream_error_mid_file_is_400_and_leaves_nothing() {
 }
 
 #[tokio::test]
+async fn a_body_that_ends_mid_file_is_400_and_leaves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let head = Multipart::new()
+        .file("file", "a.bin", "application/octet-stream", &png_bytes(MIB))
+        .unfinished();
+    // Streamed in 64 KiB pieces, so the file is well under way when the body just stops.
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = head[..3 * MIB / 4]
+        .chunks(64 * 1024)
+        .map(|c| Ok(c.to_vec()))
+        .collect();
+    let req = Request::post("/any")
+        .header("content-type", content_type())
+        .body(Body::from_stream(futures_util::stream::iter(chunks)))
+        .unwrap();
+    let answer = send(app(dir.path()), req).await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{}", answer.text);
+    assert!(
+        answer.text.starts_with("Malformed upload: "),
+        "{}",
+        answer.text
+    );
+    assert_eq!(entries(dir.path()), Vec::<String>::new());
+}
+
+#[tokio::test]
 async fn dropping_the_request_future_mid_file_removes_the_part_file() {
     let dir = tempfile::tempdir().unwrap();
     let head = Multipart::new()

@@ -11,11 +11,14 @@ use super::{MAX_FIELD_BYTES, MAX_FIELDS, body_limit, files_per_request, max_file
 use crate::config::DropzoneConfig;
 use crate::options::Options;
 use axum::extract::{FromRef, FromRequest, Request};
+use futures_util::Stream;
 use http::HeaderMap;
 use http::header::{CONTENT_DISPOSITION, CONTENT_LENGTH, CONTENT_TYPE};
 use std::fmt;
 use std::marker::PhantomData;
 use std::path::PathBuf;
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
 
 /// Extractor that streams a Dropzone.js upload to [`Storage`], checked against zone `Z`.
 ///
@@ -266,6 +269,32 @@ enum Slot {
     Refused(RefusedFile),
 }
 
+/// Hands multer one body chunk per poll.
+///
+/// multer reads its stream until it is `Pending`, so a body that is always ready (in memory,
+/// behind a buffering proxy or layer) would be pulled into memory whole, up to the body limit,
+/// before the first file byte reaches disk. Returning `Pending` (after waking the task) once
+/// per chunk keeps memory at about one chunk plus the write buffers, whatever the body.
+struct OneChunkPerPoll<S> {
+    inner: S,
+    yielded: bool,
+}
+
+impl<S: Stream + Unpin> Stream for OneChunkPerPoll<S> {
+    type Item = S::Item;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<S::Item>> {
+        if self.yielded {
+            self.yielded = false;
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
+        }
+        let item = ready!(Pin::new(&mut self.inner).poll_next(cx));
+        self.yielded = item.is_some();
+        Poll::Ready(item)
+    }
+}
+
 /// How one file part ended.
 enum PartEnd {
     Received(ReceivedPart),
@@ -285,7 +314,10 @@ async fn receive(
     }
     let constraints =
         multer::Constraints::new().size_limit(multer::SizeLimit::new().whole_stream(limit));
-    let stream = req.into_body().into_data_stream();
+    let stream = OneChunkPerPoll {
+        inner: req.into_body().into_data_stream(),
+        yielded: false,
+    };
     let mut multipart = multer::Multipart::with_constraints(stream, boundary, constraints);
 
     let multiple = options.upload_multiple;
