@@ -64,7 +64,7 @@ impl Storage {
     ///
     /// A relative `dir` is made absolute against the current directory now. If the folder
     /// cannot be created now, this does not fail: every upload tries again and answers
-    /// [`StorageFailed`](super::StorageFailed) while it cannot. Use [`Storage::try_new`] to fail
+    /// [`StorageFailed`](super::rejection::StorageFailed) while it cannot. Use [`Storage::try_new`] to fail
     /// at start-up instead.
     pub fn new(dir: impl Into<PathBuf>) -> Self {
         let storage = Storage::unchecked(dir.into());
