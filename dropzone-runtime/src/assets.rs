@@ -58,10 +58,7 @@ pub fn package_paths(version: &Version) -> Option<(&'static str, &'static str)> 
 
 /// The jsDelivr URL of a package file, e.g. `https://cdn.jsdelivr.net/npm/dropzone@6.3.5/dist/dropzone.css`.
 pub fn cdn_url(version: &Version, path: &str) -> String {
-    format!(
-        "https://cdn.jsdelivr.net/npm/dropzone@{}/{}",
-        version.text, path
-    )
+    format!("https://cdn.jsdelivr.net/npm/dropzone@{}/{}", version.text, path)
 }
 
 /// The local URL of an embedded file: `/dropzone/static/<version>/<file name>`.

@@ -26,7 +26,7 @@ pub mod options_reference {}
 #[doc(hidden)]
 pub mod __private {
     pub use crate::config::DropzoneConfig;
-    pub use crate::options::{Accept, AcceptedFiles, AssetSource, Messages, Options, Version};
+    pub use crate::options::{AcceptedFiles, Accept, AssetSource, Messages, Options, Version};
     pub use crate::render::Dropzone;
     pub use maud;
 }

@@ -94,15 +94,9 @@ pub struct Version {
 
 impl Version {
     /// Dropzone.js 5.9.3, the release Flask-Dropzone 2.0 bundles (IE11, auto-discovery).
-    pub const V5_9_3: Version = Version {
-        text: "5.9.3",
-        major: 5,
-    };
+    pub const V5_9_3: Version = Version { text: "5.9.3", major: 5 };
     /// Dropzone.js 6.3.5, the default: maintained, 38 KB.
-    pub const V6_3_5: Version = Version {
-        text: "6.3.5",
-        major: 6,
-    };
+    pub const V6_3_5: Version = Version { text: "6.3.5", major: 6 };
     /// The release used when `version` is not given.
     pub const DEFAULT: Version = Version::V6_3_5;
     /// The releases whose files this crate embeds and serves.
