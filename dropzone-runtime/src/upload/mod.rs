@@ -1,3 +1,70 @@
 //! Upload extraction: streams what Dropzone.js sends to storage under the zone's rules.
 //!
-//! SKELETON: being written.
+//! The pieces:
+//!
+//! - [`Storage`]: the upload folder, given to the router as (part of) its state;
+//! - [`Upload<Z>`](Upload): the extractor, which checks every file against zone `Z`'s options
+//!   (size, accepted types, files per request) and stores it under a random name;
+//! - [`SavedFile`] / [`RefusedFile`] / [`FileOutcome`]: what happened to each file;
+//! - [`UploadRejection`] and its leaves in [`rejection`]: the plain-text 4xx/5xx answers;
+//! - [`secure_filename`]: Werkzeug's file-name sanitiser, for the metadata kept with a file.
+
+mod accept;
+mod extract;
+mod filename;
+pub mod rejection;
+mod storage;
+
+pub use extract::{FileOutcome, RefusedFile, SavedFile, Upload};
+pub use filename::{MAX_NAME_LEN, secure_filename};
+#[doc(no_inline)]
+pub use rejection::UploadRejection;
+pub use storage::Storage;
+
+use crate::options::Options;
+
+/// Room in every request's body limit for everything that is not file data: the multipart
+/// framing, part headers and text fields (1 MiB). See [`body_limit`].
+pub const BODY_OVERHEAD: u64 = 1 << 20;
+
+/// Most text (non-file) fields one upload request may carry; more is
+/// [`TooManyFields`](rejection::TooManyFields).
+pub const MAX_FIELDS: usize = 64;
+
+/// Largest text field in bytes (64 KiB); larger is [`FieldTooLarge`](rejection::FieldTooLarge).
+pub const MAX_FIELD_BYTES: usize = 64 * 1024;
+
+/// The largest accepted file in bytes: `max_file_size * 1048576`, rounded down, as Dropzone.js
+/// counts (a file of exactly that size is accepted).
+pub const fn max_file_bytes(options: &Options) -> u64 {
+    // `as` saturates: a huge limit becomes u64::MAX, NaN becomes 0.
+    (options.max_file_size * 1_048_576.0) as u64
+}
+
+/// How many files one request may carry: 1, or with `upload_multiple` the smaller of
+/// `parallel_uploads` and `max_files` (Dropzone.js batches at most `parallel_uploads` files).
+pub const fn files_per_request(options: &Options) -> u32 {
+    if !options.upload_multiple {
+        return 1;
+    }
+    match options.max_files {
+        Some(max) if max < options.parallel_uploads => max,
+        _ => options.parallel_uploads,
+    }
+}
+
+/// The whole-body limit [`Upload`] enforces for a zone, in bytes:
+///
+/// ```text
+/// files_per_request × max_file_bytes + BODY_OVERHEAD
+/// ```
+///
+/// that is `1 × max_file_size MiB + 1 MiB` for a single-file zone, and
+/// `min(parallel_uploads, max_files) × max_file_size MiB + 1 MiB` with `upload_multiple`.
+/// It replaces axum's 2 MB `DefaultBodyLimit`, which `Upload` does not read. Bytes of refused
+/// files count too, so a batch with an oversize file can reach it before the file's own limit.
+pub const fn body_limit(options: &Options) -> u64 {
+    (files_per_request(options) as u64)
+        .saturating_mul(max_file_bytes(options))
+        .saturating_add(BODY_OVERHEAD)
+}

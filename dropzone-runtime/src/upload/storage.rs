@@ -1,0 +1,309 @@
+//! The upload folder: temporary part files, streamed writes, and the final atomic rename.
+
+use std::io::{self, Write};
+use std::mem;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tempfile::TempPath;
+use tokio::task::{JoinHandle, spawn_blocking};
+
+/// Bytes gathered before one write to disk. Large writes keep a 1 GiB upload near disk speed;
+/// at most two such buffers exist per file being received (one filling, one being written).
+pub(crate) const WRITE_CHUNK: usize = 1 << 20;
+
+/// Prefix of the temporary files a file part is streamed into, inside the upload folder (so the
+/// final rename stays on one filesystem and is atomic).
+pub(crate) const PART_PREFIX: &str = ".part-";
+
+/// Where uploaded files are stored: a cheap-to-clone handle on one folder.
+///
+/// [`Upload`](super::Upload) takes it from the router's state through
+/// [`FromRef`](axum::extract::FromRef), so give the router a `Storage` as its state, or embed
+/// one in your state struct and derive or write `FromRef`.
+///
+/// Files are first streamed into `.part-*` temporary files inside this folder, then renamed to
+/// `<uuid v4>.<ext>` without ever replacing an existing file, with mode `0644` on unix.
+/// Temporary files are removed whenever a request fails, is refused, or is abandoned.
+///
+/// # Example
+///
+/// ```no_run
+/// use axum::{Router, extract::FromRef};
+/// use dropzone_runtime::upload::Storage;
+///
+/// // The folder itself as the state:
+/// let app: Router = Router::new().with_state(Storage::new("uploads"));
+///
+/// // Or inside a bigger state:
+/// #[derive(Clone)]
+/// struct AppState {
+///     storage: Storage,
+///     site_name: String,
+/// }
+///
+/// impl FromRef<AppState> for Storage {
+///     fn from_ref(state: &AppState) -> Storage {
+///         state.storage.clone()
+///     }
+/// }
+/// # let _ = app;
+/// ```
+#[derive(Clone, Debug)]
+pub struct Storage {
+    inner: Arc<Inner>,
+}
+
+#[derive(Clone, Debug)]
+struct Inner {
+    dir: PathBuf,
+    durable: bool,
+}
+
+impl Storage {
+    /// A storage on `dir`, creating the folder (and its parents) if it is missing.
+    ///
+    /// A relative `dir` is made absolute against the current directory now. If the folder
+    /// cannot be created now, this does not fail: every upload tries again and answers
+    /// [`StorageFailed`](super::rejection::StorageFailed) while it cannot. Use [`Storage::try_new`] to fail
+    /// at start-up instead.
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        let storage = Storage::unchecked(dir.into());
+        let _ = std::fs::create_dir_all(storage.dir());
+        storage
+    }
+
+    /// Like [`Storage::new`], but fails if the folder cannot be created or is not a folder.
+    pub fn try_new(dir: impl Into<PathBuf>) -> io::Result<Self> {
+        let storage = Storage::unchecked(dir.into());
+        std::fs::create_dir_all(storage.dir())?;
+        if !std::fs::metadata(storage.dir())?.is_dir() {
+            return Err(io::Error::new(
+                io::ErrorKind::NotADirectory,
+                "upload storage path is not a folder",
+            ));
+        }
+        Ok(storage)
+    }
+
+    fn unchecked(dir: PathBuf) -> Self {
+        let dir = std::path::absolute(&dir).unwrap_or(dir);
+        Storage {
+            inner: Arc::new(Inner {
+                dir,
+                durable: false,
+            }),
+        }
+    }
+
+    /// Whether a stored file must be on disk before the upload succeeds (default `false`).
+    ///
+    /// When `true`, each file is `fsync`ed before its rename and the folder after it, so a
+    /// successful answer survives a power loss; this costs a flush per request.
+    pub fn durable(mut self, durable: bool) -> Self {
+        Arc::make_mut(&mut self.inner).durable = durable;
+        self
+    }
+
+    /// Whether uploads are flushed to disk before they succeed; see [`Storage::durable`].
+    pub fn is_durable(&self) -> bool {
+        self.inner.durable
+    }
+
+    /// The upload folder (absolute when it could be made so).
+    pub fn dir(&self) -> &Path {
+        &self.inner.dir
+    }
+
+    /// Creates an empty `.part-*` file in the folder, re-creating the folder if it went missing.
+    pub(crate) async fn create_part(&self) -> io::Result<PartFile> {
+        let dir = self.inner.dir.clone();
+        let named = spawn_blocking(move || {
+            let make = || {
+                tempfile::Builder::new()
+                    .prefix(PART_PREFIX)
+                    .tempfile_in(&dir)
+            };
+            match make() {
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                    std::fs::create_dir_all(&dir)?;
+                    make()
+                }
+                other => other,
+            }
+        })
+        .await
+        .map_err(io::Error::other)??;
+        let (file, path) = named.into_parts();
+        Ok(PartFile {
+            path,
+            file: Some(file),
+            pending: None,
+            buf: Vec::with_capacity(64 * 1024),
+            spare: Vec::new(),
+            size: 0,
+        })
+    }
+
+    /// Renames every received part to `<uuid>[.ext]` in the folder, never replacing a file.
+    ///
+    /// All or nothing: if one rename fails, the files already renamed are removed again and the
+    /// parts not yet renamed are deleted when dropped. Returns `(path, stored_name)` per part.
+    pub(crate) async fn persist_all(
+        &self,
+        parts: Vec<(ReceivedPart, Option<String>)>,
+    ) -> io::Result<Vec<(PathBuf, String)>> {
+        let inner = Arc::clone(&self.inner);
+        spawn_blocking(move || {
+            let mut done: Vec<(PathBuf, String)> = Vec::with_capacity(parts.len());
+            let result = parts.into_iter().try_for_each(|(part, ext)| {
+                done.push(persist_one(&inner, part, ext.as_deref())?);
+                Ok(())
+            });
+            let result = result.and_then(|()| {
+                if inner.durable && !done.is_empty() {
+                    sync_dir(&inner.dir)?;
+                }
+                Ok(())
+            });
+            match result {
+                Ok(()) => Ok(done),
+                Err(e) => {
+                    for (path, _) in &done {
+                        let _ = std::fs::remove_file(path);
+                    }
+                    Err(e)
+                }
+            }
+        })
+        .await
+        .map_err(io::Error::other)?
+    }
+}
+
+fn persist_one(
+    inner: &Inner,
+    part: ReceivedPart,
+    ext: Option<&str>,
+) -> io::Result<(PathBuf, String)> {
+    let ReceivedPart { file, mut path, .. } = part;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // On the open file (fchmod), so the umask does not apply and no other path is touched.
+        file.set_permissions(std::fs::Permissions::from_mode(0o644))?;
+    }
+    if inner.durable {
+        file.sync_all()?;
+    }
+    drop(file);
+    // A v4 UUID clash is astronomically unlikely; retrying keeps "never overwrite" without
+    // turning that case into an error.
+    for _ in 0..3 {
+        let stored_name = match ext {
+            Some(ext) => format!("{}.{ext}", uuid::Uuid::new_v4()),
+            None => uuid::Uuid::new_v4().to_string(),
+        };
+        let target = inner.dir.join(&stored_name);
+        match path.persist_noclobber(&target) {
+            Ok(()) => return Ok((target, stored_name)),
+            Err(e) if e.error.kind() == io::ErrorKind::AlreadyExists => path = e.path,
+            Err(e) => return Err(e.error),
+        }
+    }
+    Err(io::Error::new(
+        io::ErrorKind::AlreadyExists,
+        "could not find a free random file name",
+    ))
+}
+
+#[cfg(unix)]
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    std::fs::File::open(dir)?.sync_all()
+}
+
+#[cfg(not(unix))]
+fn sync_dir(_dir: &Path) -> io::Result<()> {
+    Ok(())
+}
+
+type WriteTask = JoinHandle<(std::fs::File, Vec<u8>, io::Result<()>)>;
+
+/// A `.part-*` file being written: buffers chunks into large writes, keeps one write in flight
+/// on the blocking pool while the next buffer fills, and deletes itself when dropped unless it
+/// was persisted.
+pub(crate) struct PartFile {
+    /// Deletes the file on drop, including when the request future is dropped mid-upload.
+    path: TempPath,
+    /// `None` while a write owns it.
+    file: Option<std::fs::File>,
+    pending: Option<WriteTask>,
+    buf: Vec<u8>,
+    spare: Vec<u8>,
+    size: u64,
+}
+
+/// A part file whose bytes are all written, waiting for the request to finish.
+pub(crate) struct ReceivedPart {
+    file: std::fs::File,
+    path: TempPath,
+    pub(crate) size: u64,
+}
+
+impl PartFile {
+    /// Bytes accepted so far (buffered or written).
+    pub(crate) fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// Appends `chunk`; writes to disk once a full buffer has gathered.
+    pub(crate) async fn write(&mut self, chunk: &[u8]) -> io::Result<()> {
+        self.buf.extend_from_slice(chunk);
+        self.size += chunk.len() as u64;
+        if self.buf.len() >= WRITE_CHUNK {
+            self.start_write().await?;
+        }
+        Ok(())
+    }
+
+    /// Writes what is left and waits for every write to finish.
+    pub(crate) async fn finish(mut self) -> io::Result<ReceivedPart> {
+        if !self.buf.is_empty() {
+            self.start_write().await?;
+        }
+        self.wait().await?;
+        let file = self
+            .file
+            .take()
+            .ok_or_else(|| io::Error::other("part file lost by a failed write"))?;
+        Ok(ReceivedPart {
+            file,
+            path: self.path,
+            size: self.size,
+        })
+    }
+
+    async fn start_write(&mut self) -> io::Result<()> {
+        self.wait().await?;
+        let file = self
+            .file
+            .take()
+            .ok_or_else(|| io::Error::other("part file lost by a failed write"))?;
+        let data = mem::replace(&mut self.buf, mem::take(&mut self.spare));
+        self.pending = Some(spawn_blocking(move || {
+            let result = (&file).write_all(&data);
+            (file, data, result)
+        }));
+        Ok(())
+    }
+
+    async fn wait(&mut self) -> io::Result<()> {
+        if let Some(task) = self.pending.take() {
+            let (file, mut data, result) = task.await.map_err(io::Error::other)?;
+            data.clear();
+            self.spare = data;
+            self.file = Some(file);
+            result?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,316 @@
+//! Shared by the `extract*` tests: hand-written zones, a hand-built multipart body, a router.
+#![allow(dead_code, unreachable_pub)]
+
+use axum::Router;
+use axum::body::Body;
+use axum::routing::post;
+use dropzone_runtime::DropzoneConfig;
+use dropzone_runtime::options::{Accept, AcceptedFiles, AssetSource, Messages, Options, Version};
+use dropzone_runtime::upload::{FileOutcome, Storage, Upload};
+use http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use std::path::Path;
+use tower::ServiceExt;
+
+pub const MIB: usize = 1 << 20;
+
+pub const MESSAGES: Messages = Messages {
+    default_message: "Drop files here to upload",
+    invalid_file_type: "You can't upload files of this type.",
+    file_too_big: "File is too big ({{filesize}}MiB). Max filesize: {{maxFilesize}}MiB.",
+    server_error: "Server responded with {{statusCode}} code.",
+    browser_unsupported: "Your browser does not support drag'n'drop file uploads.",
+    max_file_exceed: "You cannot upload any more files.",
+    cancel_upload: "Cancel upload",
+    remove_file: "Remove file",
+    cancel_confirmation: "Are you sure you want to cancel this upload?",
+    upload_canceled: "Upload canceled.",
+};
+
+/// A single-file zone: 1 MiB, any type. The other zones are variations of it.
+pub const BASE: Options = Options {
+    id: "myDropzone",
+    action: "/upload",
+    version: Version::V6_3_5,
+    assets: AssetSource::Cdn,
+    max_file_size: 1.0,
+    input_name: "file",
+    accepted_files: AcceptedFiles {
+        list: "",
+        rules: &[],
+    },
+    max_files: None,
+    timeout: None,
+    redirect_url: None,
+    upload_multiple: false,
+    parallel_uploads: 2,
+    enable_csrf: false,
+    upload_action: None,
+    upload_on_click: false,
+    upload_btn_id: "upload",
+    in_form: false,
+    messages: MESSAGES,
+    custom_init: None,
+    custom_options: None,
+    chunking: None,
+    strict_csp: false,
+    extra: &[],
+};
+
+macro_rules! zone {
+    ($name:ident, $options:expr) => {
+        pub struct $name;
+        impl DropzoneConfig for $name {
+            const OPTIONS: &'static Options = &$options;
+        }
+    };
+}
+
+zone!(AnyFile, BASE);
+zone!(
+    Images,
+    Options {
+        max_file_size: 2.0,
+        accepted_files: AcceptedFiles {
+            list: "image/*",
+            rules: &[Accept::TopLevel("image")],
+        },
+        ..BASE
+    }
+);
+zone!(
+    Pdfs,
+    Options {
+        accepted_files: AcceptedFiles {
+            list: ".pdf",
+            rules: &[Accept::Extension(".pdf")],
+        },
+        ..BASE
+    }
+);
+zone!(
+    PngOnly,
+    Options {
+        accepted_files: AcceptedFiles {
+            list: "image/png",
+            rules: &[Accept::MediaType("image/png")],
+        },
+        ..BASE
+    }
+);
+zone!(
+    Batch,
+    Options {
+        upload_multiple: true,
+        parallel_uploads: 3,
+        accepted_files: AcceptedFiles {
+            list: "image/*",
+            rules: &[Accept::TopLevel("image")],
+        },
+        ..BASE
+    }
+);
+zone!(
+    BatchMax2,
+    Options {
+        upload_multiple: true,
+        parallel_uploads: 5,
+        max_files: Some(2),
+        ..BASE
+    }
+);
+zone!(
+    Avatar,
+    Options {
+        input_name: "avatar",
+        ..BASE
+    }
+);
+
+/// The handler every test route uses: the outcome of each part, and the text fields, as JSON.
+pub async fn report<Z: DropzoneConfig>(upload: Upload<Z>) -> String {
+    let outcomes: Vec<serde_json::Value> = upload
+        .outcomes()
+        .iter()
+        .map(|o| match o {
+            FileOutcome::Saved(f) => serde_json::json!({
+                "saved": true,
+                "path": f.path,
+                "stored_name": f.stored_name,
+                "original_name": f.original_name,
+                "size": f.size,
+                "content_type": f.content_type,
+                "field": f.field,
+            }),
+            FileOutcome::Refused(r) => serde_json::json!({
+                "saved": false,
+                "field": r.field,
+                "original_name": r.original_name,
+                "status": r.reason.status().as_u16(),
+                "message": r.reason.body_text(),
+            }),
+        })
+        .collect();
+    let fields: Vec<serde_json::Value> = upload
+        .fields()
+        .iter()
+        .map(|(n, v)| serde_json::json!([n, v]))
+        .collect();
+    serde_json::json!({
+        "file": upload.file().stored_name,
+        "outcomes": outcomes,
+        "fields": fields,
+        "csrf": upload.field("csrf_token"),
+    })
+    .to_string()
+}
+
+/// A router with one upload route per zone, storing into `dir`.
+pub fn app(dir: &Path) -> Router {
+    Router::new()
+        .route("/any", post(report::<AnyFile>))
+        .route("/images", post(report::<Images>))
+        .route("/pdfs", post(report::<Pdfs>))
+        .route("/png", post(report::<PngOnly>))
+        .route("/batch", post(report::<Batch>))
+        .route("/batch2", post(report::<BatchMax2>))
+        .route("/avatar", post(report::<Avatar>))
+        .with_state(Storage::new(dir))
+}
+
+pub const BOUNDARY: &str = "----dropzoneTestBoundary7MA4YWxkTrZu0gW";
+
+/// A hand-built `multipart/form-data` body, part by part, as a browser writes it.
+#[derive(Default)]
+pub struct Multipart {
+    bytes: Vec<u8>,
+}
+
+impl Multipart {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn text(mut self, name: &str, value: impl AsRef<[u8]>) -> Self {
+        self.bytes.extend_from_slice(
+            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n")
+                .as_bytes(),
+        );
+        self.bytes.extend_from_slice(value.as_ref());
+        self.bytes.extend_from_slice(b"\r\n");
+        self
+    }
+
+    /// A file part; `filename` is raw bytes so tests can send anything a client could.
+    pub fn file(
+        mut self,
+        name: &str,
+        filename: impl AsRef<[u8]>,
+        content_type: &str,
+        data: &[u8],
+    ) -> Self {
+        self.bytes.extend_from_slice(
+            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"")
+                .as_bytes(),
+        );
+        self.bytes.extend_from_slice(filename.as_ref());
+        self.bytes.extend_from_slice(b"\"\r\n");
+        if !content_type.is_empty() {
+            self.bytes
+                .extend_from_slice(format!("Content-Type: {content_type}\r\n").as_bytes());
+        }
+        self.bytes.extend_from_slice(b"\r\n");
+        self.bytes.extend_from_slice(data);
+        self.bytes.extend_from_slice(b"\r\n");
+        self
+    }
+
+    /// The body with its closing boundary.
+    pub fn finish(mut self) -> Vec<u8> {
+        self.bytes
+            .extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+        self.bytes
+    }
+
+    /// The body without its closing boundary (what a dropped connection leaves).
+    pub fn unfinished(self) -> Vec<u8> {
+        self.bytes
+    }
+}
+
+pub fn content_type() -> String {
+    format!("multipart/form-data; boundary={BOUNDARY}")
+}
+
+pub struct Answer {
+    pub status: StatusCode,
+    pub content_type: String,
+    pub text: String,
+}
+
+impl Answer {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("{e}: {}", self.text))
+    }
+}
+
+/// POSTs `body` to `uri` with the test boundary.
+pub async fn post_body(app: Router, uri: &str, body: Vec<u8>) -> Answer {
+    let req = Request::post(uri)
+        .header("content-type", content_type())
+        .body(Body::from(body))
+        .unwrap();
+    send(app, req).await
+}
+
+pub async fn send(app: Router, req: Request<Body>) -> Answer {
+    let resp = app.oneshot(req).await.unwrap();
+    let status = resp.status();
+    let content_type = resp
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    Answer {
+        status,
+        content_type,
+        text: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+/// Every entry of the folder, hidden `.part-*` files included, sorted.
+pub fn entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Asserts that `name` is `<uuid v4>` or `<uuid v4>.<ext>` with `ext` in `[a-z0-9]{1,16}`.
+pub fn assert_random_name(name: &str, ext: Option<&str>) {
+    let (uuid, got_ext) = match name.split_once('.') {
+        Some((u, e)) => (u, Some(e)),
+        None => (name, None),
+    };
+    let parsed = uuid::Uuid::parse_str(uuid).unwrap_or_else(|_| panic!("not a uuid: {name}"));
+    assert_eq!(parsed.get_version_num(), 4, "{name}");
+    assert_eq!(parsed.hyphenated().to_string(), uuid, "{name}");
+    assert_eq!(got_ext, ext, "{name}");
+}
+
+/// Deterministic bytes that look nothing like a boundary: a PNG signature, then noise.
+pub fn png_bytes(len: usize) -> Vec<u8> {
+    let mut data = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut x: u32 = 0x1234_5678;
+    while data.len() < len {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        data.push((x >> 24) as u8);
+    }
+    data.truncate(len);
+    data
+}
