@@ -36,7 +36,7 @@ async fn page(Path(version): Path<String>) -> Response {
                     integrity=(release.js_integrity) {}
                 script {
                     (PreEscaped(r##"Dropzone.autoDiscover = false;
-window.zone = new Dropzone("#zone", { url: "/nowhere", autoProcessQueue: false });"##))
+    window.zone = new Dropzone("#zone", { url: "/nowhere", autoProcessQueue: false });"##))
                 }
             }
         }
