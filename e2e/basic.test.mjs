@@ -103,7 +103,7 @@ for (const { version, path: pagePath } of PAGES) {
       await page.setInputFiles('.dz-hidden-input', { name: 'huge.png', mimeType: 'image/png', buffer: big });
       const message = await errorOf('huge.png');
       assert.match(message, /File is too big/);
-      assert.match(message, /Max filesize: 3 ?MiB/);
+      assert.match(message, /Max filesize: 3(\.0+)? ?MiB/);
       await shot('too-big');
       assert.equal(uploads.length, 0, 'nothing was sent');
       assert.deepEqual(await listFiles(server.uploadDir), []);
