@@ -97,6 +97,23 @@ for (const { version, path: pagePath } of PAGES) {
       assert.deepEqual(problems, []);
     });
 
+    test('an image just under 3 MiB uploads (the server limit is the zone\'s, not axum\'s 2 MB default)', async () => {
+      const png = makePng(1000, 1000, { level: 0, seed: 3 });
+      assert.ok(png.length > 2.5 * MiB && png.length < 3 * MiB, `${png.length} bytes`);
+      const response = page.waitForResponse(
+        (r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/upload',
+      );
+      await page.setInputFiles('.dz-hidden-input', { name: 'large.png', mimeType: 'image/png', buffer: png });
+      const answer = await response;
+      assert.ok(answer.ok(), `POST /upload answered ${answer.status()}: ${await answer.text()}`);
+      await page.waitForSelector('.dz-preview.dz-success', { timeout: 15_000 });
+      await shot('near-limit');
+      const stored = await listFiles(server.uploadDir);
+      assert.equal(stored.length, 1, `stored: ${stored.join(', ')}`);
+      assert.equal(sha256(await readFile(path.join(server.uploadDir, stored[0]))), sha256(png));
+      assert.deepEqual(problems, []);
+    });
+
     test('an image over 3 MiB is refused in the browser with the file-too-big message', async () => {
       const big = makePng(1100, 1100, { level: 0 });
       assert.ok(big.length > 3 * MiB, `${big.length} bytes`);
