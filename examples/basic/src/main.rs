@@ -11,8 +11,8 @@ use axum::extract::Query;
 use axum::response::{Html, IntoResponse};
 use axum::routing::{get, post};
 use dropzone_runtime::DropzoneConfig;
-use dropzone_runtime::maud::{DOCTYPE, html};
 use dropzone_runtime::upload::{Storage, Upload};
+use maud::{DOCTYPE, html};
 use std::collections::HashMap;
 use std::path::PathBuf;
 
