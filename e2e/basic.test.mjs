@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import {
-  launchBrowser, listFiles, makePng, readFile, screenshot, sha256, startExample, watchPage,
+  launchBrowser, listFiles, makePng, postMultipart, readFile, screenshot, sha256, startExample, watchPage,
 } from './harness.mjs';
 
 const MiB = 1024 * 1024;
@@ -153,13 +153,12 @@ for (const { version, path: pagePath } of PAGES) {
 
       // From outside the browser: an image-typed body over the 3 MiB limit.
       const big = makePng(1100, 1100, { level: 0, seed: 2 });
-      const form = new FormData();
-      form.append('file', new Blob([big], { type: 'image/png' }), 'huge.png');
-      const r = await fetch(`${server.url}/upload`, { method: 'POST', body: form });
-      const body = await r.text();
-      assert.equal(r.status, 413, body);
-      assert.match(r.headers.get('content-type') ?? '', /^text\/plain/);
-      assert.ok(body.trim().length > 0);
+      const r = await postMultipart(`${server.url}/upload`, {
+        filename: 'huge.png', contentType: 'image/png', bytes: big,
+      });
+      assert.equal(r.status, 413, r.body);
+      assert.match(r.headers['content-type'] ?? '', /^text\/plain/);
+      assert.ok(r.body.trim().length > 0);
 
       await shot('server-refusals');
       assert.deepEqual(await listFiles(server.uploadDir), [], 'no file (or temp file) left behind');

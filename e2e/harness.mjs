@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -224,4 +225,42 @@ export function makePng(width, height, { level = 9, seed = 0 } = {}) {
     chunk('IDAT', deflateSync(raw, { level })),
     chunk('IEND', Buffer.alloc(0)),
   ]);
+}
+
+/**
+ * POSTs one file as multipart/form-data with node's http client and resolves with
+ * { status, headers, body } as soon as the answer arrives. Unlike fetch(), this still reports
+ * the answer when the server refuses early (413 before reading the whole body) and then
+ * closes the connection while the request body is being sent.
+ */
+export function postMultipart(url, { field = 'file', filename, contentType, bytes }) {
+  const boundary = `----dropzone-e2e-${Math.random().toString(16).slice(2)}`;
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\n`
+      + `Content-Type: ${contentType}\r\n\r\n`,
+  );
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  const body = Buffer.concat([head, bytes, tail]);
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    const req = http.request(url, {
+      method: 'POST',
+      headers: {
+        'Content-Type': `multipart/form-data; boundary=${boundary}`,
+        'Content-Length': body.length,
+      },
+    }, (res) => {
+      answered = true;
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      const done = () => resolve({
+        status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'),
+      });
+      res.on('end', done);
+      res.on('error', done); // connection reset after (part of) the answer: keep what came
+    });
+    req.on('error', (e) => { if (!answered) reject(e); });
+    req.setTimeout(30_000, () => req.destroy(new Error(`POST ${url} timed out`)));
+    req.end(body);
+  });
 }
