@@ -1,1 +1,101 @@
-fn main() {}
+//! Flask-Dropzone's `basic` example, ported: one image dropzone that posts to `/upload`.
+//!
+//! Run with `cargo run -p example-basic`, open <http://127.0.0.1:5000>, drop images; they are
+//! stored under random names in `./uploads`. `/v5` shows the same zone on Dropzone.js 5.9.3.
+//!
+//! Environment: `ADDR` (default `127.0.0.1:5000`) and `UPLOAD_DIR` (default `./uploads`).
+//! The Dropzone.js release is a compile-time choice, so the two pages use two zone types.
+
+use axum::Router;
+use axum::extract::Query;
+use axum::response::{Html, IntoResponse};
+use axum::routing::{get, post};
+use dropzone_runtime::DropzoneConfig;
+use dropzone_runtime::upload::{Storage, Upload};
+use maud::{DOCTYPE, html};
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+/// Images up to 3 MiB, at most 30 per page, Dropzone.js 6.3.5 served from this binary.
+#[derive(DropzoneConfig)]
+#[dropzone(
+    action = "/upload",
+    allowed_file_type = "image",
+    max_file_size = 3,
+    max_files = 30,
+    serve_local = true
+)]
+struct Photos;
+
+/// The same zone on Dropzone.js 5.9.3, the release Flask-Dropzone bundles.
+#[derive(DropzoneConfig)]
+#[dropzone(
+    action = "/upload",
+    allowed_file_type = "image",
+    max_file_size = 3,
+    max_files = 30,
+    serve_local = true,
+    version = "5.9.3"
+)]
+struct Photos5;
+
+fn page<Z: DropzoneConfig>() -> Html<String> {
+    let markup = html! {
+        (DOCTYPE)
+        html {
+            head {
+                meta charset="utf-8";
+                title { "dropzone-rs basic example" }
+                (Z::load_css())
+                (Z::style("border: 2px dashed #0087F7; margin: 10%; min-height: 400px;"))
+            }
+            body {
+                (Z::create())
+                (Z::load_js())
+                (Z::config())
+            }
+        }
+    };
+    Html(markup.into_string())
+}
+
+/// `/` uses Dropzone.js 6.3.5; `/?v=5` uses 5.9.3.
+async fn index(Query(query): Query<HashMap<String, String>>) -> Html<String> {
+    match query.get("v").map(String::as_str) {
+        Some("5") => page::<Photos5>(),
+        _ => page::<Photos>(),
+    }
+}
+
+/// Type, size and count were checked again while the file streamed to disk under a random name.
+async fn upload(up: Upload<Photos>) -> impl IntoResponse {
+    let file = up.file();
+    println!(
+        "saved {:?} ({} bytes) as {}",
+        file.original_name, file.size, file.stored_name
+    );
+    "uploaded"
+}
+
+#[tokio::main]
+async fn main() -> std::io::Result<()> {
+    let addr = std::env::var("ADDR").unwrap_or_else(|_| "127.0.0.1:5000".to_owned());
+    let upload_dir =
+        PathBuf::from(std::env::var_os("UPLOAD_DIR").unwrap_or_else(|| "./uploads".into()));
+    std::fs::create_dir_all(&upload_dir)?;
+
+    let app = Router::new()
+        .route("/", get(index))
+        .route("/v5", get(|| async { page::<Photos5>() }))
+        .route("/upload", post(upload))
+        .merge(dropzone_runtime::assets::router())
+        .with_state(Storage::new(upload_dir.clone()));
+
+    let listener = tokio::net::TcpListener::bind(&addr).await?;
+    println!(
+        "listening on http://{}, saving to {}",
+        listener.local_addr()?,
+        upload_dir.display()
+    );
+    axum::serve(listener, app).await
+}
