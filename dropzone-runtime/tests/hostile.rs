@@ -341,9 +341,18 @@ fn node_round_trip(cases: &[Case]) {
         assert_eq!(o["url"], json!(url), "{c:?}");
         assert_eq!(o["paramName"], json!(c.input_name), "{c:?}");
         assert_eq!(o["acceptedFiles"], json!(c.accepted), "{c:?}");
-        assert_eq!(o["headers"], json!({"X-CSRF-Token": c.token}), "{c:?}");
+        assert_eq!(
+            o["headers"],
+            json!({"X-CSRF-Token": c.token, "X-Dropzone-Zone": c.id}),
+            "{c:?}"
+        );
         assert_eq!(r["href"], json!(c.redirect), "{c:?}");
-        assert_eq!(r["marked"], json!(true), "camelized key for {c:?}");
+        // An empty id names no element (and the macros reject it): nothing to mark.
+        assert_eq!(
+            r["marked"],
+            json!(!c.id.is_empty()),
+            "camelized key for {c:?}"
+        );
     }
 }
 
