@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Attrs, DEFAULT, attr, html_unescape, leak, leak_str, script_body, start_tag};
+use common::{DEFAULT, attr, html_unescape, leak, leak_str, script_body, start_tag};
 use dropzone_runtime::Dropzone;
 use dropzone_runtime::options::{Accept, AcceptedFiles, AssetSource, Messages, Options};
 use proptest::prelude::*;
@@ -129,6 +129,23 @@ fn zone(c: &Case) -> Dropzone {
     }
 }
 
+fn strict_zone(c: &Case) -> Dropzone {
+    let o = zone(c).options();
+    let d = Dropzone::new(leak(Options {
+        strict_csp: true,
+        ..*o
+    }))
+    .nonce(c.nonce.clone())
+    .csrf_token(c.token.clone())
+    .redirect_url(c.redirect.clone())
+    .upload_action(c.upload_action.clone());
+    if c.in_form {
+        d
+    } else {
+        d.action(c.action.clone())
+    }
+}
+
 fn nonce_ok(attrs: &[(String, String)], c: &Case) -> bool {
     attr(attrs, "nonce") == (!c.nonce.is_empty()).then_some(c.nonce.as_str())
 }
@@ -193,7 +210,71 @@ fn check(c: &Case) -> Result<(), String> {
     if body.contains(['<', '{', '}']) || body.contains("/*") {
         return Err(format!("free style: {free:?}"));
     }
+    check_strict(c)
+}
+
+/// Strict CSP mode: the same texts travel in the `data-dropzone` attribute, which must stay
+/// one attribute and parse back to exactly the values; nothing inline is emitted.
+fn check_strict(c: &Case) -> Result<(), String> {
+    let d = strict_zone(c);
+    let create = d.create().into_string();
+    let tag = if c.in_form { "div" } else { "form" };
+    let (attrs, rest) = start_tag(&create, tag)?;
+    if rest != format!("</{tag}>") || attr(&attrs, "id") != Some(&c.id) {
+        return Err(format!("strict create: {create:?}"));
+    }
+    let data = attr(&attrs, "data-dropzone").ok_or("no data-dropzone")?;
+    let spec: Value = serde_json::from_str(data).map_err(|e| format!("{e}: {data:?}"))?;
+    let o = &spec["options"];
+    let url = if c.in_form {
+        &c.upload_action
+    } else {
+        &c.action
+    };
+    let expect = [
+        (&o["dictInvalidFileType"], json!(c.texts[1])),
+        (&o["dictDefaultMessage"], json!(html_text(&c.texts[0]))),
+        (&o["url"], json!(url)),
+        (&o["paramName"], json!(c.input_name)),
+        (&o["acceptedFiles"], json!(c.accepted)),
+        (
+            &o["headers"],
+            json!({"X-CSRF-Token": c.token, "X-Dropzone-Zone": c.id}),
+        ),
+        (&spec["redirect"], json!(c.redirect)),
+        (&spec["click"]["button"], json!(c.button)),
+    ];
+    for (got, want) in expect {
+        if *got != want {
+            return Err(format!("strict data {got} != {want} in {data:?}"));
+        }
+    }
+    let config = d.config().into_string();
+    // `<script src="…" defer( nonce="…")?></script>`: one tag, empty body.
+    let expected = format!(
+        "<script src=\"/dropzone/static/dropzone-rs/{}/init.js\" defer",
+        env!("CARGO_PKG_VERSION")
+    );
+    if !config.starts_with(&expected)
+        || !config.ends_with("></script>")
+        || config.matches(['<', '>']).count() != 4
+    {
+        return Err(format!("strict config: {config:?}"));
+    }
+    let style = d.style(&c.css).into_string();
+    if c.nonce.is_empty() != style.is_empty() {
+        return Err(format!("strict style without nonce: {style:?}"));
+    }
     Ok(())
+}
+
+/// What maud's escaping plus Dropzone's innerHTML insertion need: the renderer's html_text.
+fn html_text(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }
 
 const NODE_BATCH: &str = r#""use strict";
