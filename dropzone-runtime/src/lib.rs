@@ -16,7 +16,7 @@ pub use dropzone_macros::{DropzoneConfig, dropzone};
 
 pub use config::DropzoneConfig;
 pub use options::Options;
-pub use render::{Dropzone, style};
+pub use render::{Dropzone, INIT_JS, ZONE_HEADER, init_script_url, style};
 
 /// maud, re-exported so that applications can build pages without naming it in `Cargo.toml`.
 pub use maud;
@@ -32,6 +32,6 @@ pub mod __private {
     pub use crate::options::{
         Accept, AcceptedFiles, AssetSource, Chunking, ExtraOption, Messages, Options, Version,
     };
-    pub use crate::render::Dropzone;
+    pub use crate::render::{Dropzone, INIT_JS, ZONE_HEADER, init_script_url};
     pub use maud;
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{DEFAULT, leak, leak_str, script_body};
+use common::{DEFAULT, attr, html_unescape, leak, leak_str, script_body, start_tag};
 use dropzone_runtime::Dropzone;
 use dropzone_runtime::options::{Accept, AcceptedFiles, AssetSource, Messages, Options};
 use proptest::prelude::*;
@@ -129,58 +129,21 @@ fn zone(c: &Case) -> Dropzone {
     }
 }
 
-fn html_unescape(s: &str) -> String {
-    s.replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-}
-
-/// Attribute names and unescaped values, in order.
-type Attrs = Vec<(String, String)>;
-
-/// Parses the start tag at the front of `s`, which must be exactly
-/// `<name( attr="value")*>` with no `<`, `>` or `"` inside values; returns the attributes
-/// (unescaped) and the rest.
-fn start_tag<'a>(s: &'a str, name: &str) -> Result<(Attrs, &'a str), String> {
-    let mut rest = s
-        .strip_prefix('<')
-        .and_then(|r| r.strip_prefix(name))
-        .ok_or_else(|| format!("expected <{name} in {s:?}"))?;
-    let mut attrs = Vec::new();
-    loop {
-        if let Some(r) = rest.strip_prefix('>') {
-            return Ok((attrs, r));
-        }
-        let r = rest
-            .strip_prefix(' ')
-            .ok_or_else(|| format!("bad tag {s:?}"))?;
-        let eq = r
-            .find("=\"")
-            .ok_or_else(|| format!("bad attribute in {s:?}"))?;
-        let attr = &r[..eq];
-        if attr.is_empty() || !attr.bytes().all(|b| b.is_ascii_lowercase() || b == b'-') {
-            return Err(format!("bad attribute name {attr:?} in {s:?}"));
-        }
-        let v = &r[eq + 2..];
-        let end = v
-            .find('"')
-            .ok_or_else(|| format!("unterminated value in {s:?}"))?;
-        let value = &v[..end];
-        if value.contains(['<', '>']) {
-            return Err(format!("raw < or > in attribute of {s:?}"));
-        }
-        attrs.push((attr.to_owned(), html_unescape(value)));
-        rest = &v[end + 1..];
+fn strict_zone(c: &Case) -> Dropzone {
+    let o = zone(c).options();
+    let d = Dropzone::new(leak(Options {
+        strict_csp: true,
+        ..*o
+    }))
+    .nonce(c.nonce.clone())
+    .csrf_token(c.token.clone())
+    .redirect_url(c.redirect.clone())
+    .upload_action(c.upload_action.clone());
+    if c.in_form {
+        d
+    } else {
+        d.action(c.action.clone())
     }
-}
-
-fn attr<'a>(attrs: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    attrs
-        .iter()
-        .find(|(n, _)| n == name)
-        .map(|(_, v)| v.as_str())
 }
 
 fn nonce_ok(attrs: &[(String, String)], c: &Case) -> bool {
@@ -247,39 +210,75 @@ fn check(c: &Case) -> Result<(), String> {
     if body.contains(['<', '{', '}']) || body.contains("/*") {
         return Err(format!("free style: {free:?}"));
     }
+    check_strict(c)
+}
+
+/// Strict CSP mode: the same texts travel in the `data-dropzone` attribute, which must stay
+/// one attribute and parse back to exactly the values; nothing inline is emitted.
+fn check_strict(c: &Case) -> Result<(), String> {
+    let d = strict_zone(c);
+    let create = d.create().into_string();
+    let tag = if c.in_form { "div" } else { "form" };
+    let (attrs, rest) = start_tag(&create, tag)?;
+    if rest != format!("</{tag}>") || attr(&attrs, "id") != Some(&c.id) {
+        return Err(format!("strict create: {create:?}"));
+    }
+    let data = attr(&attrs, "data-dropzone").ok_or("no data-dropzone")?;
+    let spec: Value = serde_json::from_str(data).map_err(|e| format!("{e}: {data:?}"))?;
+    let o = &spec["options"];
+    let url = if c.in_form {
+        &c.upload_action
+    } else {
+        &c.action
+    };
+    let expect = [
+        (&o["dictInvalidFileType"], json!(c.texts[1])),
+        (&o["dictDefaultMessage"], json!(html_text(&c.texts[0]))),
+        (&o["url"], json!(url)),
+        (&o["paramName"], json!(c.input_name)),
+        (&o["acceptedFiles"], json!(c.accepted)),
+        (
+            &o["headers"],
+            json!({"X-CSRF-Token": c.token, "X-Dropzone-Zone": c.id}),
+        ),
+        (&spec["redirect"], json!(c.redirect)),
+        (&spec["click"]["button"], json!(c.button)),
+    ];
+    for (got, want) in expect {
+        if *got != want {
+            return Err(format!("strict data {got} != {want} in {data:?}"));
+        }
+    }
+    let config = d.config().into_string();
+    // `<script src="…" defer( nonce="…")?></script>`: one tag, empty body.
+    let expected = format!(
+        "<script src=\"/dropzone/static/dropzone-rs/{}/init.js\" defer",
+        env!("CARGO_PKG_VERSION")
+    );
+    if !config.starts_with(&expected)
+        || !config.ends_with("></script>")
+        || config.matches(['<', '>']).count() != 4
+    {
+        return Err(format!("strict config: {config:?}"));
+    }
+    let style = d.style(&c.css).into_string();
+    if c.nonce.is_empty() != style.is_empty() {
+        return Err(format!("strict style without nonce: {style:?}"));
+    }
     Ok(())
 }
 
-const NODE_BATCH: &str = r#""use strict";
-const vm = require("vm");
-const cases = JSON.parse(require("fs").readFileSync(0, "utf8"));
-const out = [];
-for (const c of cases) {
-  const els = new Map([[c.id, { id: c.id, nodeName: "DIV", parentNode: null, addEventListener() {} }]]);
-  let created = null, handlers = {};
-  function Dropzone(element, options) {
-    element.dropzone = this;
-    this.element = element;
-    this.on = (ev, fn) => { (handlers[ev] = handlers[ev] || []).push(fn); };
-    created = options;
-    options.init.call(this);
-  }
-  Dropzone.options = Object.create(null);
-  const window = {
-    Dropzone, location: { href: "/page" }, addEventListener() {},
-    document: { readyState: "complete", getElementById: (id) => els.get(id) || null, addEventListener() {} },
-  };
-  window.window = window;
-  vm.runInContext(c.script, vm.createContext(window));
-  for (const fn of handlers.success || []) fn();
-  for (const fn of handlers.queuecomplete || []) fn();
-  const key = c.id.replace(/[\-_](\w)/g, (m) => m.charAt(1).toUpperCase());
-  const o = Object.assign({}, created);
-  delete o.init;
-  out.push({ options: o, marked: Dropzone.options[key] === false, href: window.location.href });
+/// What maud's escaping plus Dropzone's innerHTML insertion need: the renderer's html_text.
+fn html_text(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }
-console.log(JSON.stringify(out));
-"#;
+
+/// Runs every case's inline script against a fake page and reports what Dropzone received.
+const NODE_BATCH: &str = include_str!("common/hostile_batch.js");
 
 /// Runs all collected cases in one node process and compares what Dropzone would receive.
 fn node_round_trip(cases: &[Case]) {
@@ -341,9 +340,18 @@ fn node_round_trip(cases: &[Case]) {
         assert_eq!(o["url"], json!(url), "{c:?}");
         assert_eq!(o["paramName"], json!(c.input_name), "{c:?}");
         assert_eq!(o["acceptedFiles"], json!(c.accepted), "{c:?}");
-        assert_eq!(o["headers"], json!({"X-CSRF-Token": c.token}), "{c:?}");
+        assert_eq!(
+            o["headers"],
+            json!({"X-CSRF-Token": c.token, "X-Dropzone-Zone": c.id}),
+            "{c:?}"
+        );
         assert_eq!(r["href"], json!(c.redirect), "{c:?}");
-        assert_eq!(r["marked"], json!(true), "camelized key for {c:?}");
+        // An empty id names no element (and the macros reject it): nothing to mark.
+        assert_eq!(
+            r["marked"],
+            json!(!c.id.is_empty()),
+            "camelized key for {c:?}"
+        );
     }
 }
 

@@ -203,38 +203,40 @@ fn style_scoped_and_unscoped() {
 }
 
 /// The whole default script, so that any change to its shape is a visible decision.
-const DEFAULT_CONFIG: &str = r#"<script>(function () {
-  "use strict";
-  var id = "myDropzone", key = "myDropzone";
-  function options() {
-    var o = {"url":"/upload","paramName":"file","maxFilesize":3,"acceptedFiles":"image/*, audio/*, video/*, text/*, application/*","maxFiles":null,"uploadMultiple":false,"parallelUploads":2,"dictDefaultMessage":"Drop files here or click to upload.","dictInvalidFileType":"You can't upload files of this type.","dictFileTooBig":"File is too big {{filesize}}. Max filesize: {{maxFilesize}}MiB.","dictResponseError":"Server error: {{statusCode}}","dictFallbackMessage":"Your browser does not support drag'n'drop file uploads.","dictMaxFilesExceeded":"You can't upload any more files.","dictCancelUpload":"Cancel upload","dictRemoveFile":"Remove file","dictCancelUploadConfirmation":"You really want to delete this file?","dictUploadCanceled":"Upload canceled"};
-    return o;
-  }
-  function mark() {
-    var D = window.Dropzone;
-    if (D) { D.options[key] = false; }
-    return D;
-  }
-  function start() {
-    var D = mark(), el = document.getElementById(id);
-    if (!D || !el) { return false; }
-    if (!el.dropzone) { new D(el, options()); }
-    return true;
-  }
-  mark();
-  if (document.readyState === "loading" || !start()) {
-    document.addEventListener("DOMContentLoaded", start);
-    window.addEventListener("load", start);
-  }
-})();
-</script>"#;
+/// The default zone's inline script: the zone declared in a strict wrapper, then init.js.
+fn default_config() -> String {
+    format!(
+        "<script>(function () {{\n  \"use strict\";\n  var __dropzone_rs_zone__ = {{\n    \
+         \"id\": \"myDropzone\",\n    \"spec\": {}\n  }};\n{}}})();\n</script>",
+        r#"{"v":1,"options":{"url":"/upload","paramName":"file","maxFilesize":3,"acceptedFiles":"image/*, audio/*, video/*, text/*, application/*","maxFiles":null,"uploadMultiple":false,"parallelUploads":2,"headers":{"X-Dropzone-Zone":"myDropzone"},"dictDefaultMessage":"Drop files here or click to upload.","dictInvalidFileType":"You can't upload files of this type.","dictFileTooBig":"File is too big {{filesize}}. Max filesize: {{maxFilesize}}MiB.","dictResponseError":"Server error: {{statusCode}}","dictFallbackMessage":"Your browser does not support drag'n'drop file uploads.","dictMaxFilesExceeded":"You can't upload any more files.","dictCancelUpload":"Cancel upload","dictRemoveFile":"Remove file","dictCancelUploadConfirmation":"You really want to delete this file?","dictUploadCanceled":"Upload canceled"}}"#,
+        dropzone_runtime::INIT_JS
+    )
+}
 
 #[test]
 fn config_default_exact() {
     assert_eq!(
         Dropzone::new(&DEFAULT).config().into_string(),
-        DEFAULT_CONFIG
+        default_config()
     );
+}
+
+#[test]
+fn init_js_is_safe_to_inline() {
+    let js = dropzone_runtime::INIT_JS.to_ascii_lowercase();
+    for bad in ["</script", "<script", "<!--", "-->", "]]>"] {
+        assert!(!js.contains(bad), "init.js contains {bad}");
+    }
+    assert!(js.ends_with("})();\n"));
+    assert_eq!(
+        dropzone_runtime::init_script_url(),
+        concat!(
+            "/dropzone/static/dropzone-rs/",
+            env!("CARGO_PKG_VERSION"),
+            "/init.js"
+        )
+    );
+    assert_eq!(dropzone_runtime::ZONE_HEADER, "X-Dropzone-Zone");
 }
 
 #[test]
@@ -244,7 +246,7 @@ fn config_is_the_same_for_both_versions() {
         version: Version::V5_9_3,
         ..DEFAULT
     });
-    assert_eq!(five.config().into_string(), DEFAULT_CONFIG);
+    assert_eq!(five.config().into_string(), default_config());
 }
 
 #[test]
@@ -253,7 +255,7 @@ fn render_is_create_then_config() {
     let page = maud::html! { (d) }.into_string();
     assert_eq!(
         page,
-        format!("{}{}", d.create().into_string(), DEFAULT_CONFIG)
+        format!("{}{}", d.create().into_string(), default_config())
     );
 }
 
@@ -269,28 +271,33 @@ fn config_options_json() {
         },
         ..DEFAULT
     });
-    let s = d.config().into_string();
+    let page = d.config().into_string();
+    // Only the zone's own part, before the embedded init code.
+    let s = page.split(dropzone_runtime::INIT_JS).next().unwrap();
     assert!(
         s.contains(r#""maxFilesize":0.5,"acceptedFiles":null,"maxFiles":7,"#),
         "{s}"
     );
     assert!(
-        s.contains(r#""parallelUploads":2,"timeout":0,"dictDefaultMessage""#),
+        s.contains(r#""parallelUploads":2,"timeout":0,"headers""#),
         "{s}"
     );
-    assert!(!s.contains("autoProcessQueue") && !s.contains("headers") && !s.contains("init"));
+    assert!(!s.contains("autoProcessQueue") && !s.contains("\"click\""));
+    assert!(!s.contains("\"redirect\"") && !s.contains("\"init\":"));
+    assert!(!s.contains("chunk") && !s.contains("createImageThumbnails"));
 }
 
 #[test]
-fn csrf_header_only_with_enable_csrf_and_token() {
+fn headers_carry_the_zone_and_csrf_only_with_enable_csrf_and_token() {
     let on = zone(Options {
         enable_csrf: true,
         ..DEFAULT
     });
-    assert!(!on.config().into_string().contains("X-CSRF-Token"));
+    let s = on.config().into_string();
+    assert!(s.contains(r#""headers":{"X-Dropzone-Zone":"myDropzone"}"#));
     let s = on.clone().csrf_token("ab.c-d_e").config().into_string();
     assert!(
-        s.contains(r#""headers":{"X-CSRF-Token":"ab.c-d_e"}"#),
+        s.contains(r#""headers":{"X-CSRF-Token":"ab.c-d_e","X-Dropzone-Zone":"myDropzone"}"#),
         "{s}"
     );
     let off = Dropzone::new(&DEFAULT).csrf_token("ab");
@@ -319,24 +326,26 @@ fn request_values_override_options() {
         .redirect_url("/next");
     let s = d.config().into_string();
     assert!(s.contains(r#"{"url":"/other","#));
-    assert!(s.contains(r#"window.location.href = "/next";"#));
+    assert!(s.contains(r#""redirect":"/next""#));
     let d = Dropzone::new(&DEFAULT).action("/a");
     assert!(d.config().into_string().contains(r#"{"url":"/a","#));
 }
 
 #[test]
-fn camelized_key_and_raw_id() {
+fn raw_id_in_the_script() {
     let s = Dropzone::new(&EVERYTHING).config().into_string();
-    assert!(s.contains(r#"var id = "my-zone_2", key = "myZone2";"#));
+    assert!(s.contains("\n    \"id\": \"my-zone_2\",\n"));
 }
 
 #[test]
 fn custom_code_normalized_on_own_lines() {
     let s = Dropzone::new(&EVERYTHING).config().into_string();
-    assert!(s.contains("\naddRemoveLinks: true // trailing comment,\n    };\n"));
     assert!(s.contains(
-        "      (function () {\nthis.on(\"addedfile\", function () { window.__added = true; }) // trailing;\n      }).call(dz);\n"
-    ));
+        "\"custom\": function () {\n      return {\naddRemoveLinks: true // trailing comment,\n      };\n    }\n"
+    ), "{s}");
+    assert!(s.contains(
+        "\"init\": function (dz) {\n      (function () {\nthis.on(\"addedfile\", function () { window.__added = true; }) // trailing;\n      }).call(dz);\n    }"
+    ), "{s}");
     let d = zone(Options {
         custom_init: Some("foo();  "),
         custom_options: Some("a: '</SCRIPT>',"),

@@ -66,6 +66,7 @@ fn expected_default_options() -> Value {
         "maxFiles": null,
         "uploadMultiple": false,
         "parallelUploads": 2,
+        "headers": {"X-Dropzone-Zone": "myDropzone"},
         "dictDefaultMessage": "Drop files here or click to upload.",
         "dictInvalidFileType": "You can't upload files of this type.",
         "dictFileTooBig": "File is too big {{filesize}}. Max filesize: {{maxFilesize}}MiB.",
@@ -75,7 +76,8 @@ fn expected_default_options() -> Value {
         "dictCancelUpload": "Cancel upload",
         "dictRemoveFile": "Remove file",
         "dictCancelUploadConfirmation": "You really want to delete this file?",
-        "dictUploadCanceled": "Upload canceled"
+        "dictUploadCanceled": "Upload canceled",
+        "init": "[function]"
     })
 }
 

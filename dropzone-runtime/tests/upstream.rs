@@ -118,20 +118,22 @@ const CONFIGURED: Options = Options {
 };
 
 /// Flask's option assertions, as the JSON / JS our script carries:
-/// `Dropzone.options.myDropzone` → the camelized key `"myDropzone"`; `paramName: "test"` →
-/// `"paramName":"test"`; ``dictDefaultMessage: `Drop file here` `` → a JSON string;
-/// `this.on("queuecomplete", function(file) {` → `dz.on("queuecomplete", function () {`;
-/// `window.location = "/";` → `window.location.href = "/";`.
+/// `Dropzone.options.myDropzone` → the zone's `"id": "myDropzone"` (init.js camelizes it into
+/// the `Dropzone.options` key); `paramName: "test"` → `"paramName":"test"`;
+/// ``dictDefaultMessage: `Drop file here` `` → a JSON string;
+/// `this.on("queuecomplete", …)` + `window.location = "/";` → `"redirect":"/"`, which the
+/// embedded init code applies on `queuecomplete` (`window.location.href = url;`).
 fn assert_configured(s: &str, max_file_size: u32, max_files: u32) {
     for part in [
-        r#"key = "myDropzone""#.to_owned(),
+        r#""id": "myDropzone""#.to_owned(),
         r#""paramName":"test""#.to_owned(),
         format!(r#""maxFilesize":{max_file_size},"#),
         format!(r#""maxFiles":{max_files},"#),
         r#""acceptedFiles":"image/*""#.to_owned(),
         r#""dictDefaultMessage":"Drop file here""#.to_owned(),
         r#"dz.on("queuecomplete", function () {"#.to_owned(),
-        r#"window.location.href = "/";"#.to_owned(),
+        r#""redirect":"/""#.to_owned(),
+        "window.location.href = url;".to_owned(),
         r#""timeout":10000,"#.to_owned(),
     ] {
         assert!(s.contains(&part), "missing {part} in {s}");
@@ -148,8 +150,7 @@ fn test_config_dropzone() {
         .redirect_url("/redirect")
         .config()
         .into_string();
-    assert!(s.contains(r#"dz.on("queuecomplete", function () {"#));
-    assert!(s.contains(r#"window.location.href = "/redirect";"#), "{s}");
+    assert!(s.contains(r#""redirect":"/redirect""#), "{s}");
     // Flask: TIMEOUT=None → no `timeout:`. Ours: no `"timeout":` key.
     let s = zone(Options {
         timeout: None,
@@ -198,7 +199,7 @@ fn test_create_dropzone() {
 fn test_csrf_field() {
     // Flask: `config()` lacks `X-CSRF-Token`; `config(enable_csrf=True)` and ENABLE_CSRF=True
     // have it (the token comes from Flask-WTF). Ours: `enable_csrf` plus the per-request
-    // `.csrf_token(..)` give `"headers":{"X-CSRF-Token":"…"}`.
+    // `.csrf_token(..)` give `"headers":{"X-CSRF-Token":"…",…}` (next to the zone header).
     assert!(!Upload::config().into_string().contains("X-CSRF-Token"));
     let s = zone(Options {
         enable_csrf: true,
@@ -207,7 +208,10 @@ fn test_csrf_field() {
     .csrf_token("token")
     .config()
     .into_string();
-    assert!(s.contains(r#""headers":{"X-CSRF-Token":"token"}"#), "{s}");
+    assert!(
+        s.contains(r#""headers":{"X-CSRF-Token":"token","X-Dropzone-Zone":"myDropzone"}"#),
+        "{s}"
+    );
 }
 
 #[test]
@@ -245,7 +249,7 @@ fn test_render_template() {
         "https://cdn.jsdelivr.net/npm/dropzone@",
         "dropzone.min.js",
         "dropzone.min.css",
-        r#"key = "myDropzone""#,
+        r#""id": "myDropzone""#,
         r#"<form action="/upload" method="post" class="dropzone" id="myDropzone""#,
     ] {
         assert!(page.contains(part), "missing {part}");
@@ -278,7 +282,7 @@ fn test_get_url() {
 fn test_click_upload() {
     // Flask: UPLOAD_ON_CLICK → `dz.processQueue();` and `autoProcessQueue: false,`. Ours: the
     // zone's own `dz.processQueue();` (a closure local, not a global) and
-    // `"autoProcessQueue":false`.
+    // `"autoProcessQueue":false`; the button id travels as `"click":{"button":"upload",…}`.
     let s = zone(Options {
         upload_on_click: true,
         ..FLASK
@@ -287,7 +291,14 @@ fn test_click_upload() {
     .into_string();
     assert!(s.contains("dz.processQueue();"), "{s}");
     assert!(s.contains(r#""autoProcessQueue":false"#), "{s}");
-    assert!(s.contains(r#"document.getElementById("upload")"#), "{s}");
+    assert!(
+        s.contains(r#""click":{"button":"upload","inForm":false}"#),
+        "{s}"
+    );
+    assert!(
+        s.contains("var button = document.getElementById(spec.button);"),
+        "{s}"
+    );
 }
 
 #[test]
@@ -295,8 +306,8 @@ fn test_in_form() {
     // Flask: IN_FORM + UPLOAD_ON_CLICK + UPLOAD_BTN_ID='submit': `create(..)` is exactly the
     // div; `config()` has `dz.processQueue();`, `e.preventDefault();`,
     // `autoProcessQueue: false,` and `document.getElementById("submit").click();`. Ours: the
-    // button is looked up once (`document.getElementById("submit")`) and `button.click()`
-    // submits once the queue completes.
+    // button id is data (`"click":{"button":"submit","inForm":true}`), init looks it up once
+    // and `button.click()` submits once the queue completes.
     let d = zone(Options {
         in_form: true,
         upload_on_click: true,
@@ -313,7 +324,7 @@ fn test_in_form() {
         "dz.processQueue();",
         "e.preventDefault();",
         r#""autoProcessQueue":false"#,
-        r#"var button = document.getElementById("submit");"#,
+        r#""click":{"button":"submit","inForm":true}"#,
         "button.click();",
         r#"{"url":"/upload","#,
     ] {
@@ -351,7 +362,8 @@ fn test_custom_js() {
 fn test_custom_id() {
     // Flask: default `create` has `id="myDropzone"` and `config` `Dropzone.options.myDropzone`;
     // with id 'hello', `id="hello"` and `Dropzone.options.hello`. Ours: the id attribute and
-    // the camelized options key in the script.
+    // the id in the script, which init camelizes into the key (tests/script_js.rs checks the
+    // keys in a fake DOM).
     assert!(
         Upload::create()
             .into_string()
@@ -360,17 +372,12 @@ fn test_custom_id() {
     assert!(
         Upload::config()
             .into_string()
-            .contains(r#"key = "myDropzone""#)
+            .contains(r#""id": "myDropzone""#)
     );
     let hello = zone(Options {
         id: "hello",
         ..FLASK
     });
     assert!(hello.create().into_string().contains(r#"id="hello""#));
-    assert!(
-        hello
-            .config()
-            .into_string()
-            .contains(r#"var id = "hello", key = "hello";"#)
-    );
+    assert!(hello.config().into_string().contains(r#""id": "hello""#));
 }

@@ -124,47 +124,9 @@ pub(crate) fn css_declarations(css: &str) -> String {
     out
 }
 
-/// Dropzone's `camelize`: `/[\-_](\w)/g` → the captured character upper-cased (ASCII `\w`).
-pub(crate) fn camelize(id: &str) -> String {
-    let mut out = String::with_capacity(id.len());
-    let mut chars = id.chars().peekable();
-    while let Some(c) = chars.next() {
-        if (c == '-' || c == '_')
-            && let Some(&next) = chars.peek()
-            && (next.is_ascii_alphanumeric() || next == '_')
-        {
-            out.push(next.to_ascii_uppercase());
-            chars.next();
-            continue;
-        }
-        out.push(c);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn camelize_matches_dropzone_table() {
-        let table = [
-            ("myDropzone", "myDropzone"),
-            ("my-dropzone", "myDropzone"),
-            ("my_dropzone", "myDropzone"),
-            ("my-awesome-dropzone", "myAwesomeDropzone"),
-            ("upload-form-2", "uploadForm2"),
-            ("my--zone", "my-Zone"),
-            ("a__b", "a_b"),
-            ("-leading", "Leading"),
-            ("trailing-", "trailing-"),
-            ("x.y-z", "x.yZ"),
-            ("dz-ä", "dz-ä"),
-        ];
-        for (id, key) in table {
-            assert_eq!(camelize(id), key, "{id}");
-        }
-    }
 
     #[test]
     fn script_json_hides_markup() {

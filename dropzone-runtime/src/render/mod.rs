@@ -3,13 +3,40 @@
 //!
 //! Every value is escaped for where it goes: attributes by maud (`& < > "`), script values as
 //! script-safe JSON ([`escape::script_json`]), CSS with hex escapes ([`style`]).
+//!
+//! One init implementation ([`INIT_JS`]) starts the zones in both delivery modes: embedded in
+//! the inline `config()` script by default, or served at [`init_script_url`] in strict CSP
+//! mode (`strict_csp`), where the page has no inline script or style at all.
 
 mod assets_tags;
 mod escape;
 mod script;
+mod spec;
 mod style;
 
 pub use style::style;
+
+/// The request header that names the zone an upload comes from: every Dropzone XHR (each chunk
+/// included) carries `X-Dropzone-Zone: <zone id>`, the zone's HTML `id`, so that one upload
+/// route can serve several zones of a page.
+pub const ZONE_HEADER: &str = "X-Dropzone-Zone";
+
+/// The source of `init.js`, the ES5 script that starts every zone on a page (once, whatever
+/// the order of the scripts; defines no global). Default mode embeds it in each zone's inline
+/// script; strict CSP mode loads it from [`init_script_url`], which the assets router serves
+/// with `Content-Type: text/javascript`.
+pub const INIT_JS: &str = include_str!("../../assets/dropzone-rs/init.js");
+
+/// Where strict CSP pages load [`INIT_JS`] from:
+/// `/dropzone/static/dropzone-rs/<crate version>/init.js` under [`crate::assets::MOUNT`]. The
+/// version in the path changes with every release, so the file can be cached as immutable.
+pub fn init_script_url() -> String {
+    format!(
+        "{}/dropzone-rs/{}/init.js",
+        crate::assets::MOUNT,
+        env!("CARGO_PKG_VERSION")
+    )
+}
 
 use crate::options::Options;
 use maud::{Markup, PreEscaped, Render, html};
@@ -100,33 +127,55 @@ impl Dropzone {
     /// The upload area.
     ///
     /// `<form action="…" method="post" class="dropzone" id="…" enctype="multipart/form-data">`,
-    /// or in in-form mode `<div class="dropzone" id="…">` with the configured id.
+    /// or in in-form mode `<div class="dropzone" id="…">` with the configured id. In strict CSP
+    /// mode it also carries the zone's options as JSON in a `data-dropzone` attribute, which
+    /// the init script reads; the per-request values (CSRF token, URLs) are taken now.
     pub fn create(&self) -> Markup {
         let o = self.options;
+        let spec = o.strict_csp.then(|| self.spec_json());
         if o.in_form {
-            return html! { div class="dropzone" id=(o.id) {} };
+            return html! { div class="dropzone" id=(o.id) data-dropzone=[spec] {} };
         }
         let action = self.action.as_deref().unwrap_or(o.action);
         html! {
             form action=(action) method="post" class="dropzone" id=(o.id)
-                enctype="multipart/form-data" {}
+                enctype="multipart/form-data" data-dropzone=[spec] {}
         }
     }
 
     /// The configuration `<script>`.
     ///
-    /// It starts the zone with `new Dropzone(…)` once the library and the element exist, and
-    /// sets `Dropzone.options[<camelized id>] = false` so that 5.x auto-discovery leaves the
-    /// element alone; it therefore works with 5.x and 6.x, wherever [`Dropzone::load_js`] is
-    /// placed, defines no globals, and several zones can share a page. `custom_init` and
+    /// By default an inline script holding [`INIT_JS`] and this zone's options: it starts the
+    /// zone with `new Dropzone(…)` once the library and the element exist, and sets
+    /// `Dropzone.options[<camelized id>] = false` so that 5.x auto-discovery leaves the element
+    /// alone; it therefore works with 5.x and 6.x, wherever [`Dropzone::load_js`] is placed,
+    /// defines no globals, and several zones can share a page. `custom_init` and
     /// `custom_options` run in strict mode; inside `custom_init`, `this` and `dz` are the zone.
+    ///
+    /// In strict CSP mode: `<script src="{init_script_url()}" defer>`, no inline code (the
+    /// options are on the element, see [`Dropzone::create`]). The page then works under
+    /// `Content-Security-Policy: default-src 'self'` with no nonce; one such tag per page is
+    /// enough, repeating it is harmless. `custom_init`/`custom_options` are never emitted
+    /// there (the macros reject them with `strict_csp`), and image thumbnails are off unless
+    /// an extra option turns them on: they are `data:` URLs, which `img-src 'self'` blocks.
     pub fn config(&self) -> Markup {
+        if self.options.strict_csp {
+            return html! { script src=(init_script_url()) defer nonce=[self.nonce_attr()] {} };
+        }
         html! { script nonce=[self.nonce_attr()] { (PreEscaped(self.config_script())) } }
     }
 
     /// A `<style>` block for this zone: `.dropzone#<id>{<css>}`, escaped as [`style()`] is.
+    ///
+    /// In strict CSP mode an inline `<style>` is only allowed with a nonce: the block is
+    /// emitted when [`Dropzone::nonce`] is set and is empty markup otherwise. Strict pages
+    /// without a nonce style their zones from their own stylesheet (`.dropzone#<id> { … }`).
     pub fn style(&self, css: &str) -> Markup {
-        style::style_rule(Some(self.options.id), css, self.nonce_attr())
+        let nonce = self.nonce_attr();
+        if self.options.strict_csp && nonce.is_none() {
+            return html! {};
+        }
+        style::style_rule(Some(self.options.id), css, nonce)
     }
 }
 

@@ -28,7 +28,8 @@ pub(super) fn style_rule(selector_id: Option<&str>, css: &str, nonce: Option<&st
 /// `css` is a list of declarations such as `"border: 2px dashed #0087F7; min-height: 400px"`.
 /// `{ } < > \ " '`, `/*` and control characters are hex-escaped so the text cannot leave the
 /// rule or the `<style>` element; quoted strings are therefore unavailable. For one zone, with
-/// a CSP nonce, use [`crate::Dropzone::style`].
+/// a CSP nonce, use [`crate::Dropzone::style`]. Strict CSP pages (`strict_csp`) allow no inline
+/// `<style>` without a nonce: style them from a stylesheet of their own instead.
 pub fn style(css: &str) -> Markup {
     style_rule(None, css, None)
 }

@@ -2,6 +2,8 @@
 //! literal) and running generated scripts in node.
 #![allow(dead_code, unreachable_pub)]
 
+pub mod dom;
+
 use dropzone_runtime::options::{Accept, AcceptedFiles, AssetSource, Messages, Options, Version};
 use std::io::Write as _;
 use std::process::Command;
@@ -205,4 +207,58 @@ console.log(JSON.stringify({{
 }}));
 "#
     )
+}
+
+pub fn html_unescape(s: &str) -> String {
+    s.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// Attribute names and unescaped values, in order.
+pub type Attrs = Vec<(String, String)>;
+
+/// Parses the start tag at the front of `s`, which must be exactly
+/// `<name( attr="value")*>` with no `<`, `>` or `"` inside values; returns the attributes
+/// (unescaped) and the rest.
+pub fn start_tag<'a>(s: &'a str, name: &str) -> Result<(Attrs, &'a str), String> {
+    let mut rest = s
+        .strip_prefix('<')
+        .and_then(|r| r.strip_prefix(name))
+        .ok_or_else(|| format!("expected <{name} in {s:?}"))?;
+    let mut attrs = Vec::new();
+    loop {
+        if let Some(r) = rest.strip_prefix('>') {
+            return Ok((attrs, r));
+        }
+        let r = rest
+            .strip_prefix(' ')
+            .ok_or_else(|| format!("bad tag {s:?}"))?;
+        let eq = r
+            .find("=\"")
+            .ok_or_else(|| format!("bad attribute in {s:?}"))?;
+        let attr = &r[..eq];
+        if attr.is_empty() || !attr.bytes().all(|b| b.is_ascii_lowercase() || b == b'-') {
+            return Err(format!("bad attribute name {attr:?} in {s:?}"));
+        }
+        let v = &r[eq + 2..];
+        let end = v
+            .find('"')
+            .ok_or_else(|| format!("unterminated value in {s:?}"))?;
+        let value = &v[..end];
+        if value.contains(['<', '>']) {
+            return Err(format!("raw < or > in attribute of {s:?}"));
+        }
+        attrs.push((attr.to_owned(), html_unescape(value)));
+        rest = &v[end + 1..];
+    }
+}
+
+pub fn attr<'a>(attrs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    attrs
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str())
 }
