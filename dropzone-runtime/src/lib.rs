@@ -18,7 +18,10 @@ pub use config::DropzoneConfig;
 pub use options::Options;
 pub use render::{Dropzone, INIT_JS, ZONE_HEADER, init_script_url, style};
 
-/// maud, re-exported so that applications can build pages without naming it in `Cargo.toml`.
+/// maud, re-exported for its types (`Markup`, `PreEscaped`, `Render`).
+///
+/// The fragments and `dropzone!` never need `maud` in your `Cargo.toml`; writing your own pages
+/// with `maud::html!` does, because `html!` names the `maud` crate itself.
 pub use maud;
 
 #[doc = include_str!("../docs/options.md")]

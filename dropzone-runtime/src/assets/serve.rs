@@ -17,21 +17,22 @@ const IMMUTABLE: HeaderValue = HeaderValue::from_static("public, max-age=3153600
 const REVALIDATE: HeaderValue = HeaderValue::from_static("no-cache");
 
 /// Strong ETags (the quoted sha256 of each file), in the order of [`EMBEDDED`]; hashed once.
-static ETAGS: LazyLock<Vec<HeaderValue>> = LazyLock::new(|| {
-    EMBEDDED
-        .iter()
-        .map(|file| {
-            let digest = Sha256::digest(file.bytes);
-            let mut tag = String::with_capacity(66);
-            tag.push('"');
-            for byte in digest {
-                tag.push_str(&format!("{byte:02x}"));
-            }
-            tag.push('"');
-            HeaderValue::from_str(&tag).expect("hex is a valid header value")
-        })
-        .collect()
-});
+static ETAGS: LazyLock<Vec<HeaderValue>> =
+    LazyLock::new(|| EMBEDDED.iter().map(|file| etag_of(file.bytes)).collect());
+
+/// The strong ETag of this crate's own init script ([`crate::INIT_JS`]).
+static INIT_ETAG: LazyLock<HeaderValue> = LazyLock::new(|| etag_of(crate::INIT_JS.as_bytes()));
+
+fn etag_of(bytes: &[u8]) -> HeaderValue {
+    let digest = Sha256::digest(bytes);
+    let mut tag = String::with_capacity(66);
+    tag.push('"');
+    for byte in digest {
+        tag.push_str(&format!("{byte:02x}"));
+    }
+    tag.push('"');
+    HeaderValue::from_str(&tag).expect("hex is a valid header value")
+}
 
 /// The router that serves the embedded Dropzone.js files; merge it into the application's.
 ///
@@ -44,6 +45,9 @@ static ETAGS: LazyLock<Vec<HeaderValue>> = LazyLock::new(|| {
 /// - `/dropzone/static/dropzone.min.js` and `/dropzone/static/dropzone.min.css`: the paths
 ///   Flask-Dropzone serves, answered with the default release ([`Version::DEFAULT`], 6.3.5) and
 ///   `Cache-Control: no-cache`, since what they name changes with that default.
+/// - `/dropzone/static/dropzone-rs/{crate version}/init.js` ([`crate::init_script_url`]): the
+///   script that starts zones from their `data-dropzone` attribute on strict-CSP pages
+///   ([`crate::INIT_JS`]); immutable like the versioned files, since the crate version names it.
 ///
 /// Every file has a strong `ETag` (its quoted sha256), honours `If-None-Match` (lists, weak
 /// tags and `*`) with `304 Not Modified`, and is sent with its `Content-Type`
@@ -65,6 +69,18 @@ pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
         .route(
             &format!("{MOUNT}/dropzone.min.js"),
             get(move |headers: HeaderMap| async move { respond(default_js, &headers, REVALIDATE) }),
+        )
+        .route(
+            &crate::init_script_url(),
+            get(|headers: HeaderMap| async move {
+                respond_bytes(
+                    crate::INIT_JS.as_bytes(),
+                    "text/javascript; charset=utf-8",
+                    &INIT_ETAG,
+                    &headers,
+                    IMMUTABLE,
+                )
+            }),
         )
         .route(
             &format!("{MOUNT}/dropzone.min.css"),
@@ -94,20 +110,33 @@ async fn versioned(Path((version, file)): Path<(String, String)>, headers: Heade
 
 fn respond(index: usize, request: &HeaderMap, cache_control: HeaderValue) -> Response {
     let file = &EMBEDDED[index];
-    let etag = &ETAGS[index];
+    respond_bytes(
+        file.bytes,
+        file.content_type,
+        &ETAGS[index],
+        request,
+        cache_control,
+    )
+}
+
+fn respond_bytes(
+    bytes: &'static [u8],
+    content_type: &'static str,
+    etag: &HeaderValue,
+    request: &HeaderMap,
+    cache_control: HeaderValue,
+) -> Response {
     let fresh = if_none_match_hits(request, etag);
     let mut response = if fresh {
         let mut r = Response::new(Body::empty());
         *r.status_mut() = StatusCode::NOT_MODIFIED;
         r
     } else {
-        let mut r = Response::new(Body::from(file.bytes));
-        r.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static(file.content_type),
-        );
+        let mut r = Response::new(Body::from(bytes));
         r.headers_mut()
-            .insert(header::CONTENT_LENGTH, HeaderValue::from(file.bytes.len()));
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+        r.headers_mut()
+            .insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
         r
     };
     let headers = response.headers_mut();

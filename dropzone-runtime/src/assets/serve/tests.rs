@@ -357,3 +357,41 @@ async fn merges_into_a_router_with_state() {
 fn merging_twice_is_a_clear_panic() {
     let _app: Router = Router::new().merge(router()).merge(router());
 }
+
+#[tokio::test]
+async fn the_init_script_of_strict_pages_is_served_at_its_url() {
+    let url = crate::init_script_url();
+    assert_eq!(
+        url,
+        format!(
+            "/dropzone/static/dropzone-rs/{}/init.js",
+            env!("CARGO_PKG_VERSION")
+        )
+    );
+    let got = get(&url).await;
+    assert_eq!(got.status, StatusCode::OK);
+    assert_eq!(got.body, crate::INIT_JS.as_bytes());
+    assert_eq!(
+        got.header(header::CONTENT_TYPE),
+        "text/javascript; charset=utf-8"
+    );
+    assert_eq!(
+        got.header(header::CACHE_CONTROL),
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(got.header(header::X_CONTENT_TYPE_OPTIONS), "nosniff");
+    let etag = got.header(header::ETAG).to_owned();
+    assert_eq!(
+        etag,
+        format!("\"{}\"", sha256_hex(crate::INIT_JS.as_bytes()))
+    );
+    let again = send(Method::GET, &url, &[(header::IF_NONE_MATCH, &etag)]).await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+    // Another crate version's script is not ours to serve.
+    assert_eq!(
+        get("/dropzone/static/dropzone-rs/0.0.0/init.js")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
