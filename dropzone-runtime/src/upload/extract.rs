@@ -1,6 +1,7 @@
 //! The `Upload<Z>` extractor.
 
 use super::accept::is_valid_file;
+use super::csrf_check::CsrfGate;
 use super::filename::{secure_filename, stored_extension};
 use super::rejection::{
     BodyTooLarge, FieldTooLarge, FileTooLarge, MalformedMultipart, MissingFile, StorageFailed,
@@ -107,6 +108,8 @@ use std::task::{Context, Poll, ready};
 /// | [`FieldTooLarge`](super::rejection::FieldTooLarge) | 413 | a text field passes 64 KiB |
 /// | [`TooManyFields`](super::rejection::TooManyFields) | 400 | more than 64 text fields |
 /// | [`StorageFailed`](super::rejection::StorageFailed) | 500 | the upload folder could not take the file |
+/// | [`CsrfRejected`](super::rejection::CsrfRejected) | 400 | `enable_csrf` and no valid token before the first file part (Flask-WTF's message) |
+/// | [`CsrfNotConfigured`](super::rejection::CsrfNotConfigured) | 500 | `enable_csrf` but no [`Csrf`](crate::csrf::Csrf) on the [`Storage`] |
 pub struct Upload<Z> {
     outcomes: Vec<FileOutcome>,
     fields: Vec<(String, String)>,
@@ -307,6 +310,7 @@ async fn receive(
     storage: &Storage,
     options: &'static Options,
 ) -> Result<(Vec<FileOutcome>, Vec<(String, String)>), UploadRejection> {
+    let mut csrf = CsrfGate::new(options, storage, req.headers())?;
     let limit = body_limit(options);
     let boundary = boundary(req.headers())?;
     if content_length(req.headers()).is_some_and(|len| len > limit) {
@@ -332,6 +336,9 @@ async fn receive(
     while let Some(mut field) = multipart.next_field().await.map_err(multer_err)? {
         let name = field.name().unwrap_or("").to_owned();
         let file_name = file_name_of(&field);
+        if file_name.is_some() || is_zone_field(&name, options) {
+            csrf.require_open()?; // no file byte is read before the token is verified
+        }
 
         if !is_zone_field(&name, options) {
             if file_name.is_some() {
@@ -343,6 +350,9 @@ async fn receive(
                 return Err(TooManyFields::new().into());
             }
             let value = read_text(&mut field, &name, limit).await?;
+            if csrf.wants_field(&name) {
+                csrf.offer_field(&value)?;
+            }
             fields.push((name, value));
             continue;
         }
@@ -409,6 +419,7 @@ async fn receive(
         }
     }
 
+    csrf.require_open()?;
     finish(slots, fields, storage, options).await
 }
 

@@ -10,6 +10,7 @@
 //! - [`secure_filename`]: Werkzeug's file-name sanitiser, for the metadata kept with a file.
 
 mod accept;
+mod csrf_check;
 mod extract;
 mod filename;
 pub mod rejection;

@@ -11,6 +11,7 @@
 //! `max_file_exceed`) the body is that message, with its placeholders filled in, so the page and
 //! the server say the same thing.
 
+use crate::csrf::CsrfError;
 use axum::response::{IntoResponse, Response};
 use http::StatusCode;
 use http::header::{CONTENT_TYPE, HeaderValue};
@@ -315,6 +316,65 @@ impl StdError for StorageFailed {
     }
 }
 
+/// The request's CSRF token was refused (400 Bad Request).
+///
+/// Only for zones with `enable_csrf`. Checked before any file byte is written: the token comes
+/// from the `X-CSRFToken` / `X-CSRF-Token` header, or from a `csrf_token` field that precedes
+/// the first file part. The body is Flask-WTF's message for the [`CsrfError`]: "The CSRF token
+/// is missing.", "The CSRF session token is missing.", "The CSRF token has expired." or "The
+/// CSRF token is invalid.", which Dropzone.js shows on the file.
+#[derive(Debug, Clone)]
+pub struct CsrfRejected {
+    body: String,
+    reason: CsrfError,
+}
+
+impl CsrfRejected {
+    pub(crate) fn new(reason: CsrfError) -> Self {
+        CsrfRejected {
+            body: reason.to_string(),
+            reason,
+        }
+    }
+
+    /// Why the token was refused.
+    pub fn reason(&self) -> CsrfError {
+        self.reason
+    }
+}
+
+leaf_common!(CsrfRejected, StatusCode::BAD_REQUEST);
+impl StdError for CsrfRejected {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        Some(&self.reason)
+    }
+}
+
+/// The zone has `enable_csrf` but the [`Storage`](super::Storage) has no
+/// [`Csrf`](crate::csrf::Csrf) to verify tokens with (500 Internal Server Error).
+///
+/// A configuration mistake, answered before the body is read and logged at `error` level
+/// (through `tracing`), so that a zone that asks for CSRF protection never runs without it.
+/// Fix it with `Storage::new(dir).csrf(csrf)`.
+#[derive(Debug, Clone)]
+pub struct CsrfNotConfigured {
+    body: String,
+}
+
+impl CsrfNotConfigured {
+    pub(crate) fn new(zone_id: &str) -> Self {
+        CsrfNotConfigured {
+            body: format!(
+                "The server cannot accept this upload: zone `{}` requires a CSRF token but                  CSRF protection is not configured on the server.",
+                zone_id.escape_debug()
+            ),
+        }
+    }
+}
+
+leaf_common!(CsrfNotConfigured, StatusCode::INTERNAL_SERVER_ERROR);
+impl StdError for CsrfNotConfigured {}
+
 /// Every way [`Upload`](super::Upload) can refuse a request or a file.
 ///
 /// Answers with the leaf's status and its plain-text body. New variants may be added in any
@@ -340,6 +400,10 @@ pub enum UploadRejection {
     TooManyFields(TooManyFields),
     /// See [`StorageFailed`].
     StorageFailed(StorageFailed),
+    /// See [`CsrfRejected`].
+    CsrfRejected(CsrfRejected),
+    /// See [`CsrfNotConfigured`].
+    CsrfNotConfigured(CsrfNotConfigured),
 }
 
 macro_rules! each_leaf {
@@ -354,6 +418,8 @@ macro_rules! each_leaf {
             UploadRejection::FieldTooLarge($leaf) => $e,
             UploadRejection::TooManyFields($leaf) => $e,
             UploadRejection::StorageFailed($leaf) => $e,
+            UploadRejection::CsrfRejected($leaf) => $e,
+            UploadRejection::CsrfNotConfigured($leaf) => $e,
         }
     };
 }

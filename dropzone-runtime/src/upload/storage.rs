@@ -1,5 +1,6 @@
 //! The upload folder: temporary part files, streamed writes, and the final atomic rename.
 
+use crate::csrf::Csrf;
 use std::io::{self, Write};
 use std::mem;
 use std::path::{Path, PathBuf};
@@ -57,6 +58,7 @@ pub struct Storage {
 struct Inner {
     dir: PathBuf,
     durable: bool,
+    csrf: Option<Csrf>,
 }
 
 impl Storage {
@@ -91,6 +93,7 @@ impl Storage {
             inner: Arc::new(Inner {
                 dir,
                 durable: false,
+                csrf: None,
             }),
         }
     }
@@ -102,6 +105,54 @@ impl Storage {
     pub fn durable(mut self, durable: bool) -> Self {
         Arc::make_mut(&mut self.inner).durable = durable;
         self
+    }
+
+    /// Verifies the CSRF token of uploads to zones with `enable_csrf` with `csrf`.
+    ///
+    /// [`Upload`](super::Upload) reads the [`Csrf`] from here, so apps without CSRF need
+    /// nothing more than a `Storage` in their state, and a zone with `enable_csrf` whose
+    /// storage has no `Csrf` fails loudly: every upload to it is answered 500
+    /// [`CsrfNotConfigured`](super::rejection::CsrfNotConfigured) and logged, never accepted
+    /// unchecked. Zones without `enable_csrf` are not affected. Give the page handlers the
+    /// same `Csrf` (for [`CsrfToken`](crate::csrf::CsrfToken), via `Csrf: FromRef<S>`):
+    ///
+    /// ```
+    /// use axum::extract::FromRef;
+    /// use dropzone_runtime::csrf::Csrf;
+    /// use dropzone_runtime::upload::Storage;
+    ///
+    /// #[derive(Clone)]
+    /// struct AppState {
+    ///     storage: Storage,
+    ///     csrf: Csrf,
+    /// }
+    /// impl FromRef<AppState> for Storage {
+    ///     fn from_ref(state: &AppState) -> Storage {
+    ///         state.storage.clone()
+    ///     }
+    /// }
+    /// impl FromRef<AppState> for Csrf {
+    ///     fn from_ref(state: &AppState) -> Csrf {
+    ///         state.csrf.clone()
+    ///     }
+    /// }
+    ///
+    /// let csrf = Csrf::random(); // or Csrf::new(secret of at least 32 bytes)
+    /// let dir = std::env::temp_dir().join("dropzone-doc-uploads");
+    /// let state = AppState {
+    ///     storage: Storage::new(dir).csrf(csrf.clone()),
+    ///     csrf,
+    /// };
+    /// # let _ = state;
+    /// ```
+    pub fn csrf(mut self, csrf: Csrf) -> Self {
+        Arc::make_mut(&mut self.inner).csrf = Some(csrf);
+        self
+    }
+
+    /// The [`Csrf`] uploads are verified with, if one was set with [`Storage::csrf`].
+    pub fn csrf_protection(&self) -> Option<&Csrf> {
+        self.inner.csrf.as_ref()
     }
 
     /// Whether uploads are flushed to disk before they succeed; see [`Storage::durable`].
