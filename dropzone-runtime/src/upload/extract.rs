@@ -7,6 +7,7 @@ use super::rejection::{
     BodyTooLarge, FieldTooLarge, FileTooLarge, MalformedMultipart, MissingFile, StorageFailed,
     TooManyFields, TooManyFiles, UnsupportedFileType, UploadRejection,
 };
+use super::sniff;
 use super::storage::{PartFile, ReceivedPart, Storage};
 use super::{MAX_FIELD_BYTES, MAX_FIELDS, body_limit, files_per_request, max_file_bytes};
 use crate::config::DropzoneConfig;
@@ -390,11 +391,22 @@ async fn receive(
             continue;
         }
         let claimed_type = content_type.as_deref().unwrap_or("");
-        if !is_valid_file(options.accepted_files.rules, &file_name, claimed_type) {
+        let rules = options.accepted_files.rules;
+        if !is_valid_file(rules, &file_name, claimed_type) {
             refuse(
                 UnsupportedFileType::new(options.messages.invalid_file_type).into(),
                 &mut slots,
             )?;
+            continue;
+        }
+
+        // The head is sniffed before anything of the file is stored (see sniff.rs).
+        let first = sniff::read_head(&mut field, first)
+            .await
+            .map_err(multer_err)?;
+        if !sniff::content_agrees(rules, &file_name, claimed_type, first.as_deref()) {
+            let message = options.messages.invalid_file_type;
+            refuse(UnsupportedFileType::new(message).into(), &mut slots)?;
             continue;
         }
 

@@ -14,6 +14,7 @@ mod csrf_check;
 mod extract;
 mod filename;
 pub mod rejection;
+mod sniff;
 mod storage;
 
 pub use extract::{FileOutcome, RefusedFile, SavedFile, Upload};
