@@ -3,6 +3,7 @@
 use super::accept::is_valid_file;
 use super::csrf_check::CsrfGate;
 use super::filename::{secure_filename, stored_extension};
+use super::framing::{self, FramingGuard};
 use super::rejection::{
     BodyTooLarge, FieldTooLarge, FileTooLarge, MalformedMultipart, MissingFile, StorageFailed,
     TooManyFields, TooManyFiles, UnsupportedFileType, UploadRejection,
@@ -320,7 +321,7 @@ async fn receive(
     let constraints =
         multer::Constraints::new().size_limit(multer::SizeLimit::new().whole_stream(limit));
     let stream = OneChunkPerPoll {
-        inner: req.into_body().into_data_stream(),
+        inner: FramingGuard::new(req.into_body().into_data_stream(), &boundary),
         yielded: false,
     };
     let mut multipart = multer::Multipart::with_constraints(stream, boundary, constraints);
@@ -638,6 +639,9 @@ fn content_length(headers: &HeaderMap) -> Option<u64> {
 }
 
 fn multer_rejection(error: multer::Error, limit: u64) -> UploadRejection {
+    if let Some(rejection) = framing::rejection_for(&error) {
+        return rejection;
+    }
     match error {
         multer::Error::StreamSizeExceeded { .. } | multer::Error::FieldSizeExceeded { .. } => {
             BodyTooLarge::new(limit).into()

@@ -13,12 +13,14 @@ mod accept;
 mod csrf_check;
 mod extract;
 mod filename;
+mod framing;
 pub mod rejection;
 mod sniff;
 mod storage;
 
 pub use extract::{FileOutcome, RefusedFile, SavedFile, Upload};
 pub use filename::{MAX_NAME_LEN, secure_filename};
+pub use framing::{MAX_PART_HEADER_BYTES, MAX_PARTS, MAX_PREAMBLE_BYTES};
 #[doc(no_inline)]
 pub use rejection::UploadRejection;
 pub use storage::Storage;
