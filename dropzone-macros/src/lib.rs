@@ -12,6 +12,7 @@ mod ctxt;
 #[cfg(test)]
 mod docs;
 mod expand;
+mod extra;
 mod filetypes;
 mod model {
     pub(crate) mod ast;
