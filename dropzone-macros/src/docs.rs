@@ -96,8 +96,8 @@ pub(crate) fn reference() -> String {
 fn extras_reference() -> String {
     let mut out = String::from(
         "\n## Extra Dropzone.js options: `extra(...)`\n\n\
-         Dropzone.js options outside the table above go in one `extra(...)` list (several lists\n\
-         add up), in `#[dropzone(...)]` or `dropzone!(...)`, with snake_case keys:\n\n\
+         Dropzone.js options outside the table above go in `extra(...)`, in `#[dropzone(...)]` or\n\
+         `dropzone!(...)`, with snake_case keys (several `extra(...)` lists of one zone add up):\n\n\
          ```rust,ignore\n\
          #[dropzone(extra(add_remove_links = true, thumbnail_width = 200, clickable = \".btn\"))]\n\
          ```\n\n\
@@ -143,6 +143,7 @@ pub(crate) fn readme_table() -> String {
         )
         .expect("writing to a String");
     }
+    out.push_str("| `extra(...)` | Dropzone.js options outside this table, see the options reference | none |\n");
     out
 }
 

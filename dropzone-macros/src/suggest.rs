@@ -38,7 +38,7 @@ pub(crate) fn unknown_option(key: &str) -> String {
     match closest(key, table::all_spellings()) {
         Some(near) => format!("unknown option `{key}`; did you mean `{near}`?"),
         None => format!(
-            "unknown option `{key}`; the options are {}",
+            "unknown option `{key}`; the options are {}, and `extra(...)` for other Dropzone.js options",
             list(table::OPTIONS.iter().map(|o| o.name))
         ),
     }

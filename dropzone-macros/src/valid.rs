@@ -374,6 +374,80 @@ mod tests {
     }
 
     #[test]
+    fn chunking_strict_csp_and_extra_rules() {
+        let chunked = quote!(action = "/u", chunking = true, retry_chunks = true);
+        assert!(errors(chunked).is_empty());
+        let force = needs_chunking("force_chunking", true);
+        assert_eq!(
+            errors(quote!(action = "/u", force_chunking = true)),
+            [force]
+        );
+        assert_eq!(
+            errors(quote!(
+                action = "/u",
+                chunking = true,
+                upload_multiple = true
+            )),
+            [CHUNKING_WITH_UPLOAD_MULTIPLE; 2]
+        );
+        // Exactly max_file_size in bytes fits; one byte more does not.
+        let fits = quote!(
+            action = "/u",
+            max_file_size = 1,
+            chunking = true,
+            chunk_size = 1048576
+        );
+        assert!(errors(fits).is_empty());
+        let over = errors(quote!(
+            action = "/u",
+            max_file_size = 1,
+            chunking = true,
+            chunk_size = 1048577
+        ));
+        assert_eq!(over.len(), 2);
+        assert!(over[0].starts_with(
+            "`chunk_size` (1048577 bytes) is larger than `max_file_size` (1 MiB = 1048576 bytes)"
+        ));
+        assert_eq!(
+            errors(quote!(
+                action = "/u",
+                chunking = true,
+                retry_chunks = false,
+                retry_chunks_limit = 2
+            )),
+            [needs_retry(true); 2]
+        );
+        // Without chunking the limit is reported once, for chunking.
+        assert_eq!(
+            errors(quote!(action = "/u", retry_chunks_limit = 2)).len(),
+            1
+        );
+        assert_eq!(
+            errors(quote!(
+                action = "/u",
+                strict_csp = true,
+                custom_options = "a: 1"
+            )),
+            [STRICT_CSP_INLINE; 2]
+        );
+        let newer = errors(quote!(
+            action = "/u",
+            version = "6.1.0",
+            extra(resize_transparency_fill = "#fff")
+        ));
+        assert_eq!(newer.len(), 2);
+        assert!(newer[0].starts_with("`resize_transparency_fill` needs Dropzone.js 6.2 or later"));
+        assert!(
+            errors(quote!(
+                action = "/u",
+                version = "6.2.0",
+                extra(resize_transparency_fill = "#fff")
+            ))
+            .is_empty()
+        );
+    }
+
+    #[test]
     fn an_invalid_value_is_not_reported_again() {
         assert_eq!(errors(quote!(action = 5)).len(), 1);
         assert_eq!(errors(quote!(in_form = 1, upload_action = "/u")).len(), 1);
