@@ -93,3 +93,17 @@ fn chunking_strict_csp_and_extra() {
     assert_eq!(merged.options().extra[0].name, "thumbnailWidth");
     assert_eq!(merged.options().extra[0].json, "null");
 }
+
+#[test]
+fn new_options_reach_the_page() {
+    let page = Chunked::create().into_string();
+    for js in [
+        "chunking",
+        "chunkSize",
+        "1048576",
+        "retryChunksLimit",
+        "addRemoveLinks",
+    ] {
+        assert!(page.contains(js), "{js} missing from {page}");
+    }
+}

@@ -85,6 +85,7 @@ pub(crate) fn reference() -> String {
          - `force_chunking`, `chunk_size`, `parallel_chunk_uploads`, `retry_chunks` and\n  `retry_chunks_limit` need `chunking = true`; `retry_chunks_limit` needs `retry_chunks = true`.\n\
          - `chunking` conflicts with `upload_multiple` (Dropzone.js throws \"You cannot set both\").\n\
          - `chunk_size` (default 2097152) must be at most `max_file_size` in bytes: each chunk is one\n  request, and the zone's body limit follows `max_file_size`.\n\
+         - `chunking` needs `version` 5.2 or later.\n\
          - `strict_csp` conflicts with `custom_init` and `custom_options`.\n\
          - An `extra(...)` option newer than `version` is an error (see the table below).\n",
     );

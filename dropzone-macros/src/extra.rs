@@ -112,6 +112,7 @@ pub(crate) const EXTRAS: &[ExtraDef] = &[
         .nullable()
         .doc("Where previews go: a CSS selector, `false` for none, or `null` for the zone itself."),
     x("disable_previews", "disablePreviews", Bool, "false", "true")
+        .since(5, 7)
         .doc("No preview elements at all."),
     x("hidden_input_container", "hiddenInputContainer", Selector, "\"body\"", "\"#form\"")
         .doc("CSS selector of the element that gets the hidden `<input type=file>`."),

@@ -29,6 +29,7 @@ pub(crate) const SERVE_LOCAL_UNKNOWN_VERSION: &str = "`serve_local` serves only 
 
 pub(crate) const CHUNKING_WITH_UPLOAD_MULTIPLE: &str = "`chunking` and `upload_multiple` cannot be combined: Dropzone.js throws \"You cannot set both: uploadMultiple and chunking.\"; choose one";
 pub(crate) const STRICT_CSP_INLINE: &str = "`custom_init` and `custom_options` cannot be used with `strict_csp = true`: strict CSP pages run no inline script; use `extra(...)` for Dropzone.js options, or reach the zone from your own script file through its element's `dropzone` property";
+pub(crate) const CHUNKING_NEEDS_5_2: &str = "`chunking` needs Dropzone.js 5.2 or later: raise `version`, or the zone's uploads are sent whole while the server expects chunks";
 /// The end of every "this extra option is newer than `version`" message; `check_merged`, which
 /// cannot name the option, says it too.
 pub(crate) const RAISE_VERSION: &str = "raise `version` or remove the option";
@@ -76,6 +77,9 @@ pub(crate) fn check(cx: &Ctxt, s: &Settings, whole: Span, full: bool) {
     }
     if full || s.get("version").is_some() {
         extra_needs_newer_version(cx, s);
+    }
+    if full {
+        chunking_needs_5_2(cx, s);
     }
     serve_local_unknown_version(cx, s);
     serve_local_with_urls(cx, s);
@@ -268,11 +272,24 @@ fn strict_csp_inline(cx: &Ctxt, s: &Settings) {
     }
 }
 
+/// `major.minor` of a checked version text (`6.3.5` → `(6, 3)`); the default is 6.3.
+fn major_minor(s: &Settings) -> (u8, u8) {
+    let text = s.str("version").unwrap_or("6.3.5");
+    let mut parts = text.split('.').map(|p| p.parse::<u8>().unwrap_or(u8::MAX));
+    (parts.next().unwrap_or(0), parts.next().unwrap_or(0))
+}
+
+/// Dropzone.js added chunking in 5.2.0; older releases ignore it and send whole files.
+fn chunking_needs_5_2(cx: &Ctxt, s: &Settings) {
+    if s.flag("chunking") && major_minor(s) < (5, 2) {
+        at(cx, s, &["chunking", "version"], CHUNKING_NEEDS_5_2);
+    }
+}
+
 /// Extra options that a release does not know would be silently ignored.
 fn extra_needs_newer_version(cx: &Ctxt, s: &Settings) {
     let text = s.str("version").unwrap_or("6.3.5");
-    let mut parts = text.split('.').map(|p| p.parse::<u8>().unwrap_or(u8::MAX));
-    let have = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+    let have = major_minor(s);
     for e in s.extra.iter().filter(|e| e.def.since > have) {
         let (major, minor) = e.def.since;
         let msg = format!(
@@ -445,6 +462,11 @@ mod tests {
             ))
             .is_empty()
         );
+        assert_eq!(
+            errors(quote!(action = "/u", version = "5.1.9", chunking = true)),
+            [CHUNKING_NEEDS_5_2; 2]
+        );
+        assert!(errors(quote!(action = "/u", version = "5.2.0", chunking = true)).is_empty());
     }
 
     #[test]
@@ -466,6 +488,7 @@ mod tests {
             SERVE_LOCAL_UNKNOWN_VERSION,
             STRICT_CSP_INLINE,
             RAISE_VERSION,
+            CHUNKING_NEEDS_5_2,
         ] {
             let escaped = msg.replace('"', "\\\"");
             assert!(merge.contains(&escaped), "merge.rs lacks: {escaped}");

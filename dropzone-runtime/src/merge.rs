@@ -16,6 +16,7 @@ use crate::options::{AcceptedFiles, AssetSource, Chunking, Messages, Options, Ve
 /// KEEP IN SYNC: the `since` column of `dropzone-macros/src/extra.rs`; a unit test there checks
 /// that every entry appears here.
 const NEWER_EXTRAS: &[(&str, u8, u8)] = &[
+    ("disablePreviews", 5, 7),
     ("defaultHeaders", 6, 0),
     ("resizeTransparencyFill", 6, 2),
     ("dictThumbnailError", 6, 1),
@@ -107,6 +108,11 @@ pub const fn check_merged(o: &Options) {
     if o.strict_csp && (o.custom_init.is_some() || o.custom_options.is_some()) {
         panic!(
             "`custom_init` and `custom_options` cannot be used with `strict_csp = true`: strict CSP pages run no inline script; use `extra(...)` for Dropzone.js options, or reach the zone from your own script file through its element's `dropzone` property"
+        );
+    }
+    if o.chunking.is_some() && !version_at_least(o.version.text, 5, 2) {
+        panic!(
+            "`chunking` needs Dropzone.js 5.2 or later: raise `version`, or the zone's uploads are sent whole while the server expects chunks"
         );
     }
     let mut i = 0;
