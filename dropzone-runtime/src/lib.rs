@@ -16,7 +16,7 @@ pub use dropzone_macros::{DropzoneConfig, dropzone};
 
 pub use config::DropzoneConfig;
 pub use options::Options;
-pub use render::{Dropzone, INIT_JS, ZONE_HEADER, init_script_url, style};
+pub use render::{Dropzone, INIT_JS, ZONE_HEADER, init_script_url, style, style_with_nonce};
 
 /// maud, re-exported for its types (`Markup`, `PreEscaped`, `Render`).
 ///

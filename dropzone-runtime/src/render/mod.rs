@@ -14,7 +14,7 @@ mod script;
 mod spec;
 mod style;
 
-pub use style::style;
+pub use style::{style, style_with_nonce};
 
 /// The request header that names the zone an upload comes from: every Dropzone XHR (each chunk
 /// included) carries `X-Dropzone-Zone: <zone id>`, the zone's HTML `id`, so that one upload

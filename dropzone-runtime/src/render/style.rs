@@ -27,9 +27,16 @@ pub(super) fn style_rule(selector_id: Option<&str>, css: &str, nonce: Option<&st
 ///
 /// `css` is a list of declarations such as `"border: 2px dashed #0087F7; min-height: 400px"`.
 /// `{ } < > \ " '`, `/*` and control characters are hex-escaped so the text cannot leave the
-/// rule or the `<style>` element; quoted strings are therefore unavailable. For one zone, with
-/// a CSP nonce, use [`crate::Dropzone::style`]. Strict CSP pages (`strict_csp`) allow no inline
-/// `<style>` without a nonce: style them from a stylesheet of their own instead.
+/// rule or the `<style>` element; quoted strings are therefore unavailable. With a CSP nonce,
+/// use [`style_with_nonce`] (or [`crate::Dropzone::style`] for one zone). Strict CSP pages
+/// (`strict_csp`) allow no inline `<style>` without a nonce: style them from a stylesheet of
+/// their own instead.
 pub fn style(css: &str) -> Markup {
     style_rule(None, css, None)
+}
+
+/// [`style()`] with a CSP nonce on the `<style>` element (an empty nonce means none), so that
+/// every element this crate emits can carry one.
+pub fn style_with_nonce(css: &str, nonce: &str) -> Markup {
+    style_rule(None, css, Some(nonce).filter(|n| !n.is_empty()))
 }
