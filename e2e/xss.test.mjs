@@ -55,6 +55,9 @@ for (const { name, path: pagePath, version } of PAGES) {
       assert.equal(await page.evaluate(() => window.Dropzone?.version), version);
       assert.equal(await page.evaluate(() => !!document.querySelector('.dropzone').dropzone), true);
 
+      await page.waitForTimeout(300); // let an injected <img onerror> fire, if there is one
+      assert.equal(await page.evaluate(() => window.__pwned), undefined, 'injected code ran on load');
+
       // The default message, a text Dropzone inserts as HTML.
       assert.equal(await page.textContent('.dz-message'), DM);
 
