@@ -10,6 +10,11 @@
 //! bound to the zone; `dz = this` as in upstream's docs only assigns that local, so no global
 //! is created. Raw JavaScript is emitted as written: only put your own code there.
 //!
+//! `/typed` (and `/v5/typed`) is the same zone without raw JavaScript: `upload_on_click` and
+//! `parallel_uploads` are table options, and `extra(add_remove_links = true)` passes a
+//! Dropzone.js option the table does not have, with its name and value type checked while
+//! compiling (`extra(add_remove_links = "yes")` does not build).
+//!
 //! Environment: `ADDR` (default `127.0.0.1:5000`) and `UPLOAD_DIR` (default `./uploads`).
 
 use axum::Router;
@@ -47,6 +52,39 @@ struct Photos;
 )]
 struct Photos5;
 
+/// The typed way to the same behaviour: no raw JavaScript, every option checked.
+#[derive(DropzoneConfig)]
+#[dropzone(
+    id = "typed",
+    action = "/upload/typed",
+    allowed_file_type = "image",
+    max_file_size = 3,
+    max_files = 30,
+    upload_on_click = true,
+    upload_btn_id = "upload-btn",
+    parallel_uploads = 20,
+    extra(add_remove_links = true),
+    serve_local = true
+)]
+struct Typed;
+
+/// The typed zone on Dropzone.js 5.9.3.
+#[derive(DropzoneConfig)]
+#[dropzone(
+    id = "typed",
+    action = "/upload/typed",
+    allowed_file_type = "image",
+    max_file_size = 3,
+    max_files = 30,
+    upload_on_click = true,
+    upload_btn_id = "upload-btn",
+    parallel_uploads = 20,
+    extra(add_remove_links = true),
+    serve_local = true,
+    version = "5.9.3"
+)]
+struct Typed5;
+
 fn page<Z: DropzoneConfig>() -> Html<String> {
     let markup = html! {
         (DOCTYPE)
@@ -74,6 +112,12 @@ async fn upload(up: Upload<Photos>) -> &'static str {
     "uploaded"
 }
 
+async fn upload_typed(up: Upload<Typed>) -> &'static str {
+    let file = up.file();
+    println!("typed zone: saved {:?} as {}", file.original_name, file.stored_name);
+    "uploaded"
+}
+
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
     let addr = std::env::var("ADDR").unwrap_or_else(|_| "127.0.0.1:5000".to_owned());
@@ -84,7 +128,10 @@ async fn main() -> std::io::Result<()> {
     let app = Router::new()
         .route("/", get(|| async { page::<Photos>() }))
         .route("/v5", get(|| async { page::<Photos5>() }))
+        .route("/typed", get(|| async { page::<Typed>() }))
+        .route("/v5/typed", get(|| async { page::<Typed5>() }))
         .route("/upload", post(upload))
+        .route("/upload/typed", post(upload_typed))
         .merge(dropzone_runtime::assets::router())
         .with_state(Storage::new(upload_dir.clone()));
 
