@@ -51,6 +51,7 @@ for (const { version, prefix } of VERSIONS) {
         await addFiles(ex.page, 'bar', barFiles);
         await waitForPreviews(ex.page, 'foo', 'dz-success', 2);
         await waitForPreviews(ex.page, 'bar', 'dz-success', 1);
+        await ex.page.waitForTimeout(1_000); // Dropzone's success animation, for the screenshot
         await screenshot(ex.page, `multiple-dropzone-${version}-${kind.replace(' ', '-')}`);
 
         const sent = ex.posts.map((r) => [new URL(r.url()).pathname, r.headers()['x-dropzone-zone']]).sort();

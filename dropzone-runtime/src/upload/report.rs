@@ -1,35 +1,4 @@
 //! Per-file results of an upload request, as the JSON the page marks each file by.
-//!
-//! Dropzone.js gives a whole batched request (`upload_multiple`) one status: with a 2xx every
-//! file of the batch shows success, with a 4xx every file shows the same error (upstream
-//! issues #33 and #42). [`UploadReport`] answers with one entry per file instead, and the page's
-//! init script (`init.js`) marks each file of the batch by its entry:
-//!
-//! ```json
-//! {"files":[
-//!   {"field":"file[0]","name":"a.png","saved":true,"stored_name":"0b6f…-….png"},
-//!   {"field":"file[1]","name":"b.txt","saved":false,"error":"You can't upload files of this type."}
-//! ]}
-//! ```
-//!
-//! - `field`: the multipart part the file came in (`file`, or `file[N]` in a batch); the page
-//!   finds the file by the `N` in it.
-//! - `name`: the client's file name through [`secure_filename`](super::secure_filename).
-//! - `saved`: whether the file was stored; then `stored_name` is its random name in the upload
-//!   folder, else `error` is the message to show on that file (the zone's own message where it
-//!   has one, such as `invalid_file_type`).
-//!
-//! The status is `200 OK` when at least one file was saved; then files with `"saved": false`
-//! are turned into errors on the page one by one, and the others stay successes. When no file
-//! was saved, the status is the first refusal's (413, 415 or 400; `422` when there is no entry
-//! at all) and the body gets a top-level `"error"` with the first refusal's message, which
-//! Dropzone.js itself shows when a response has no per-file entries it can use. The
-//! `Content-Type` is always `application/json`, which Dropzone.js parses.
-//!
-//! [`Upload`](super::Upload) answers a batch whose files were *all* refused with this shape by
-//! itself ([`BatchRefused`](super::rejection::BatchRefused)), so the handler only ever sees
-//! requests with something stored; it returns [`Upload::report`](super::Upload::report) to
-//! tell the page what happened to each file.
 
 use super::extract::{FileOutcome, RefusedFile};
 use axum::response::{IntoResponse, Response};
@@ -37,7 +6,7 @@ use http::StatusCode;
 use http::header::{CONTENT_TYPE, HeaderValue};
 use serde::Serialize;
 
-/// What one file of an upload request became, as it appears in [`UploadReport`]'s JSON.
+/// What one file of an upload request became: one entry of [`UploadReport`]'s JSON.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct FileReport {
@@ -71,11 +40,40 @@ impl FileReport {
     }
 }
 
-/// Per-file results of one upload request, answered as JSON (see the [module docs](self)).
+/// Per-file results of one upload request, answered as JSON.
 ///
-/// Built with [`Upload::report`](super::Upload::report) or [`UploadReport::from_outcomes`];
-/// returned from a handler, it answers `200 OK` when a file was saved, else a 4xx, always with
-/// `Content-Type: application/json`.
+/// Dropzone.js gives a whole batched request (`upload_multiple`) one status: with a 2xx every
+/// file of the batch shows success, with a 4xx every file shows the same error (upstream
+/// issues #33 and #42). [`UploadReport`] answers with one entry per file instead, and the page's
+/// init script (`init.js`) marks each file of the batch by its entry:
+///
+/// ```json
+/// {"files":[
+///   {"field":"file[0]","name":"a.png","saved":true,"stored_name":"0b6f…-….png"},
+///   {"field":"file[1]","name":"b.txt","saved":false,"error":"You can't upload files of this type."}
+/// ]}
+/// ```
+///
+/// - `field`: the multipart part the file came in (`file`, or `file[N]` in a batch); the page
+///   finds the file by the `N` in it.
+/// - `name`: the client's file name through [`secure_filename`](super::secure_filename).
+/// - `saved`: whether the file was stored; then `stored_name` is its random name in the upload
+///   folder, else `error` is the message to show on that file (the zone's own message where it
+///   has one, such as `invalid_file_type`).
+///
+/// The status is `200 OK` when at least one file was saved; then files with `"saved": false`
+/// are turned into errors on the page one by one, and the others stay successes. When no file
+/// was saved, the status is the first refusal's (413, 415 or 400; `422` when there is no entry
+/// at all) and the body gets a top-level `"error"` with the first refusal's message, which
+/// Dropzone.js itself shows when a response has no per-file entries it can use. The
+/// `Content-Type` is always `application/json`, which Dropzone.js parses.
+///
+/// [`Upload`](super::Upload) answers a batch whose files were *all* refused with this shape by
+/// itself ([`BatchRefused`](super::rejection::BatchRefused)), so the handler only ever sees
+/// requests with something stored; it returns [`Upload::report`](super::Upload::report) to
+/// tell the page what happened to each file.
+///
+/// # Example
 ///
 /// ```rust,ignore
 /// async fn upload(up: Upload<Photos>) -> UploadReport {
