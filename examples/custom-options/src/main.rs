@@ -114,7 +114,10 @@ async fn upload(up: Upload<Photos>) -> &'static str {
 
 async fn upload_typed(up: Upload<Typed>) -> &'static str {
     let file = up.file();
-    println!("typed zone: saved {:?} as {}", file.original_name, file.stored_name);
+    println!(
+        "typed zone: saved {:?} as {}",
+        file.original_name, file.stored_name
+    );
     "uploaded"
 }
 
