@@ -107,3 +107,21 @@ fn new_options_reach_the_page() {
         assert!(page.contains(js), "{js} missing from {page}");
     }
 }
+
+/// `dropzone!(Type, id = …)` puts the zone on the page under another element id, but its
+/// uploads still belong to `Upload<Type>`, which checks the zone header against `Type`'s id.
+#[test]
+fn an_overridden_id_keeps_the_declaring_zone_for_uploads() {
+    let zone_id = Zone::OPTIONS.id;
+    let second = dropzone!(Zone, id = "second-copy");
+    assert_eq!(second.options().id, "second-copy");
+    assert_eq!(second.zone(), zone_id);
+    let page = second.config().into_string();
+    assert!(
+        page.contains(&format!("\"X-Dropzone-Zone\":\"{zone_id}\"")),
+        "{page}"
+    );
+    assert!(page.contains("second-copy"), "{page}");
+    let inline = dropzone!(action = "/x", id = "inline");
+    assert_eq!(inline.zone(), "inline");
+}

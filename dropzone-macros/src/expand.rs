@@ -192,7 +192,8 @@ fn override_value(s: &Settings, path: &Path, o: &Ident, first: Span) -> TokenStr
         const #o: #rt::Options = #rt::Options { #(#fields,)* ..*#base };
         #check
         #(#checks)*
-        #rt::Dropzone::new(&#o)
+        // The element may get another id, but the uploads stay the base zone's.
+        #rt::Dropzone::of_zone(&#o, #base.id)
     })
 }
 

@@ -48,6 +48,7 @@ use maud::{Markup, PreEscaped, Render, html};
 #[derive(Clone, Debug)]
 pub struct Dropzone {
     options: &'static Options,
+    zone: &'static str,
     nonce: Option<String>,
     csrf_token: Option<String>,
     action: Option<String>,
@@ -58,8 +59,17 @@ pub struct Dropzone {
 impl Dropzone {
     /// A zone with the given options and no per-request values.
     pub const fn new(options: &'static Options) -> Self {
+        Dropzone::of_zone(options, options.id)
+    }
+
+    /// A zone rendered with `options` whose uploads belong to the zone type with id `zone`:
+    /// `dropzone!(Photos, id = "second")` renders another element id, but its uploads are
+    /// still `Upload<Photos>`'s, so the zone header names `Photos`.
+    #[doc(hidden)]
+    pub const fn of_zone(options: &'static Options, zone: &'static str) -> Self {
         Dropzone {
             options,
+            zone,
             nonce: None,
             csrf_token: None,
             action: None,
@@ -71,6 +81,13 @@ impl Dropzone {
     /// The zone's validated options.
     pub const fn options(&self) -> &'static Options {
         self.options
+    }
+
+    /// The zone its uploads belong to, sent as the [`ZONE_HEADER`] and checked by the upload
+    /// extractor: the id of the declaring type, which `dropzone!(Type, id = …)` keeps even
+    /// though the element gets the new id.
+    pub const fn zone(&self) -> &'static str {
+        self.zone
     }
 
     /// Sets the CSP nonce put on every `<script>`, `<style>` and `<link>` this zone emits.

@@ -112,7 +112,7 @@ impl Dropzone {
         {
             headers.insert("X-CSRF-Token".to_owned(), json!(token));
         }
-        headers.insert(ZONE_HEADER.to_owned(), json!(o.id));
+        headers.insert(ZONE_HEADER.to_owned(), json!(self.zone));
         js.push("headers", headers);
         if let Some(c) = o.chunking {
             js.push("chunking", true);
