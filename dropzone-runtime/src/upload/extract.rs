@@ -1,6 +1,7 @@
 //! The `Upload<Z>` extractor.
 
 use super::accept::is_valid_file;
+use super::chunk;
 use super::filename::{secure_filename, stored_extension};
 use super::rejection::{
     BodyTooLarge, FieldTooLarge, FileTooLarge, MalformedMultipart, MissingFile, StorageFailed,
@@ -328,6 +329,7 @@ async fn receive(
     let mut slots: Vec<Slot> = Vec::new();
     let mut fields: Vec<(String, String)> = Vec::new();
     let mut file_parts: u32 = 0;
+    let mut chunk_part = None;
 
     while let Some(mut field) = multipart.next_field().await.map_err(multer_err)? {
         let name = field.name().unwrap_or("").to_owned();
@@ -379,6 +381,14 @@ async fn receive(
             )?;
             continue;
         }
+        if chunk::is_chunk_request(options, &fields) {
+            // One chunk of a chunked upload (its `dz*` fields came first): see `chunk.rs`.
+            let part = chunk::receive_chunk(
+                &mut field, first, &fields, file_name, storage, options, limit,
+            );
+            chunk_part = Some(part.await?);
+            continue;
+        }
         let claimed_type = content_type.as_deref().unwrap_or("");
         if !is_valid_file(options.accepted_files.rules, &file_name, claimed_type) {
             refuse(
@@ -409,6 +419,17 @@ async fn receive(
         }
     }
 
+    if let Some(part) = chunk_part {
+        // Every chunk but the file's last ends here with a 200 acknowledgement.
+        let done = chunk::complete(part, storage).await?;
+        slots.push(Slot::Pending(Pending {
+            part: done.part,
+            extension: stored_extension(&done.file_name),
+            original_name: secure_filename(&done.file_name),
+            content_type: done.content_type,
+            field: done.field,
+        }));
+    }
     finish(slots, fields, storage, options).await
 }
 
@@ -614,7 +635,7 @@ fn content_length(headers: &HeaderMap) -> Option<u64> {
         .ok()
 }
 
-fn multer_rejection(error: multer::Error, limit: u64) -> UploadRejection {
+pub(super) fn multer_rejection(error: multer::Error, limit: u64) -> UploadRejection {
     match error {
         multer::Error::StreamSizeExceeded { .. } | multer::Error::FieldSizeExceeded { .. } => {
             BodyTooLarge::new(limit).into()

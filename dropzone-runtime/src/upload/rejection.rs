@@ -11,6 +11,7 @@
 //! `max_file_exceed`) the body is that message, with its placeholders filled in, so the page and
 //! the server say the same thing.
 
+pub use super::chunk::{ChunkReceived, ChunkUploadGone, InvalidChunk};
 use axum::response::{IntoResponse, Response};
 use http::StatusCode;
 use http::header::{CONTENT_TYPE, HeaderValue};
@@ -340,6 +341,12 @@ pub enum UploadRejection {
     TooManyFields(TooManyFields),
     /// See [`StorageFailed`].
     StorageFailed(StorageFailed),
+    /// See [`ChunkReceived`]: **200 OK**, the answer to every chunk but the file's last.
+    ChunkReceived(ChunkReceived),
+    /// See [`InvalidChunk`].
+    InvalidChunk(InvalidChunk),
+    /// See [`ChunkUploadGone`].
+    ChunkUploadGone(ChunkUploadGone),
 }
 
 macro_rules! each_leaf {
@@ -354,11 +361,20 @@ macro_rules! each_leaf {
             UploadRejection::FieldTooLarge($leaf) => $e,
             UploadRejection::TooManyFields($leaf) => $e,
             UploadRejection::StorageFailed($leaf) => $e,
+            UploadRejection::ChunkReceived($leaf) => $e,
+            UploadRejection::InvalidChunk($leaf) => $e,
+            UploadRejection::ChunkUploadGone($leaf) => $e,
         }
     };
 }
 
 impl UploadRejection {
+    /// Whether this is not a refusal but the acknowledgement of one chunk of a chunked upload
+    /// ([`ChunkReceived`], 200 OK): pass it on as the response.
+    pub fn is_chunk_ack(&self) -> bool {
+        matches!(self, UploadRejection::ChunkReceived(_))
+    }
+
     /// The HTTP status this rejection answers with.
     pub fn status(&self) -> StatusCode {
         each_leaf!(self, r => r.status())
@@ -381,6 +397,18 @@ impl StdError for UploadRejection {
         each_leaf!(self, r => r.source())
     }
 }
+
+macro_rules! from_leaf {
+    ($($name:ident),*) => {$(
+        impl From<$name> for UploadRejection {
+            fn from(rejection: $name) -> Self {
+                UploadRejection::$name(rejection)
+            }
+        }
+    )*};
+}
+
+from_leaf!(ChunkReceived, InvalidChunk, ChunkUploadGone);
 
 impl IntoResponse for UploadRejection {
     fn into_response(self) -> Response {
