@@ -24,7 +24,11 @@ use std::time::{Duration, Instant, SystemTime};
 use tokio::task::{JoinHandle, spawn_blocking};
 use uuid::Uuid;
 
-use super::storage::WRITE_CHUNK;
+use super::storage::fill_block;
+
+/// Bytes gathered before one write of a chunk. Smaller than a single upload's block: several
+/// chunks of a file are usually in flight at once, each with two buffers.
+pub(crate) const CHUNK_WRITE_BLOCK: usize = 256 * 1024;
 
 /// The folder, inside the upload folder, that holds unfinished chunked uploads.
 pub(crate) const CHUNK_DIR: &str = ".chunks";
@@ -405,7 +409,7 @@ const CLOSED: &str = "chunked upload already finalized";
 type WriteTask = JoinHandle<(Vec<u8>, io::Result<()>)>;
 
 /// Writes one chunk's bytes at their offset in large blocks, one block on the blocking pool
-/// while the next one fills (at most two 1 MiB buffers per request).
+/// while the next one fills (at most two [`CHUNK_WRITE_BLOCK`] buffers per request).
 pub(crate) struct ChunkWriter {
     handle: Arc<File>,
     gate: Arc<RwLock<bool>>,
@@ -417,10 +421,12 @@ pub(crate) struct ChunkWriter {
 }
 
 impl ChunkWriter {
-    pub(crate) async fn write(&mut self, data: &[u8]) -> io::Result<()> {
-        self.buf.extend_from_slice(data);
-        if self.buf.len() >= WRITE_CHUNK {
-            self.start_write().await?;
+    pub(crate) async fn write(&mut self, mut data: &[u8]) -> io::Result<()> {
+        while !data.is_empty() {
+            data = fill_block(&mut self.buf, data, CHUNK_WRITE_BLOCK);
+            if self.buf.len() == CHUNK_WRITE_BLOCK {
+                self.start_write().await?;
+            }
         }
         Ok(())
     }

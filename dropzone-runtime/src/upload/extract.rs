@@ -108,6 +108,21 @@ use std::task::{Context, Poll, ready};
 /// | [`FieldTooLarge`](super::rejection::FieldTooLarge) | 413 | a text field passes 64 KiB |
 /// | [`TooManyFields`](super::rejection::TooManyFields) | 400 | more than 64 text fields |
 /// | [`StorageFailed`](super::rejection::StorageFailed) | 500 | the upload folder could not take the file |
+/// | [`InvalidChunk`](super::rejection::InvalidChunk) | 400 | a chunk's `dz*` fields or length disagree |
+/// | [`ChunkUploadGone`](super::rejection::ChunkUploadGone) | 410 | a chunk of an expired or failed chunked upload |
+/// | [`ChunkReceived`](super::rejection::ChunkReceived) | **200** | a chunk stored, its file not complete yet (not an error) |
+///
+/// # Chunked uploads
+///
+/// When the zone has `chunking` and the request's text fields (which Dropzone.js sends before
+/// the file part) include `dzuuid`, the request is one chunk of a file: it is checked and
+/// written at its offset in `.chunks/<dzuuid>.part` in the upload folder. Every chunk but the
+/// one that completes the file is answered with [`ChunkReceived`](super::rejection::ChunkReceived)
+/// (200) and never reaches the handler; the completing request renames the whole file to its
+/// random name and runs the handler once, with [`Upload::file`] as for a single upload
+/// (`content_type` is what the chunk claimed, `application/octet-stream` from browsers). Files
+/// up to one chunk come without `dz*` fields and are single uploads on the same route. See
+/// `Storage::chunk_expiry` for abandoned uploads.
 pub struct Upload<Z> {
     outcomes: Vec<FileOutcome>,
     fields: Vec<(String, String)>,

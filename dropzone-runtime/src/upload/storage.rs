@@ -277,6 +277,19 @@ fn sync_dir(_dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
+/// Moves as much of `data` into `buf` as fits in one block of `block` bytes and returns the
+/// rest. The buffer grows by doubling but never past `block` (plain `extend_from_slice` would
+/// double a nearly full 1 MiB buffer to 2 MiB: twice the memory per buffer, and a copy).
+pub(crate) fn fill_block<'a>(buf: &mut Vec<u8>, data: &'a [u8], block: usize) -> &'a [u8] {
+    let n = (block - buf.len()).min(data.len());
+    if buf.len() + n > buf.capacity() {
+        let target = (buf.capacity() * 2).max(buf.len() + n).min(block);
+        buf.reserve_exact(target - buf.len());
+    }
+    buf.extend_from_slice(&data[..n]);
+    &data[n..]
+}
+
 type WriteTask = JoinHandle<(std::fs::File, Vec<u8>, io::Result<()>)>;
 
 /// A `.part-*` file being written: buffers chunks into large writes, keeps one write in flight
@@ -318,12 +331,14 @@ impl PartFile {
         self.size
     }
 
-    /// Appends `chunk`; writes to disk once a full buffer has gathered.
-    pub(crate) async fn write(&mut self, chunk: &[u8]) -> io::Result<()> {
-        self.buf.extend_from_slice(chunk);
+    /// Appends `chunk`; writes to disk each time a full buffer has gathered.
+    pub(crate) async fn write(&mut self, mut chunk: &[u8]) -> io::Result<()> {
         self.size += chunk.len() as u64;
-        if self.buf.len() >= WRITE_CHUNK {
-            self.start_write().await?;
+        while !chunk.is_empty() {
+            chunk = fill_block(&mut self.buf, chunk, WRITE_CHUNK);
+            if self.buf.len() == WRITE_CHUNK {
+                self.start_write().await?;
+            }
         }
         Ok(())
     }
