@@ -66,3 +66,44 @@ fn macro_values() {
     );
     assert_eq!(dropzone!(Zone).options(), Zone::OPTIONS);
 }
+
+#[derive(DropzoneConfig)]
+#[dropzone(
+    action = "/big",
+    max_file_size = 64,
+    chunking = true,
+    chunk_size = 1048576
+)]
+#[dropzone(retry_chunks = true, strict_csp = true, extra(add_remove_links = true))]
+struct Chunked;
+
+#[test]
+fn chunking_strict_csp_and_extra() {
+    let c = Chunked::OPTIONS.chunking.expect("chunking");
+    assert_eq!((c.chunk_size, c.retry_limit), (1_048_576, Some(3)));
+    assert!(Chunked::OPTIONS.strict_csp);
+    let merged = dropzone!(
+        Chunked,
+        parallel_chunk_uploads = true,
+        retry_chunks_limit = 9,
+        extra(thumbnail_width = null)
+    );
+    let m = merged.options().chunking.expect("chunking");
+    assert!(m.parallel && m.retry_limit == Some(9));
+    assert_eq!(merged.options().extra[0].name, "thumbnailWidth");
+    assert_eq!(merged.options().extra[0].json, "null");
+}
+
+#[test]
+fn new_options_reach_the_page() {
+    let page = Chunked::create().into_string();
+    for js in [
+        "chunking",
+        "chunkSize",
+        "1048576",
+        "retryChunksLimit",
+        "addRemoveLinks",
+    ] {
+        assert!(page.contains(js), "{js} missing from {page}");
+    }
+}

@@ -2,6 +2,7 @@
 //! from the option table. The test fails when the committed files differ; run it with
 //! `DROPZONE_BLESS=1` to rewrite them.
 
+use crate::extra::{self, EXTRAS};
 use crate::filetypes::PRESETS;
 use crate::table::{Default, Kind, OPTIONS, OptionDef};
 use std::fmt::Write as _;
@@ -80,8 +81,53 @@ pub(crate) fn reference() -> String {
          - `in_form` needs `upload_on_click = true` and `upload_action`, and takes no `action` or\n  `redirect_url`.\n\
          - `upload_action` is only for `in_form`; every other zone needs `action`.\n\
          - `js_url` and `css_url` go together and conflict with `serve_local`.\n\
-         - `serve_local` needs `version` 5.9.3 or 6.3.5.\n",
+         - `serve_local` needs `version` 5.9.3 or 6.3.5.\n\
+         - `force_chunking`, `chunk_size`, `parallel_chunk_uploads`, `retry_chunks` and\n  `retry_chunks_limit` need `chunking = true`; `retry_chunks_limit` needs `retry_chunks = true`.\n\
+         - `chunking` conflicts with `upload_multiple` (Dropzone.js throws \"You cannot set both\").\n\
+         - `chunk_size` (default 2097152) must be at most `max_file_size` in bytes: each chunk is one\n  request, and the zone's body limit follows `max_file_size`.\n\
+         - `chunking` needs `version` 5.2 or later.\n\
+         - `strict_csp` conflicts with `custom_init` and `custom_options`.\n\
+         - An `extra(...)` option newer than `version` is an error (see the table below).\n",
     );
+    out.push_str(&extras_reference());
+    out
+}
+
+/// The `extra(...)` section of `docs/options.md`.
+fn extras_reference() -> String {
+    let mut out = String::from(
+        "\n## Extra Dropzone.js options: `extra(...)`\n\n\
+         Dropzone.js options outside the table above go in `extra(...)`, in `#[dropzone(...)]` or\n\
+         `dropzone!(...)`, with snake_case keys (several `extra(...)` lists of one zone add up):\n\n\
+         ```rust,ignore\n\
+         #[dropzone(extra(add_remove_links = true, thumbnail_width = 200, clickable = \".btn\"))]\n\
+         ```\n\n\
+         Each value is checked against its Dropzone.js type and JSON-encoded while compiling; write\n\
+         `null` where the type allows it. `dropzone!(Zone, extra(...))` **replaces** the zone's\n\
+         whole `extra` list (an empty `extra()` clears it): repeat the entries you want to keep.\n\
+         Names the table covers (`max_files`, `url` → `action`, …) and options that would break the\n\
+         page or the server contract (`params`, `headers`, `binary_body`, `init`, functions and\n\
+         event handlers) are compile errors that say what to use instead.\n\n\
+         | Key | Dropzone.js | Type | Dropzone.js default | Since | Description |\n\
+         |---|---|---|---|---|---|\n",
+    );
+    for d in EXTRAS {
+        let since = match d.since {
+            (5, 0) => "5.x".to_owned(),
+            (major, minor) => format!("{major}.{minor}"),
+        };
+        writeln!(
+            out,
+            "| `{}` | `{}` | {} | `{}` | {} | {} |",
+            d.name,
+            d.js,
+            extra::expects(d),
+            d.default,
+            since,
+            d.doc.replace('|', "\\|"),
+        )
+        .expect("writing to a String");
+    }
     out
 }
 
@@ -98,6 +144,7 @@ pub(crate) fn readme_table() -> String {
         )
         .expect("writing to a String");
     }
+    out.push_str("| `extra(...)` | Dropzone.js options outside this table, see the options reference | none |\n");
     out
 }
 

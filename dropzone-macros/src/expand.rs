@@ -28,6 +28,12 @@ const SPECIAL: &[&str] = &[
     "css_url",
     "allowed_file_custom",
     "allowed_file_type",
+    "chunking",
+    "force_chunking",
+    "chunk_size",
+    "parallel_chunk_uploads",
+    "retry_chunks",
+    "retry_chunks_limit",
 ];
 
 /// `#[derive(DropzoneConfig)]`.
@@ -91,7 +97,7 @@ pub(crate) fn dropzone(input: TokenStream) -> TokenStream {
     };
     let cx = Ctxt::new();
     let full = base.is_none();
-    let first_key = entries.first().map(|e| e.key.span());
+    let first_key = entries.first().map(|e| e.key().span());
     let settings = ast::build(&cx, entries, full);
     valid::check(&cx, &settings, Span::call_site(), full);
     if !full {
@@ -109,7 +115,7 @@ pub(crate) fn dropzone(input: TokenStream) -> TokenStream {
                 #rt::Dropzone::new(&#o)
             })
         }
-        Some(path) if settings.given.is_empty() => quote!({
+        Some(path) if settings.given.is_empty() && settings.extra_key.is_none() => quote!({
             #rt::Dropzone::new(<#path as #rt::DropzoneConfig>::OPTIONS)
         }),
         Some(path) => override_value(
@@ -165,6 +171,13 @@ fn override_value(s: &Settings, path: &Path, o: &Ident, first: Span) -> TokenStr
     {
         fields.push(assets(s));
     }
+    let mut checks = Vec::new();
+    if table::CHUNK_OPTIONS.iter().any(|n| s.get(n).is_some()) {
+        fields.push(chunking_override(s, &base, &mut checks));
+    }
+    if s.extra_key.is_some() {
+        fields.push(extra(s));
+    }
     let all_messages = table::OPTIONS.iter().filter(|d| d.message).count();
     if !messages.is_empty() {
         let rest = (messages.len() < all_messages).then(|| quote!(..#base.messages));
@@ -178,8 +191,89 @@ fn override_value(s: &Settings, path: &Path, o: &Ident, first: Span) -> TokenStr
     quote!({
         const #o: #rt::Options = #rt::Options { #(#fields,)* ..*#base };
         #check
+        #(#checks)*
         #rt::Dropzone::new(&#o)
     })
+}
+
+/// `chunking:` of the override form: the page-only chunk options merged into the base zone's
+/// chunking, plus one const check per key that needs the base to chunk (or retry), spanned
+/// at that key. `chunking` and `chunk_size` are server rules, refused before this runs.
+fn chunking_override(
+    s: &Settings,
+    base: &TokenStream,
+    checks: &mut Vec<TokenStream>,
+) -> TokenStream {
+    let rt = rt();
+    let some = |name: &str| match s.get(name).map(|setting| &setting.val) {
+        Some(Val::Bool(b)) => quote!(::core::option::Option::Some(#b)),
+        Some(Val::Int(n)) => {
+            let n = Literal::u32_unsuffixed(u32::try_from(*n).expect("checked against U32"));
+            quote!(::core::option::Option::Some(#n))
+        }
+        _ => quote!(::core::option::Option::None),
+    };
+    for name in table::CHUNK_OPTIONS {
+        if let Some(setting) = s.get(name) {
+            let msg = valid::needs_chunking(name, false);
+            checks.push(quote_spanned!(setting.key.span()=>
+                const _: () = ::dropzone_runtime::__private::require(
+                    ::dropzone_runtime::__private::chunking_on(#base.chunking), #msg);
+            ));
+        }
+    }
+    if let (Some(setting), None) = (s.get("retry_chunks_limit"), s.get("retry_chunks")) {
+        let msg = valid::needs_retry(false);
+        checks.push(quote_spanned!(setting.key.span()=>
+            const _: () = ::dropzone_runtime::__private::require(
+                ::dropzone_runtime::__private::retries_on(#base.chunking), #msg);
+        ));
+    }
+    let (force, parallel, retry, limit) = (
+        some("force_chunking"),
+        some("parallel_chunk_uploads"),
+        some("retry_chunks"),
+        some("retry_chunks_limit"),
+    );
+    quote!(chunking: #rt::merge_chunking(#base.chunking, #force, #parallel, #retry, #limit))
+}
+
+/// `chunking:` of a complete option list.
+fn chunking(s: &Settings) -> TokenStream {
+    let rt = rt();
+    if !s.flag("chunking") {
+        return quote!(chunking: ::core::option::Option::None);
+    }
+    let int = |name: &str, default: u64| match s.get(name).map(|setting| &setting.val) {
+        Some(Val::Int(n)) => *n,
+        _ => default,
+    };
+    let force = s.flag("force_chunking");
+    let parallel = s.flag("parallel_chunk_uploads");
+    let size = Literal::u64_unsuffixed(int("chunk_size", table::CHUNK_SIZE));
+    let retry = if s.flag("retry_chunks") {
+        let limit = u32::try_from(int("retry_chunks_limit", 3)).expect("checked against U32");
+        let limit = Literal::u32_unsuffixed(limit);
+        quote!(::core::option::Option::Some(#limit))
+    } else {
+        quote!(::core::option::Option::None)
+    };
+    quote!(chunking: ::core::option::Option::Some(#rt::Chunking {
+        force: #force,
+        chunk_size: #size,
+        parallel: #parallel,
+        retry_limit: #retry,
+    }))
+}
+
+/// `extra:`, the checked `extra(...)` options with their JSON values.
+fn extra(s: &Settings) -> TokenStream {
+    let rt = rt();
+    let items = s.extra.iter().map(|e| {
+        let (name, json) = (e.def.js, &e.json);
+        quote!(#rt::ExtraOption { name: #name, json: #json })
+    });
+    quote!(extra: &[#(#items),*])
 }
 
 /// The complete `Options` literal of a checked, complete setting list.
@@ -202,6 +296,8 @@ fn options_literal(s: &Settings) -> TokenStream {
     let version = version(s);
     let assets = assets(s);
     let accepted = accepted(s);
+    let chunking = chunking(s);
+    let extra = extra(s);
     quote!(#rt::Options {
         action: #action,
         #version,
@@ -209,9 +305,8 @@ fn options_literal(s: &Settings) -> TokenStream {
         #accepted,
         #(#fields,)*
         messages: #rt::Messages { #(#messages,)* },
-        chunking: ::core::option::Option::None,
-        strict_csp: false,
-        extra: &[],
+        #chunking,
+        #extra,
     })
 }
 

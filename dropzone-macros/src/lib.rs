@@ -12,6 +12,7 @@ mod ctxt;
 #[cfg(test)]
 mod docs;
 mod expand;
+mod extra;
 mod filetypes;
 mod model {
     pub(crate) mod ast;
@@ -29,7 +30,10 @@ use proc_macro::TokenStream;
 /// The type is the zone's identity: its page fragments (`Zone::create()`, `Zone::config()`, …)
 /// and its upload extractor read the same checked options, so the page and the server cannot
 /// disagree. Options go in one or more `#[dropzone(key = value, ...)]` attributes; every value
-/// must be a literal. The full list is in the `options_reference` module of dropzone-runtime.
+/// must be a literal. Dropzone.js options outside the table go in a nested list,
+/// `#[dropzone(extra(add_remove_links = true, thumbnail_width = 200, clickable = ".btn"))]`,
+/// each checked against its Dropzone.js type. The full list of both is in the
+/// `options_reference` module of dropzone-runtime.
 ///
 /// # Example
 ///
@@ -73,11 +77,13 @@ pub fn derive_dropzone_config(input: TokenStream) -> TokenStream {
 /// - `dropzone!(key = value, ...)` declares a one-off zone, with the same options and checks as
 ///   `#[derive(DropzoneConfig)]`.
 /// - `dropzone!(Zone, key = value, ...)` starts from a derived zone type and overrides
-///   page-only options (id, texts, redirect, assets, …). The server rules of `Zone`
-///   (`max_file_size`, `input_name`, `allowed_file_type`, `allowed_file_custom`, `max_files`,
-///   `upload_multiple`, `parallel_uploads`, `enable_csrf`) cannot be overridden, because
-///   `Zone`'s upload extractor enforces them; declare another zone type instead. The merged
-///   options are checked against the rules between options while compiling, too.
+///   page-only options (id, texts, redirect, assets, the other chunk options, `strict_csp`, …).
+///   The server rules of `Zone` (`max_file_size`, `input_name`, `allowed_file_type`,
+///   `allowed_file_custom`, `max_files`, `upload_multiple`, `parallel_uploads`, `enable_csrf`,
+///   `chunking`, `chunk_size`) cannot be overridden, because `Zone`'s upload extractor
+///   enforces them; declare another zone type instead. `extra(...)` here replaces `Zone`'s
+///   whole `extra` list. The merged options are checked against the rules between options
+///   while compiling, too.
 ///
 /// The value renders inside `maud::html!` as the upload area followed by its script, and has
 /// per-request setters such as `.nonce(..)`, `.csrf_token(..)` and `.action(..)`.

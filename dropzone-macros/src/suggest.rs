@@ -29,10 +29,16 @@ pub(crate) fn list<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
 
 /// The message for an unknown option key.
 pub(crate) fn unknown_option(key: &str) -> String {
+    if let Some(x) = crate::extra::lookup(key) {
+        return format!(
+            "unknown option `{key}`; it is a Dropzone.js option outside the table: write `extra({key} = {})`",
+            x.example
+        );
+    }
     match closest(key, table::all_spellings()) {
         Some(near) => format!("unknown option `{key}`; did you mean `{near}`?"),
         None => format!(
-            "unknown option `{key}`; the options are {}",
+            "unknown option `{key}`; the options are {}, and `extra(...)` for other Dropzone.js options",
             list(table::OPTIONS.iter().map(|o| o.name))
         ),
     }

@@ -126,6 +126,18 @@ const fn msg(
 
 const U32: u64 = u32::MAX as u64;
 
+/// Dropzone.js 6's default `chunkSize` (5.x uses 2000000); emitted explicitly for both.
+pub(crate) const CHUNK_SIZE: u64 = 2 * 1024 * 1024;
+
+/// The options that only mean something with `chunking = true`.
+pub(crate) const CHUNK_OPTIONS: &[&str] = &[
+    "force_chunking",
+    "chunk_size",
+    "parallel_chunk_uploads",
+    "retry_chunks",
+    "retry_chunks_limit",
+];
+
 /// Every option, in the order of the docs.
 pub(crate) const OPTIONS: &[OptionDef] = &[
     opt("id", Kind::HtmlId, Default::Str("myDropzone"), "\"avatars\"")
@@ -197,6 +209,26 @@ pub(crate) const OPTIONS: &[OptionDef] = &[
     opt("in_form", Kind::Bool, Default::Bool(false), "true")
         .js("`<div>` instead of `<form>`")
         .doc("Render the zone inside your own `<form>`; needs `upload_on_click` and `upload_action`."),
+    opt("chunking", Kind::Bool, Default::Bool(false), "true")
+        .js("`chunking`")
+        .server()
+        .doc("Upload files larger than `chunk_size` in chunks, each request carrying Dropzone's `dz*` fields. Not with `upload_multiple`."),
+    opt("force_chunking", Kind::Bool, Default::Bool(false), "true")
+        .js("`forceChunking`")
+        .doc("Chunk every file, even one smaller than a chunk; only with `chunking = true`."),
+    opt("chunk_size", Kind::Int { min: 1, max: u64::MAX }, Default::Int(CHUNK_SIZE), "2097152")
+        .js("`chunkSize`")
+        .server()
+        .doc("Bytes per chunk, at least 1 and at most `max_file_size` in bytes: each chunk is one request, and the zone's body limit follows `max_file_size`. Only with `chunking = true`."),
+    opt("parallel_chunk_uploads", Kind::Bool, Default::Bool(false), "true")
+        .js("`parallelChunkUploads`")
+        .doc("Send a file's chunks in parallel (6.2+: at most `parallel_uploads` at once; 5.x and 6.0–6.1: all at once); only with `chunking = true`."),
+    opt("retry_chunks", Kind::Bool, Default::Bool(false), "true")
+        .js("`retryChunks`")
+        .doc("Retry a failed chunk at once, up to `retry_chunks_limit` times; only with `chunking = true`."),
+    opt("retry_chunks_limit", Kind::Int { min: 1, max: U32 }, Default::Int(3), "3")
+        .js("`retryChunksLimit`")
+        .doc("Most retries per chunk, at least 1; only with `retry_chunks = true`."),
     msg("default_message", "Drop files here or click to upload.", &[])
         .js("`dictDefaultMessage`")
         .doc("Text shown in the empty zone."),
@@ -228,6 +260,9 @@ pub(crate) const OPTIONS: &[OptionDef] = &[
     msg("upload_canceled", "Upload canceled", &[])
         .js("`dictUploadCanceled`")
         .doc("Text shown for a cancelled upload."),
+    opt("strict_csp", Kind::Bool, Default::Bool(false), "true")
+        .js("`data-dropzone` spec + served init script")
+        .doc("No inline script: the options travel as data on the element and the init script served by the assets router starts the zone, so pages work under `default-src 'self'`. Not with `custom_init` or `custom_options`."),
     opt("custom_init", Kind::RawJs, Default::Absent(""), "\"this.on('success', f);\"")
         .js("body of `init`")
         .doc("Raw JavaScript run in Dropzone's `init`: an escape hatch, emitted as given (no `<script`, `</script`, `<!--`)."),
@@ -300,7 +335,9 @@ mod tests {
                 "max_files",
                 "upload_multiple",
                 "parallel_uploads",
-                "enable_csrf"
+                "enable_csrf",
+                "chunking",
+                "chunk_size"
             ]
         );
     }

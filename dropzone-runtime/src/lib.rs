@@ -31,7 +31,9 @@ pub mod options_reference {}
 #[doc(hidden)]
 pub mod __private {
     pub use crate::config::DropzoneConfig;
-    pub use crate::merge::{FALLBACK_OPTIONS, check_merged};
+    pub use crate::merge::{
+        FALLBACK_OPTIONS, check_merged, chunking_on, merge_chunking, require, retries_on,
+    };
     pub use crate::options::{
         Accept, AcceptedFiles, AssetSource, Chunking, ExtraOption, Messages, Options, Version,
     };

@@ -1,8 +1,9 @@
 //! The model: raw entries resolved against the option table, each value typed and checked on
 //! its own (single-option rules). Cross-option rules live in `valid.rs`.
 
-use crate::attr::parse::RawEntry;
+use crate::attr::parse::{Entry, RawEntry, RawList};
 use crate::ctxt::Ctxt;
+use crate::extra::{self, ExtraDef};
 use crate::filetypes::{self, Accepted};
 use crate::model::check::{html_id, input_name, placeholders, raw_js, version};
 use crate::suggest;
@@ -31,6 +32,13 @@ pub(crate) struct Setting {
     pub(crate) val: Val,
 }
 
+/// One `extra(...)` option as the user wrote it, checked and JSON-encoded.
+pub(crate) struct ExtraSetting {
+    pub(crate) def: &'static ExtraDef,
+    pub(crate) key: Ident,
+    pub(crate) json: String,
+}
+
 /// Every option given, by canonical name.
 #[derive(Default)]
 pub(crate) struct Settings {
@@ -42,6 +50,10 @@ pub(crate) struct Settings {
     pub(crate) invalid: BTreeSet<&'static str>,
     /// The resolved file types (`None` after an error).
     pub(crate) accepted: Option<Accepted>,
+    /// The first `extra` key, if any `extra(...)` list was written (even an empty one).
+    pub(crate) extra_key: Option<Ident>,
+    /// The valid entries of every `extra(...)` list, in order.
+    pub(crate) extra: Vec<ExtraSetting>,
 }
 
 impl Settings {
@@ -66,10 +78,24 @@ impl Settings {
 /// Builds the settings, recording every problem in `cx`. `full` is false in the override form
 /// `dropzone!(Zone, ...)`, where the file-type server rules are not resolved (they may not be
 /// overridden at all).
-pub(crate) fn build(cx: &Ctxt, entries: Vec<RawEntry>, full: bool) -> Settings {
+pub(crate) fn build(cx: &Ctxt, entries: Vec<Entry>, full: bool) -> Settings {
     let mut s = Settings::default();
-    for RawEntry { key, value } in entries {
+    for entry in entries {
+        let RawEntry { key, value } = match entry {
+            Entry::Pair(pair) => pair,
+            Entry::List(list) => {
+                extras(cx, &mut s, list);
+                continue;
+            }
+        };
         let name = key.to_string();
+        if name == "extra" {
+            cx.error_at(
+                key.span(),
+                "`extra` takes a list of Dropzone.js options: write `extra(add_remove_links = true, ...)`",
+            );
+            continue;
+        }
         let Some(def) = table::lookup(&name) else {
             cx.error_at(key.span(), suggest::unknown_option(&name));
             continue;
@@ -122,6 +148,46 @@ pub(crate) fn build(cx: &Ctxt, entries: Vec<RawEntry>, full: bool) -> Settings {
         file_types(cx, &mut s);
     }
     s
+}
+
+/// Checks one `key(...)` list: only `extra(...)` exists.
+fn extras(cx: &Ctxt, s: &mut Settings, list: RawList) {
+    let name = list.key.to_string();
+    if name != "extra" {
+        let msg = match table::lookup(&name) {
+            Some(def) => format!(
+                "`{name}` takes a value, not a list: write `{name} = {}`",
+                def.example
+            ),
+            None if suggest::closest(&name, ["extra"]).is_some() => {
+                format!("unknown option list `{name}(...)`; did you mean `extra(...)`?")
+            }
+            None => format!(
+                "unknown option list `{name}(...)`; only `extra(...)` takes a list, other options are written `key = value`"
+            ),
+        };
+        cx.error_at(list.key.span(), msg);
+        return;
+    }
+    s.extra_key.get_or_insert(list.key);
+    for RawEntry { key, value } in list.entries {
+        let name = key.to_string();
+        let Some(def) = extra::lookup(&name) else {
+            cx.error_at(key.span(), extra::refusal(&name));
+            continue;
+        };
+        if s.extra.iter().any(|e| e.def.name == def.name) {
+            cx.error_at(
+                key.span(),
+                format!("duplicate extra option `{name}`: give it once"),
+            );
+            continue;
+        }
+        match extra::json_value(def, &value) {
+            Ok(json) => s.extra.push(ExtraSetting { def, key, json }),
+            Err(msg) => cx.error_spanned_by(&value, msg),
+        }
+    }
 }
 
 /// Reads the literal as the option's kind.
@@ -219,7 +285,7 @@ fn typed(cx: &Ctxt, def: &OptionDef, value: &Expr) -> Option<Val> {
 }
 
 /// The literal of `value`, with whether it was negated (`-1`).
-fn lit_of(value: &Expr) -> Option<(bool, &Lit)> {
+pub(crate) fn lit_of(value: &Expr) -> Option<(bool, &Lit)> {
     match value {
         Expr::Lit(l) => Some((false, &l.lit)),
         Expr::Unary(u) if matches!(u.op, UnOp::Neg(_)) => match &*u.expr {

@@ -24,10 +24,16 @@ mod dropzone_runtime_private {}
 
 #[derive(DropzoneConfig)]
 #[dropzone(action = "/upload", max_files = 2, redirect_url = "/r")]
+#[dropzone(chunking = true, retry_chunks = true, extra(add_remove_links = true))]
 struct O;
 
+#[allow(dead_code)]
+struct Chunking;
+#[allow(dead_code)]
+struct ExtraOption;
+
 fn main() {
-    let zone = dropzone!(O, id = "o", timeout = 5);
+    let zone = dropzone!(O, id = "o", timeout = 5, retry_chunks_limit = 4, extra(clickable = false));
     let inline = dropzone!(action = "/x", max_files = 1);
     std::assert_eq!(zone.options().max_files, std::option::Option::Some(2));
     std::assert_eq!(inline.options().max_files, std::option::Option::Some(1));

@@ -1,0 +1,7 @@
+use dropzone_runtime::DropzoneConfig;
+
+#[derive(DropzoneConfig)]
+#[dropzone(action = "/upload", extra(add_remove_link = true, thumbnailWidth = 200))]
+struct Zone;
+
+fn main() {}
