@@ -19,7 +19,6 @@ use axum::Router;
 use axum::response::Html;
 use axum::routing::{get, post};
 use dropzone_runtime::DropzoneConfig;
-use dropzone_runtime::options::{Chunking, Options};
 use dropzone_runtime::upload::{Storage, Upload};
 use maud::{DOCTYPE, html};
 use std::net::SocketAddr;
@@ -45,28 +44,33 @@ struct Small;
 )]
 struct Big;
 
-const fn chunked(chunk_size: u64) -> Options {
-    Options {
-        chunking: Some(Chunking {
-            force: false,
-            chunk_size,
-            parallel: true,
-            retry_limit: Some(3),
-        }),
-        ..*Big::OPTIONS
-    }
-}
-
-// Built by hand until the derive takes `chunking = true, chunk_size = …` (macros2).
+/// The same in 2 MiB chunks (Dropzone.js 6's default chunk size).
+#[derive(DropzoneConfig)]
+#[dropzone(
+    action = "/chunked2",
+    allowed_file_custom = true,
+    allowed_file_type = "",
+    max_file_size = 1024,
+    chunking = true,
+    chunk_size = 2097152,
+    parallel_chunk_uploads = true,
+    retry_chunks = true
+)]
 struct Chunked2;
-impl DropzoneConfig for Chunked2 {
-    const OPTIONS: &'static Options = &chunked(2 << 20);
-}
 
+/// The same in 10 MiB chunks.
+#[derive(DropzoneConfig)]
+#[dropzone(
+    action = "/chunked10",
+    allowed_file_custom = true,
+    allowed_file_type = "",
+    max_file_size = 1024,
+    chunking = true,
+    chunk_size = 10485760,
+    parallel_chunk_uploads = true,
+    retry_chunks = true
+)]
 struct Chunked10;
-impl DropzoneConfig for Chunked10 {
-    const OPTIONS: &'static Options = &chunked(10 << 20);
-}
 
 async fn page() -> Html<String> {
     let markup = html! {

@@ -10,7 +10,8 @@
 //!
 //! What makes large files work here:
 //!
-//! - **chunks**: every file over 1 MiB goes as 1 MiB requests, so no request is large, a
+//! - **chunks**: every file over 1 MiB goes as 1 MiB requests (Dropzone.js 6's default chunk is
+//!   2 MiB; 1 MiB keeps the browser tests quick), so no request is large, a
 //!   failed request costs one chunk, not the file (`retry_chunks`: each chunk is retried up to
 //!   3 times), and the server's body limit is one chunk plus overhead;
 //! - **parallel chunks**: a file's chunks go several at a time (Dropzone.js 6: up to
@@ -27,32 +28,25 @@ use axum::http::header::CONTENT_TYPE;
 use axum::response::{Html, IntoResponse};
 use axum::routing::{get, post};
 use dropzone_runtime::DropzoneConfig;
-use dropzone_runtime::options::{Chunking, Options};
 use dropzone_runtime::upload::{Storage, Upload};
 use maud::{DOCTYPE, html};
 use std::path::PathBuf;
 
-/// One chunk: 1 MiB (Dropzone.js 6's default is 2 MiB; smaller keeps the browser tests quick).
-const CHUNK_SIZE: u64 = 1 << 20;
-
-const CHUNKING: Chunking = Chunking {
-    force: false,
-    chunk_size: CHUNK_SIZE,
-    parallel: true,
-    retry_limit: Some(3),
-};
-
-/// Any file up to 1 GiB, Dropzone.js 6.3.5 served from this binary.
+/// Any file up to 1 GiB in parallel 1 MiB chunks, Dropzone.js 6.3.5 served from this binary.
 #[derive(DropzoneConfig)]
 #[dropzone(
     action = "/upload",
     allowed_file_custom = true,
     allowed_file_type = "",
     max_file_size = 1024,
+    chunking = true,
+    chunk_size = 1048576,
+    parallel_chunk_uploads = true,
+    retry_chunks = true,
     timeout = 60000,
     serve_local = true
 )]
-struct Unchunked;
+struct LargeFiles;
 
 /// The same zone on Dropzone.js 5.9.3.
 #[derive(DropzoneConfig)]
@@ -61,31 +55,15 @@ struct Unchunked;
     allowed_file_custom = true,
     allowed_file_type = "",
     max_file_size = 1024,
+    chunking = true,
+    chunk_size = 1048576,
+    parallel_chunk_uploads = true,
+    retry_chunks = true,
     timeout = 60000,
     serve_local = true,
     version = "5.9.3"
 )]
-struct Unchunked5;
-
-// TODO(macros2): `chunking = true, chunk_size = 1048576, parallel_chunk_uploads = true,
-// retry_chunks = true` in the attributes above, once the derive takes them.
-/// The 6.3.5 zone, chunked.
-struct LargeFiles;
-impl DropzoneConfig for LargeFiles {
-    const OPTIONS: &'static Options = &Options {
-        chunking: Some(CHUNKING),
-        ..*Unchunked::OPTIONS
-    };
-}
-
-/// The 5.9.3 zone, chunked.
 struct LargeFiles5;
-impl DropzoneConfig for LargeFiles5 {
-    const OPTIONS: &'static Options = &Options {
-        chunking: Some(CHUNKING),
-        ..*Unchunked5::OPTIONS
-    };
-}
 
 fn page<Z: DropzoneConfig>() -> Html<String> {
     let markup = html! {
