@@ -1,6 +1,7 @@
 //! Dropzone.js drag-and-drop uploads for axum + maud, with every option checked at compile time.
 //!
-//! See the README for a guided tour; the options reference is in [`options_reference`].
+//! See the README for a guided tour; the options reference is in [`options_reference`], and
+//! how each upload mode is declared in [`modes`].
 #![doc(html_root_url = "https://docs.rs/dropzone-runtime/0.1.0")]
 
 pub mod assets;
@@ -26,6 +27,9 @@ pub use maud;
 
 #[doc = include_str!("../docs/options.md")]
 pub mod options_reference {}
+
+#[doc = include_str!("../docs/modes.md")]
+pub mod modes {}
 
 /// Items the macros' expansions name. Not public API: it changes without notice.
 #[doc(hidden)]

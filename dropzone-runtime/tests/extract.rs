@@ -571,7 +571,10 @@ async fn a_batch_where_every_file_is_refused_is_rejected() {
         .file("file[1]", "b.txt", "text/plain", b"y")
         .finish();
     let answer = post_body(app(dir.path()), "/batch", body).await;
+    // The first refusal's status, with every file's reason as JSON (tests/report.rs).
     assert_eq!(answer.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(answer.content_type, "application/json");
+    assert_eq!(answer.json()["files"].as_array().unwrap().len(), 2);
     assert_eq!(entries(dir.path()), Vec::<String>::new());
 }
 

@@ -4,13 +4,15 @@ use super::accept::is_valid_file;
 use super::chunk;
 use super::filename::{secure_filename, stored_extension};
 use super::rejection::{
-    BodyTooLarge, FieldTooLarge, FileTooLarge, MalformedMultipart, MissingFile, StorageFailed,
-    TooManyFields, TooManyFiles, UnsupportedFileType, UploadRejection,
+    BatchRefused, BodyTooLarge, FieldTooLarge, FileTooLarge, MalformedMultipart, MissingFile,
+    StorageFailed, TooManyFields, TooManyFiles, UnsupportedFileType, UploadRejection, WrongZone,
 };
+use super::report::UploadReport;
 use super::storage::{PartFile, ReceivedPart, Storage};
 use super::{MAX_FIELD_BYTES, MAX_FIELDS, body_limit, files_per_request, max_file_bytes};
 use crate::config::DropzoneConfig;
 use crate::options::Options;
+use crate::render::ZONE_HEADER;
 use axum::extract::{FromRef, FromRequest, Request};
 use futures_util::Stream;
 use http::HeaderMap;
@@ -75,11 +77,22 @@ use std::task::{Context, Poll, ready};
 /// `file[0]`, `file[1]`, … (a plain `file` is accepted too). Each is checked on its own and the
 /// handler gets one [`FileOutcome`] per file in [`Upload::outcomes`]: a refused file does not
 /// sink the others. Parts beyond `min(parallel_uploads, max_files)` are refused with
-/// [`TooManyFiles`](super::rejection::TooManyFiles). If *every* file is refused, the request is
-/// rejected with the first refusal, so the browser never sees a 2xx for nothing stored. Note
-/// that Dropzone.js applies one response status to the whole batch; a handler that wants
-/// refused files marked as failed should answer an error status when
-/// [`Upload::refused`] is not empty.
+/// [`TooManyFiles`](super::rejection::TooManyFiles). Dropzone.js applies one response status
+/// to the whole batch, so answer [`Upload::report`]: its per-file JSON (see
+/// [`UploadReport`](super::UploadReport)) lets the page mark each file as saved or refused
+/// with its own reason. If *every* file is refused, the handler is not called: the request is
+/// answered with that same JSON shape and the first refusal's status
+/// ([`BatchRefused`](super::rejection::BatchRefused)), so the browser never sees a 2xx for
+/// nothing stored. A request that fails as a whole (malformed, over the body limit, wrong
+/// zone) is answered in plain text, which Dropzone.js shows on every file of the batch.
+///
+/// # Which zone sent it
+///
+/// A dropzone-rs page sends the zone's id in the [`X-Dropzone-Zone`](crate::ZONE_HEADER)
+/// header with every upload. A request whose header names another zone than `Z` is refused
+/// with [`WrongZone`](super::rejection::WrongZone) (400) before its body is read; a request
+/// without the header (curl, scripts, plain forms) is accepted. Several zones can share one
+/// route by reading [`ZoneId`](super::ZoneId) first.
 ///
 /// Parts named after the zone with no file name and no bytes (an empty file input of a
 /// no-JS form) are ignored. File parts under other names are skipped unread.
@@ -108,6 +121,8 @@ use std::task::{Context, Poll, ready};
 /// | [`FieldTooLarge`](super::rejection::FieldTooLarge) | 413 | a text field passes 64 KiB |
 /// | [`TooManyFields`](super::rejection::TooManyFields) | 400 | more than 64 text fields |
 /// | [`StorageFailed`](super::rejection::StorageFailed) | 500 | the upload folder could not take the file |
+/// | [`WrongZone`](super::rejection::WrongZone) | 400 | the `X-Dropzone-Zone` header names another zone |
+/// | [`BatchRefused`](super::rejection::BatchRefused) | first refusal's | every file of a batch was refused; JSON, see [`UploadReport`](super::UploadReport) |
 /// | [`InvalidChunk`](super::rejection::InvalidChunk) | 400 | a chunk's `dz*` fields or length disagree |
 /// | [`ChunkUploadGone`](super::rejection::ChunkUploadGone) | 410 | a chunk of an expired or failed chunked upload |
 /// | [`ChunkReceived`](super::rejection::ChunkReceived) | **200** | a chunk stored, its file not complete yet (not an error) |
@@ -233,6 +248,13 @@ impl<Z> Upload<Z> {
         &self.outcomes
     }
 
+    /// The per-file JSON answer for the page: one entry per file, saved or refused with its
+    /// reason (see [`UploadReport`]). Return it from the handler of a batched
+    /// (`upload_multiple`) zone so that Dropzone.js marks each file on its own.
+    pub fn report(&self) -> UploadReport {
+        UploadReport::from_outcomes(&self.outcomes)
+    }
+
     /// Consumes the upload, returning each file part's outcome.
     pub fn into_outcomes(self) -> Vec<FileOutcome> {
         self.outcomes
@@ -261,6 +283,7 @@ where
     type Rejection = UploadRejection;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        check_zone(req.headers(), Z::OPTIONS.id)?;
         let storage = Storage::from_ref(state);
         let (outcomes, fields) = receive(req, &storage, Z::OPTIONS).await?;
         Ok(Upload {
@@ -268,6 +291,16 @@ where
             fields,
             zone: PhantomData,
         })
+    }
+}
+
+/// Refuses a request whose zone header names another zone; no header is fine.
+fn check_zone(headers: &HeaderMap, expected: &str) -> Result<(), UploadRejection> {
+    match headers.get(ZONE_HEADER) {
+        Some(value) if value.as_bytes() != expected.as_bytes() => {
+            Err(WrongZone::new(&String::from_utf8_lossy(value.as_bytes()), expected).into())
+        }
+        _ => Ok(()),
     }
 }
 
@@ -459,14 +492,16 @@ async fn finish(
         return Err(MissingFile::new(options.input_name, options.upload_multiple).into());
     }
     if !slots.iter().any(|s| matches!(s, Slot::Pending(_))) {
-        // Every file of the batch was refused: answer with the first reason, not a 2xx.
-        let first = slots.into_iter().find_map(|s| match s {
-            Slot::Refused(r) => Some(r.reason),
-            Slot::Pending(_) => None,
-        });
-        return Err(first.unwrap_or_else(|| {
-            MissingFile::new(options.input_name, options.upload_multiple).into()
-        }));
+        // Every file of the batch was refused (single mode returned at its refusal): answer
+        // each file's reason as JSON, never a 2xx.
+        let refused: Vec<RefusedFile> = slots
+            .into_iter()
+            .filter_map(|s| match s {
+                Slot::Refused(r) => Some(r),
+                Slot::Pending(_) => None,
+            })
+            .collect();
+        return Err(BatchRefused::new(refused).into());
     }
 
     let mut to_persist = Vec::new();

@@ -6,7 +6,9 @@
 //! - [`Upload<Z>`](Upload): the extractor, which checks every file against zone `Z`'s options
 //!   (size, accepted types, files per request) and stores it under a random name;
 //! - [`SavedFile`] / [`RefusedFile`] / [`FileOutcome`]: what happened to each file;
-//! - [`UploadRejection`] and its leaves in [`rejection`]: the plain-text 4xx/5xx answers;
+//! - [`UploadReport`]: the per-file JSON answer that lets the page mark each file of a batch;
+//! - [`ZoneId`]: which zone of the page sent a request (the `X-Dropzone-Zone` header);
+//! - [`UploadRejection`] and its leaves in [`rejection`]: the 4xx/5xx answers;
 //! - [`secure_filename`]: Werkzeug's file-name sanitiser, for the metadata kept with a file.
 
 mod accept;
@@ -15,13 +17,17 @@ mod chunk_store;
 mod extract;
 mod filename;
 pub mod rejection;
+mod report;
 mod storage;
+mod zone;
 
 pub use extract::{FileOutcome, RefusedFile, SavedFile, Upload};
 pub use filename::{MAX_NAME_LEN, secure_filename};
 #[doc(no_inline)]
 pub use rejection::UploadRejection;
+pub use report::{FileReport, UploadReport};
 pub use storage::{DEFAULT_CHUNK_EXPIRY, Storage};
+pub use zone::{ZoneId, ZoneIdRejection};
 
 use crate::options::Options;
 

@@ -5,13 +5,16 @@
 //! [`Error`](std::error::Error) and [`IntoResponse`], and the `#[non_exhaustive]`
 //! [`UploadRejection`] over all of them.
 //!
-//! Every response is `text/plain; charset=utf-8`: Dropzone.js shows a plain-text error body on
-//! the file as it is, whereas a JSON body is only unwrapped when it is exactly
-//! `{"error": "…"}`. Where the zone has its own message (`invalid_file_type`, `file_too_big`,
-//! `max_file_exceed`) the body is that message, with its placeholders filled in, so the page and
-//! the server say the same thing.
+//! Every response but one is `text/plain; charset=utf-8`: Dropzone.js shows a plain-text error
+//! body on the file as it is. Where the zone has its own message (`invalid_file_type`,
+//! `file_too_big`, `max_file_exceed`) the body is that message, with its placeholders filled
+//! in, so the page and the server say the same thing. The exception is [`BatchRefused`], a
+//! batch (`upload_multiple`) whose files were all refused: it answers the per-file JSON of
+//! [`UploadReport`], so that each file of the batch shows its own reason.
 
 pub use super::chunk::{ChunkReceived, ChunkUploadGone, InvalidChunk};
+use super::extract::RefusedFile;
+use super::report::UploadReport;
 use axum::response::{IntoResponse, Response};
 use http::StatusCode;
 use http::header::{CONTENT_TYPE, HeaderValue};
@@ -316,10 +319,123 @@ impl StdError for StorageFailed {
     }
 }
 
+/// The request was sent by another zone than the extractor's (400 Bad Request).
+///
+/// Every upload of a dropzone-rs page carries the zone's HTML id in the
+/// [`X-Dropzone-Zone`](crate::ZONE_HEADER) header. `Upload<Z>` refuses a request whose header
+/// names another id than `Z`'s before reading its body: the files were checked in the browser
+/// against the other zone's rules, not `Z`'s. A request without the header (curl, scripts,
+/// no-JS forms) is accepted. To serve several zones from one route, read the header with
+/// [`ZoneId`](super::ZoneId) and pick the zone type from it.
+#[derive(Debug, Clone)]
+pub struct WrongZone {
+    body: String,
+    sent_by: String,
+}
+
+impl WrongZone {
+    pub(crate) fn new(sent_by: &str, expected: &str) -> Self {
+        WrongZone {
+            body: format!(
+                "This upload was sent by zone `{}`, not `{}`.",
+                sent_by.escape_debug(),
+                expected.escape_debug()
+            ),
+            sent_by: sent_by.to_owned(),
+        }
+    }
+
+    /// The zone id the request's header named.
+    pub fn sent_by(&self) -> &str {
+        &self.sent_by
+    }
+}
+
+leaf_common!(WrongZone, StatusCode::BAD_REQUEST);
+impl StdError for WrongZone {}
+
+/// Every file of a batch (`upload_multiple`) was refused (the first refusal's status: 413, 415
+/// or 400).
+///
+/// Answers with `Content-Type: application/json` and the per-file body of [`UploadReport`]
+/// plus a top-level `"error"` (the first refusal's message), so that the page shows each file's
+/// own reason; nothing of the request was stored. Single-file zones never answer this: their
+/// one refusal is the request's plain-text answer.
+#[derive(Debug)]
+pub struct BatchRefused {
+    refused: Vec<RefusedFile>,
+}
+
+impl BatchRefused {
+    /// `refused` must not be empty.
+    pub(crate) fn new(refused: Vec<RefusedFile>) -> Self {
+        debug_assert!(!refused.is_empty());
+        BatchRefused { refused }
+    }
+
+    /// The HTTP status this rejection answers with: the first refusal's.
+    pub fn status(&self) -> StatusCode {
+        self.report().status()
+    }
+
+    /// The JSON body this rejection answers with (see [`UploadReport`]).
+    pub fn body_text(&self) -> String {
+        self.report().to_json()
+    }
+
+    /// The per-file report this rejection answers with.
+    pub fn report(&self) -> UploadReport {
+        UploadReport::from_refused(&self.refused)
+    }
+
+    /// Every file of the batch, each with its reason, in the order the parts came.
+    pub fn refused(&self) -> &[RefusedFile] {
+        &self.refused
+    }
+
+    /// Consumes the rejection, returning the refused files.
+    pub fn into_refused(self) -> Vec<RefusedFile> {
+        self.refused
+    }
+}
+
+impl fmt::Display for BatchRefused {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.refused.first() {
+            Some(first) => write!(
+                f,
+                "every file of the batch was refused; the first: {}",
+                first.reason
+            ),
+            None => f.write_str("every file of the batch was refused"),
+        }
+    }
+}
+
+impl StdError for BatchRefused {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.refused
+            .first()
+            .map(|r| &r.reason as &(dyn StdError + 'static))
+    }
+}
+
+impl IntoResponse for BatchRefused {
+    fn into_response(self) -> Response {
+        self.report().into_response()
+    }
+}
+
+impl From<BatchRefused> for UploadRejection {
+    fn from(rejection: BatchRefused) -> Self {
+        UploadRejection::BatchRefused(rejection)
+    }
+}
+
 /// Every way [`Upload`](super::Upload) can refuse a request or a file.
 ///
-/// Answers with the leaf's status and its plain-text body. New variants may be added in any
-/// release.
+/// Answers with the leaf's status and its body: plain text, except [`BatchRefused`]'s JSON.
+/// New variants may be added in any release.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum UploadRejection {
@@ -347,6 +463,10 @@ pub enum UploadRejection {
     InvalidChunk(InvalidChunk),
     /// See [`ChunkUploadGone`].
     ChunkUploadGone(ChunkUploadGone),
+    /// See [`WrongZone`].
+    WrongZone(WrongZone),
+    /// See [`BatchRefused`].
+    BatchRefused(BatchRefused),
 }
 
 macro_rules! each_leaf {
@@ -364,6 +484,8 @@ macro_rules! each_leaf {
             UploadRejection::ChunkReceived($leaf) => $e,
             UploadRejection::InvalidChunk($leaf) => $e,
             UploadRejection::ChunkUploadGone($leaf) => $e,
+            UploadRejection::WrongZone($leaf) => $e,
+            UploadRejection::BatchRefused($leaf) => $e,
         }
     };
 }
@@ -380,7 +502,7 @@ impl UploadRejection {
         each_leaf!(self, r => r.status())
     }
 
-    /// The plain-text body this rejection answers with.
+    /// The body this rejection answers with: plain text, or JSON for [`BatchRefused`].
     pub fn body_text(&self) -> String {
         each_leaf!(self, r => r.body_text())
     }
