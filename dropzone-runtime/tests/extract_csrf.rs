@@ -370,3 +370,108 @@ async fn file_parts_of_other_names_also_wait_for_the_token() {
     let answer = send(app, upload_req("/guarded", &[("cookie", &s.cookie)], body)).await;
     assert_refused(&answer, dir.path(), "The CSRF token is missing.");
 }
+
+struct GuardedChunks;
+impl DropzoneConfig for GuardedChunks {
+    const OPTIONS: &'static Options = &Options {
+        enable_csrf: true,
+        chunking: Some(dropzone_runtime::options::Chunking {
+            force: true,
+            chunk_size: 1000,
+            parallel: false,
+            retry_limit: None,
+        }),
+        ..BASE
+    };
+}
+
+/// Chunk `index` of `data` in 1000-byte chunks, as Dropzone.js sends it (fields first).
+fn chunk_body(uuid: &str, data: &[u8], index: usize) -> Vec<u8> {
+    let start = index * 1000;
+    let end = (start + 1000).min(data.len());
+    Multipart::new()
+        .text("dzuuid", uuid)
+        .text("dzchunkindex", index.to_string())
+        .text("dztotalfilesize", data.len().to_string())
+        .text("dzchunksize", "1000")
+        .text("dztotalchunkcount", data.len().div_ceil(1000).to_string())
+        .text("dzchunkbyteoffset", start.to_string())
+        .file(
+            "file",
+            "big.bin",
+            "application/octet-stream",
+            &data[start..end],
+        )
+        .finish()
+}
+
+/// Every file under `dir`, recursively (chunked uploads keep parts in `.chunks/`).
+fn files_under(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p.strip_prefix(dir).unwrap().display().to_string());
+            }
+        }
+    }
+    out
+}
+
+/// Every chunk request is checked: Dropzone.js sends the header on each chunk's XHR, and a
+/// chunk without it stores nothing, not even in the chunk store.
+#[tokio::test]
+async fn every_chunk_of_a_chunked_upload_needs_the_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let csrf = Csrf::new(SECRET);
+    let app = Router::new()
+        .route("/page", get(token_page))
+        .route("/chunks", post(report::<GuardedChunks>))
+        .with_state(AppState {
+            storage: Storage::new(dir.path()).csrf(csrf.clone()),
+            csrf,
+        });
+    let s = session(&app).await;
+    let data = png_bytes(2500);
+    let uuid = uuid::Uuid::new_v4().to_string();
+
+    // A first chunk without the token: refused, nothing stored anywhere.
+    let req = upload_req(
+        "/chunks",
+        &[("cookie", &s.cookie)],
+        chunk_body(&uuid, &data, 0),
+    );
+    let answer = send(app.clone(), req).await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{}", answer.text);
+    assert_eq!(answer.text, "The CSRF token is missing.");
+    assert_eq!(files_under(dir.path()), Vec::<String>::new());
+
+    // With the token on each chunk the file is reassembled.
+    let headers = [
+        ("cookie", s.cookie.as_str()),
+        ("x-csrf-token", s.token.as_str()),
+    ];
+    for index in 0..3 {
+        let answer = send(
+            app.clone(),
+            upload_req("/chunks", &headers, chunk_body(&uuid, &data, index)),
+        )
+        .await;
+        assert_eq!(
+            answer.status,
+            StatusCode::OK,
+            "chunk {index}: {}",
+            answer.text
+        );
+    }
+    let stored: Vec<String> = files_under(dir.path())
+        .into_iter()
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    assert_eq!(stored.len(), 1, "{stored:?}");
+    assert!(std::fs::read(dir.path().join(&stored[0])).unwrap() == data);
+}

@@ -1,6 +1,7 @@
 //! The `Upload<Z>` extractor.
 
 use super::accept::is_valid_file;
+use super::chunk;
 use super::csrf_check::CsrfGate;
 use super::filename::{secure_filename, stored_extension};
 use super::framing::{self, FramingGuard};
@@ -127,6 +128,21 @@ use std::task::{Context, Poll, ready};
 /// | [`CsrfNotConfigured`](super::rejection::CsrfNotConfigured) | 500 | `enable_csrf` but no [`Csrf`](crate::csrf::Csrf) on the [`Storage`] |
 /// | [`WrongZone`](super::rejection::WrongZone) | 400 | the `X-Dropzone-Zone` header names another zone |
 /// | [`BatchRefused`](super::rejection::BatchRefused) | first refusal's | every file of a batch was refused; JSON, see [`UploadReport`](super::UploadReport) |
+/// | [`InvalidChunk`](super::rejection::InvalidChunk) | 400 | a chunk's `dz*` fields or length disagree |
+/// | [`ChunkUploadGone`](super::rejection::ChunkUploadGone) | 410 | a chunk of an expired or failed chunked upload |
+/// | [`ChunkReceived`](super::rejection::ChunkReceived) | **200** | a chunk stored, its file not complete yet (not an error) |
+///
+/// # Chunked uploads
+///
+/// When the zone has `chunking` and the request's text fields (which Dropzone.js sends before
+/// the file part) include `dzuuid`, the request is one chunk of a file: it is checked and
+/// written at its offset in `.chunks/<dzuuid>.part` in the upload folder. Every chunk but the
+/// one that completes the file is answered with [`ChunkReceived`](super::rejection::ChunkReceived)
+/// (200) and never reaches the handler; the completing request renames the whole file to its
+/// random name and runs the handler once, with [`Upload::file`] as for a single upload
+/// (`content_type` is what the chunk claimed, `application/octet-stream` from browsers). Files
+/// up to one chunk come without `dz*` fields and are single uploads on the same route. See
+/// `Storage::chunk_expiry` for abandoned uploads.
 pub struct Upload<Z> {
     outcomes: Vec<FileOutcome>,
     fields: Vec<(String, String)>,
@@ -367,6 +383,7 @@ async fn receive(
     let mut slots: Vec<Slot> = Vec::new();
     let mut fields: Vec<(String, String)> = Vec::new();
     let mut file_parts: u32 = 0;
+    let mut chunk_part = None;
 
     while let Some(mut field) = multipart.next_field().await.map_err(multer_err)? {
         let name = field.name().unwrap_or("").to_owned();
@@ -424,6 +441,14 @@ async fn receive(
             )?;
             continue;
         }
+        if chunk::is_chunk_request(options, &fields) {
+            // One chunk of a chunked upload (its `dz*` fields came first): see `chunk.rs`.
+            let part = chunk::receive_chunk(
+                &mut field, first, &fields, file_name, storage, options, limit,
+            );
+            chunk_part = Some(part.await?);
+            continue;
+        }
         let claimed_type = content_type.as_deref().unwrap_or("");
         let rules = options.accepted_files.rules;
         if !is_valid_file(rules, &file_name, claimed_type) {
@@ -466,6 +491,17 @@ async fn receive(
     }
 
     csrf.require_open()?;
+    if let Some(part) = chunk_part {
+        // Every chunk but the file's last ends here with a 200 acknowledgement.
+        let done = chunk::complete(part, storage).await?;
+        slots.push(Slot::Pending(Pending {
+            part: done.part,
+            extension: stored_extension(&done.file_name),
+            original_name: secure_filename(&done.file_name),
+            content_type: done.content_type,
+            field: done.field,
+        }));
+    }
     finish(slots, fields, storage, options).await
 }
 
@@ -673,7 +709,7 @@ fn content_length(headers: &HeaderMap) -> Option<u64> {
         .ok()
 }
 
-fn multer_rejection(error: multer::Error, limit: u64) -> UploadRejection {
+pub(super) fn multer_rejection(error: multer::Error, limit: u64) -> UploadRejection {
     if let Some(rejection) = framing::rejection_for(&error) {
         return rejection;
     }

@@ -12,6 +12,8 @@
 //! - [`secure_filename`]: Werkzeug's file-name sanitiser, for the metadata kept with a file.
 
 mod accept;
+mod chunk;
+mod chunk_store;
 mod csrf_check;
 mod extract;
 mod filename;
@@ -28,7 +30,7 @@ pub use framing::{MAX_PART_HEADER_BYTES, MAX_PARTS, MAX_PREAMBLE_BYTES};
 #[doc(no_inline)]
 pub use rejection::UploadRejection;
 pub use report::{FileReport, UploadReport};
-pub use storage::Storage;
+pub use storage::{DEFAULT_CHUNK_EXPIRY, Storage};
 pub use zone::{ZoneId, ZoneIdRejection};
 
 use crate::options::Options;
@@ -71,10 +73,19 @@ pub const fn files_per_request(options: &Options) -> u32 {
 ///
 /// that is `1 × max_file_size MiB + 1 MiB` for a single-file zone, and
 /// `min(parallel_uploads, max_files) × max_file_size MiB + 1 MiB` with `upload_multiple`.
+///
+/// A chunked zone (`chunking`) takes at most one chunk per request: its limit is
+/// `min(chunk_size, max_file_bytes) + 1 MiB`, however large `max_file_size` is (files up to one
+/// chunk come whole; larger ones in chunks, whose *total* size is checked against
+/// `max_file_size` before a byte is stored). The no-JavaScript fallback form posts files whole,
+/// so on a chunked zone it can only send files up to one chunk.
 /// It replaces axum's 2 MB `DefaultBodyLimit`, which `Upload` does not read. Bytes of refused
 /// files count too, so a batch with an oversize file can reach it before the file's own limit.
 pub const fn body_limit(options: &Options) -> u64 {
-    (files_per_request(options) as u64)
-        .saturating_mul(max_file_bytes(options))
-        .saturating_add(BODY_OVERHEAD)
+    let files = (files_per_request(options) as u64).saturating_mul(max_file_bytes(options));
+    let data = match options.chunking {
+        Some(chunking) if chunking.chunk_size < files => chunking.chunk_size,
+        _ => files,
+    };
+    data.saturating_add(BODY_OVERHEAD)
 }

@@ -12,6 +12,7 @@
 //! batch (`upload_multiple`) whose files were all refused: it answers the per-file JSON of
 //! [`UploadReport`], so that each file of the batch shows its own reason.
 
+pub use super::chunk::{ChunkReceived, ChunkUploadGone, InvalidChunk};
 use super::extract::RefusedFile;
 use super::report::UploadReport;
 use crate::csrf::CsrfError;
@@ -517,6 +518,12 @@ pub enum UploadRejection {
     TooManyFields(TooManyFields),
     /// See [`StorageFailed`].
     StorageFailed(StorageFailed),
+    /// See [`ChunkReceived`]: **200 OK**, the answer to every chunk but the file's last.
+    ChunkReceived(ChunkReceived),
+    /// See [`InvalidChunk`].
+    InvalidChunk(InvalidChunk),
+    /// See [`ChunkUploadGone`].
+    ChunkUploadGone(ChunkUploadGone),
     /// See [`WrongZone`].
     WrongZone(WrongZone),
     /// See [`BatchRefused`].
@@ -539,6 +546,9 @@ macro_rules! each_leaf {
             UploadRejection::FieldTooLarge($leaf) => $e,
             UploadRejection::TooManyFields($leaf) => $e,
             UploadRejection::StorageFailed($leaf) => $e,
+            UploadRejection::ChunkReceived($leaf) => $e,
+            UploadRejection::InvalidChunk($leaf) => $e,
+            UploadRejection::ChunkUploadGone($leaf) => $e,
             UploadRejection::WrongZone($leaf) => $e,
             UploadRejection::BatchRefused($leaf) => $e,
             UploadRejection::CsrfRejected($leaf) => $e,
@@ -548,6 +558,12 @@ macro_rules! each_leaf {
 }
 
 impl UploadRejection {
+    /// Whether this is not a refusal but the acknowledgement of one chunk of a chunked upload
+    /// ([`ChunkReceived`], 200 OK): pass it on as the response.
+    pub fn is_chunk_ack(&self) -> bool {
+        matches!(self, UploadRejection::ChunkReceived(_))
+    }
+
     /// The HTTP status this rejection answers with.
     pub fn status(&self) -> StatusCode {
         each_leaf!(self, r => r.status())
@@ -570,6 +586,18 @@ impl StdError for UploadRejection {
         each_leaf!(self, r => r.source())
     }
 }
+
+macro_rules! from_leaf {
+    ($($name:ident),*) => {$(
+        impl From<$name> for UploadRejection {
+            fn from(rejection: $name) -> Self {
+                UploadRejection::$name(rejection)
+            }
+        }
+    )*};
+}
+
+from_leaf!(ChunkReceived, InvalidChunk, ChunkUploadGone);
 
 impl IntoResponse for UploadRejection {
     fn into_response(self) -> Response {

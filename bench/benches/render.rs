@@ -1,0 +1,60 @@
+//! Page render cost in-process: what each page fragment of a zone costs per request.
+//!
+//! `cargo bench -p dropzone-bench --bench render` (bench/run.sh runs it with
+//! `--output-format bencher` and prints one line per figure).
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use dropzone_runtime::DropzoneConfig;
+use maud::{DOCTYPE, html};
+use std::hint::black_box;
+
+/// Flask-Dropzone's basic zone: images up to 3 MiB, local assets.
+#[derive(DropzoneConfig)]
+#[dropzone(
+    action = "/upload",
+    allowed_file_type = "image",
+    max_file_size = 3,
+    max_files = 30,
+    serve_local = true
+)]
+struct Photos;
+
+fn render(c: &mut Criterion) {
+    c.bench_function("render/config", |b| {
+        b.iter(|| black_box(Photos::config()).into_string())
+    });
+    c.bench_function("render/config_with_csrf_and_nonce", |b| {
+        b.iter(|| {
+            Photos::dropzone()
+                .csrf_token(black_box("a-token-of-forty-odd-characters-0123456789"))
+                .nonce(black_box("r4nd0mN0nce"))
+                .config()
+                .into_string()
+        })
+    });
+    c.bench_function("render/create", |b| {
+        b.iter(|| black_box(Photos::create()).into_string())
+    });
+    c.bench_function("render/page", |b| {
+        b.iter(|| {
+            html! {
+                (DOCTYPE)
+                html {
+                    head {
+                        (Photos::load_css())
+                        (Photos::style("border: 2px dashed #0087F7;"))
+                    }
+                    body {
+                        (Photos::create())
+                        (Photos::load_js())
+                        (Photos::config())
+                    }
+                }
+            }
+            .into_string()
+        })
+    });
+}
+
+criterion_group!(benches, render);
+criterion_main!(benches);

@@ -1,0 +1,124 @@
+//! Flask-Dropzone's `large-file` example, done properly: files up to 1 GiB, sent by
+//! Dropzone.js in 1 MiB chunks, several at once, reassembled on the server at their offsets
+//! and stored under a random name once the last chunk is in.
+//!
+//! Run with `cargo run -p example-large-file`, open <http://127.0.0.1:5000>, drop any file up
+//! to 1 GiB; it is stored under a random name in `./uploads`. `/v5` shows the same zone on
+//! Dropzone.js 5.9.3.
+//!
+//! Environment: `ADDR` (default `127.0.0.1:5000`) and `UPLOAD_DIR` (default `./uploads`).
+//!
+//! What makes large files work here:
+//!
+//! - **chunks**: every file over 1 MiB goes as 1 MiB requests (Dropzone.js 6's default chunk is
+//!   2 MiB; 1 MiB keeps the browser tests quick), so no request is large, a
+//!   failed request costs one chunk, not the file (`retry_chunks`: each chunk is retried up to
+//!   3 times), and the server's body limit is one chunk plus overhead;
+//! - **parallel chunks**: a file's chunks go several at a time (Dropzone.js 6: up to
+//!   `parallel_uploads`; 5.x: all at once); the server writes each at its offset, so the order
+//!   they arrive in does not matter;
+//! - **timeout**: 60 s per request, i.e. per *chunk*, not per file: a 1 MiB chunk that takes a
+//!   minute means a stalled connection, and the chunk is retried. Without chunking a 1 GiB file
+//!   would need a timeout of many minutes (Flask-Dropzone's example just raised it);
+//! - **constant memory**: the server streams each chunk to its place on disk, whatever the
+//!   file's size.
+
+use axum::Router;
+use axum::http::header::CONTENT_TYPE;
+use axum::response::{Html, IntoResponse};
+use axum::routing::{get, post};
+use dropzone_runtime::DropzoneConfig;
+use dropzone_runtime::upload::{Storage, Upload};
+use maud::{DOCTYPE, html};
+use std::path::PathBuf;
+
+/// Any file up to 1 GiB in parallel 1 MiB chunks, Dropzone.js 6.3.5 served from this binary.
+#[derive(DropzoneConfig)]
+#[dropzone(
+    action = "/upload",
+    allowed_file_custom = true,
+    allowed_file_type = "",
+    max_file_size = 1024,
+    chunking = true,
+    chunk_size = 1048576,
+    parallel_chunk_uploads = true,
+    retry_chunks = true,
+    timeout = 60000,
+    serve_local = true
+)]
+struct LargeFiles;
+
+/// The same zone on Dropzone.js 5.9.3.
+#[derive(DropzoneConfig)]
+#[dropzone(
+    action = "/upload",
+    allowed_file_custom = true,
+    allowed_file_type = "",
+    max_file_size = 1024,
+    chunking = true,
+    chunk_size = 1048576,
+    parallel_chunk_uploads = true,
+    retry_chunks = true,
+    timeout = 60000,
+    serve_local = true,
+    version = "5.9.3"
+)]
+struct LargeFiles5;
+
+fn page<Z: DropzoneConfig>() -> Html<String> {
+    let markup = html! {
+        (DOCTYPE)
+        html {
+            head {
+                meta charset="utf-8";
+                title { "dropzone-rs large-file example" }
+                (Z::load_css())
+                (Z::style("border: 2px dashed #0087F7; margin: 10%; min-height: 400px;"))
+            }
+            body {
+                (Z::create())
+                (Z::load_js())
+                (Z::config())
+            }
+        }
+    };
+    Html(markup.into_string())
+}
+
+/// Runs once per file, after its last chunk: the file is complete and has its final name.
+/// Both pages post here; their zones have the same options apart from the release.
+async fn upload(up: Upload<LargeFiles>) -> impl IntoResponse {
+    let file = up.file();
+    println!(
+        "saved {:?} ({} bytes) as {}",
+        file.original_name, file.size, file.stored_name
+    );
+    let body = serde_json::json!({
+        "stored_name": file.stored_name,
+        "size": file.size,
+    });
+    ([(CONTENT_TYPE, "application/json")], body.to_string())
+}
+
+#[tokio::main]
+async fn main() -> std::io::Result<()> {
+    let addr = std::env::var("ADDR").unwrap_or_else(|_| "127.0.0.1:5000".to_owned());
+    let upload_dir =
+        PathBuf::from(std::env::var_os("UPLOAD_DIR").unwrap_or_else(|| "./uploads".into()));
+    std::fs::create_dir_all(&upload_dir)?;
+
+    let app = Router::new()
+        .route("/", get(|| async { page::<LargeFiles>() }))
+        .route("/v5", get(|| async { page::<LargeFiles5>() }))
+        .route("/upload", post(upload))
+        .merge(dropzone_runtime::assets::router())
+        .with_state(Storage::new(upload_dir.clone()));
+
+    let listener = tokio::net::TcpListener::bind(&addr).await?;
+    println!(
+        "listening on http://{}, saving to {}",
+        listener.local_addr()?,
+        upload_dir.display()
+    );
+    axum::serve(listener, app).await
+}
