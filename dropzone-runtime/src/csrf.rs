@@ -191,11 +191,47 @@ pub enum CsrfError {
 /// (`Zone::dropzone().csrf_token(csrf.token())`) and return the extractor with the response
 /// so that a new session cookie is set when the browser had none:
 ///
-/// ```ignore
+/// ```rust,no_run
+/// use axum::extract::FromRef;
+/// use axum::response::{Html, IntoResponse};
+/// use axum::{Router, routing::{get, post}};
+/// use dropzone_runtime::csrf::{Csrf, CsrfToken};
+/// use dropzone_runtime::upload::{Storage, Upload};
+/// use dropzone_runtime::DropzoneConfig;
+/// use maud::html;
+///
+/// #[derive(DropzoneConfig)]
+/// #[dropzone(action = "/upload", allowed_file_type = "image", enable_csrf = true)]
+/// struct Photos;
+///
+/// #[derive(Clone)]
+/// struct App {
+///     csrf: Csrf,
+///     storage: Storage,
+/// }
+/// impl FromRef<App> for Csrf {
+///     fn from_ref(app: &App) -> Csrf { app.csrf.clone() }
+/// }
+/// impl FromRef<App> for Storage {
+///     fn from_ref(app: &App) -> Storage { app.storage.clone() }
+/// }
+///
 /// async fn index(csrf: CsrfToken) -> impl IntoResponse {
 ///     let page = html! { (Photos::dropzone().csrf_token(csrf.token())) };
 ///     (csrf, Html(page.into_string()))
 /// }
+///
+/// // The token was verified before the first file byte was read.
+/// async fn upload(up: Upload<Photos>) -> String {
+///     up.file().stored_name.clone()
+/// }
+///
+/// let csrf = Csrf::random();
+/// let app: Router = Router::new()
+///     .route("/", get(index))
+///     .route("/upload", post(upload))
+///     .with_state(App { storage: Storage::new("uploads").csrf(csrf.clone()), csrf });
+/// # let _ = app;
 /// ```
 #[derive(Clone, Debug)]
 pub struct CsrfToken {

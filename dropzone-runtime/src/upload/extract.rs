@@ -49,8 +49,7 @@ use std::task::{Context, Poll, ready};
 ///
 /// # Example
 ///
-/// ```rust,ignore
-/// // `ignore`: written against the `DropzoneConfig` derive, which is being finished.
+/// ```rust,no_run
 /// use axum::{Router, routing::post};
 /// use dropzone_runtime::DropzoneConfig;
 /// use dropzone_runtime::upload::{Storage, Upload};

@@ -75,7 +75,14 @@ impl FileReport {
 ///
 /// # Example
 ///
-/// ```rust,ignore
+/// ```rust,no_run
+/// use dropzone_runtime::DropzoneConfig;
+/// use dropzone_runtime::upload::{Upload, UploadReport};
+///
+/// #[derive(DropzoneConfig)]
+/// #[dropzone(action = "/upload", allowed_file_type = "image", upload_multiple = true, parallel_uploads = 3)]
+/// struct Photos;
+///
 /// async fn upload(up: Upload<Photos>) -> UploadReport {
 ///     for file in up.files() {
 ///         println!("stored {} as {}", file.original_name, file.stored_name);

@@ -19,7 +19,20 @@ use std::fmt;
 /// or not UTF-8; `Option<ZoneId>` is `None` when it is missing and still refuses a value that
 /// is not UTF-8. It reads only the headers, so it goes before the body extractor.
 ///
-/// ```rust,ignore
+/// ```rust,no_run
+/// use axum::extract::{FromRequest, Request, State};
+/// use axum::http::StatusCode;
+/// use axum::response::{IntoResponse, Response};
+/// use dropzone_runtime::DropzoneConfig;
+/// use dropzone_runtime::upload::{Storage, Upload, ZoneId};
+///
+/// #[derive(DropzoneConfig)]
+/// #[dropzone(id = "foo", action = "/upload")]
+/// struct Foo;
+/// #[derive(DropzoneConfig)]
+/// #[dropzone(id = "bar", action = "/upload")]
+/// struct Bar;
+///
 /// async fn shared(zone: ZoneId, State(storage): State<Storage>, req: Request) -> Response {
 ///     if zone.is::<Foo>() {
 ///         match Upload::<Foo>::from_request(req, &storage).await {
@@ -27,7 +40,10 @@ use std::fmt;
 ///             Err(rejection) => rejection.into_response(),
 ///         }
 ///     } else if zone.is::<Bar>() {
-///         // … the same with Upload::<Bar>
+///         match Upload::<Bar>::from_request(req, &storage).await {
+///             Ok(up) => up.report().into_response(),
+///             Err(rejection) => rejection.into_response(),
+///         }
 ///     } else {
 ///         (StatusCode::BAD_REQUEST, "unknown zone").into_response()
 ///     }
