@@ -369,6 +369,45 @@ async fn chunks_are_checked_against_the_type_rule_by_name() {
     assert_eq!(the_stored_file(dir.path()), data);
 }
 
+/// The reassembled file gets the same content check as a single upload: an executable named
+/// `.png` passes the type check chunk by chunk (browsers send slices as octet-stream, the name
+/// says image/png), but its first bytes say ELF, so the last chunk is refused and the part
+/// file goes with it.
+#[tokio::test]
+async fn a_reassembled_file_whose_content_contradicts_the_type_rule_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = chunk_app(Storage::new(dir.path()));
+    let mut data = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x02\0\x3e\0".to_vec();
+    data.resize(1500, 0x90);
+    let uuid = new_uuid();
+    let first = post_body(
+        app.clone(),
+        "/images",
+        chunk_body(&uuid, &data, 0, "photo.png"),
+    )
+    .await;
+    assert!(is_ack(&first, 0, 1, 2), "{} {}", first.status, first.text);
+    let last = post_body(
+        app.clone(),
+        "/images",
+        chunk_body(&uuid, &data, 1, "photo.png"),
+    )
+    .await;
+    assert_eq!(
+        last.status,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "{}",
+        last.text
+    );
+    assert_eq!(last.text, "You can't upload files of this type.");
+    assert!(
+        entries(dir.path()).iter().all(|n| n.starts_with('.')),
+        "{:?}",
+        entries(dir.path())
+    );
+    assert_no_parts(dir.path());
+}
+
 #[tokio::test]
 async fn abandoned_uploads_expire_and_their_late_chunks_are_gone() {
     let dir = tempfile::tempdir().unwrap();

@@ -21,6 +21,7 @@ use super::chunk_store::{self, Begin, BeginError, ChunkTicket, ChunkedFile, Fini
 use super::extract::multer_rejection;
 use super::max_file_bytes;
 use super::rejection::{FileTooLarge, StorageFailed, UnsupportedFileType, UploadRejection};
+use super::sniff;
 use super::storage::{ReceivedPart, Storage};
 use crate::options::{Chunking, Options};
 
@@ -320,6 +321,7 @@ pub(crate) struct CompletedFile {
 pub(crate) async fn complete(
     part: ChunkPart,
     storage: &Storage,
+    options: &Options,
 ) -> Result<CompletedFile, UploadRejection> {
     let ChunkPart {
         kind,
@@ -359,20 +361,38 @@ pub(crate) async fn complete(
                 complete.file.total_size
             )));
         }
-        Ok(part)
+        let mut head = Vec::with_capacity(sniff::SNIFF_LEN);
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(
+                std::fs::File::open(&complete.path)?,
+                sniff::SNIFF_LEN as u64,
+            ),
+            &mut head,
+        )?;
+        Ok((part, head))
     })
     .await
     .and_then(|r| r);
-    let part = match finalized {
-        Ok(part) => part,
+    let (part, head) = match finalized {
+        Ok(done) => done,
         Err(e) => {
             index.forget(dz.uuid);
             return Err(StorageFailed::new(e).into());
         }
     };
-    // Content checks of the whole file run here, before it gets a final name: this is where
-    // content sniffing (the `security` work) hooks in for chunked uploads, on the reassembled
-    // file's first bytes, exactly as it does for a single upload's first chunk.
+    // The same content check as a single upload (see sniff.rs), on the reassembled file's
+    // head, before it gets a final name. The chunks came typed `application/octet-stream`, so
+    // the declared type is the one the type check used. Dropping `part` deletes the part file.
+    let declared = effective_type(&file_name, content_type.as_deref().unwrap_or(""));
+    if !sniff::content_agrees(
+        options.accepted_files.rules,
+        &file_name,
+        declared,
+        Some(&head),
+    ) {
+        index.forget(dz.uuid);
+        return Err(UnsupportedFileType::new(options.messages.invalid_file_type).into());
+    }
     Ok(CompletedFile {
         part,
         file_name,

@@ -492,7 +492,7 @@ async fn receive(
     csrf.require_open()?;
     if let Some(part) = chunk_part {
         // Every chunk but the file's last ends here with a 200 acknowledgement.
-        let done = chunk::complete(part, storage).await?;
+        let done = chunk::complete(part, storage, options).await?;
         slots.push(Slot::Pending(Pending {
             part: done.part,
             extension: stored_extension(&done.file_name),
