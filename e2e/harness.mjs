@@ -233,7 +233,7 @@ export function makePng(width, height, { level = 9, seed = 0 } = {}) {
  * the answer when the server refuses early (413 before reading the whole body) and then
  * closes the connection while the request body is being sent.
  */
-export function postMultipart(url, { field = 'file', filename, contentType, bytes }) {
+export function postMultipart(url, { field = 'file', filename, contentType, bytes, headers = {} }) {
   const boundary = `----dropzone-e2e-${Math.random().toString(16).slice(2)}`;
   const head = Buffer.from(
     `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\n`
@@ -248,6 +248,7 @@ export function postMultipart(url, { field = 'file', filename, contentType, byte
       headers: {
         'Content-Type': `multipart/form-data; boundary=${boundary}`,
         'Content-Length': body.length,
+        ...headers,
       },
     }, (res) => {
       answered = true;

@@ -20,6 +20,7 @@
 //! `CSRF_SECRET` (at least 32 bytes; default: a random key, so tokens die with the process).
 
 use axum::Router;
+use tower_http::csrf::CsrfLayer;
 use axum::extract::FromRef;
 use axum::response::{Html, IntoResponse};
 use axum::routing::{get, post};
@@ -122,7 +123,10 @@ async fn main() -> std::io::Result<()> {
     let app = Router::new()
         .route("/", get(page::<Photos>))
         .route("/v5", get(page::<Photos5>))
-        .route("/upload", post(upload))
+        // Defence in depth: browsers say where a request comes from, and tower-http refuses
+        // cross-site posts (403) before the token check runs; the token still covers clients
+        // that send no Sec-Fetch-Site/Origin (see SECURITY.md).
+        .route("/upload", post(upload).layer(CsrfLayer::new()))
         .merge(dropzone_runtime::assets::router())
         .with_state(state);
 
