@@ -20,7 +20,6 @@
 //! `CSRF_SECRET` (at least 32 bytes; default: a random key, so tokens die with the process).
 
 use axum::Router;
-use tower_http::csrf::CsrfLayer;
 use axum::extract::FromRef;
 use axum::response::{Html, IntoResponse};
 use axum::routing::{get, post};
@@ -29,6 +28,7 @@ use dropzone_runtime::csrf::{Csrf, CsrfToken};
 use dropzone_runtime::upload::{Storage, Upload};
 use maud::{DOCTYPE, html};
 use std::path::PathBuf;
+use tower_http::csrf::CsrfLayer;
 
 /// Images up to 3 MiB, at most 30, each upload carrying the page's CSRF token.
 #[derive(DropzoneConfig)]
