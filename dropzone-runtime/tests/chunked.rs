@@ -408,6 +408,50 @@ async fn a_reassembled_file_whose_content_contradicts_the_type_rule_is_refused()
     assert_no_parts(dir.path());
 }
 
+/// Unfinished uploads hold disk until they end or expire, so their number is bounded: a new
+/// upload past the bound is refused (503) before anything is written, uploads already open go
+/// on, and a new one is taken once one of them ends.
+#[tokio::test]
+async fn the_number_of_unfinished_uploads_is_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = chunk_app(Storage::new(dir.path()).max_pending_chunked_uploads(2));
+    let data = png_bytes(2500);
+    let (a, b, c) = (new_uuid(), new_uuid(), new_uuid());
+    for uuid in [&a, &b] {
+        let first = send_chunks(&app, uuid, &data, &[0]).await;
+        assert!(
+            is_ack(&first[0], 0, 1, 3),
+            "{} {}",
+            first[0].status,
+            first[0].text
+        );
+    }
+    let refused = send_chunks(&app, &c, &data, &[0]).await;
+    assert_eq!(
+        refused[0].status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        refused[0].text
+    );
+    assert_eq!(refused[0].content_type, "text/plain; charset=utf-8");
+    assert!(
+        !dir.path()
+            .join(".chunks")
+            .join(format!("{c}.part"))
+            .exists()
+    );
+    // The open uploads are not affected; once one is complete a new upload may start.
+    let rest = send_chunks(&app, &a, &data, &[1, 2]).await;
+    assert_eq!(rest[1].status, StatusCode::OK, "{}", rest[1].text);
+    let started = send_chunks(&app, &c, &data, &[0]).await;
+    assert!(
+        is_ack(&started[0], 0, 1, 3),
+        "{} {}",
+        started[0].status,
+        started[0].text
+    );
+}
+
 #[tokio::test]
 async fn abandoned_uploads_expire_and_their_late_chunks_are_gone() {
     let dir = tempfile::tempdir().unwrap();

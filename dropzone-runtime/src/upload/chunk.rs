@@ -226,15 +226,17 @@ pub(crate) async fn receive_chunk(
 
     let index = storage.chunk_index().clone();
     let (dir, expiry) = (storage.dir().to_owned(), storage.chunk_expiry_value());
+    let max_pending = storage.max_pending_chunked_uploads_value();
     let meta = ChunkedFile {
         total_size: dz.total_size,
         chunk_count: dz.count,
         file_name: file_name.clone(),
     };
     let (uuid, chunk) = (dz.uuid, dz.index);
-    let begin = chunk_store::blocking(move || index.begin(&dir, expiry, uuid, meta, chunk))
-        .await
-        .map_err(StorageFailed::new)?;
+    let begin =
+        chunk_store::blocking(move || index.begin(&dir, expiry, max_pending, uuid, meta, chunk))
+            .await
+            .map_err(StorageFailed::new)?;
     let kind = match begin {
         Ok(Begin::Write(ticket)) => {
             let mut writer = ticket.writer(dz.offset);
@@ -255,6 +257,7 @@ pub(crate) async fn receive_chunk(
         Ok(Begin::Finished) => PartKind::Finished,
         Err(BeginError::Gone) => return Err(ChunkUploadGone::new().into()),
         Err(BeginError::Mismatch(detail)) => return Err(InvalidChunk::new(detail).into()),
+        Err(BeginError::Busy) => return Err(TooManyPendingUploads::new().into()),
         Err(BeginError::Io(e)) => return Err(StorageFailed::new(e).into()),
     };
     Ok(ChunkPart {
@@ -525,6 +528,26 @@ impl ChunkUploadGone {
     }
 }
 
+/// The server already holds its limit of unfinished chunked uploads (503 Service Unavailable).
+///
+/// Each unfinished upload keeps up to the zone's `max_file_size` on disk until it completes or
+/// expires, so [`Storage::max_pending_chunked_uploads`](super::Storage::max_pending_chunked_uploads)
+/// bounds how many may be open at once. Chunks of uploads already open are not affected; a new
+/// file can start once one of them ends or expires.
+#[derive(Debug, Clone)]
+pub struct TooManyPendingUploads {
+    body: String,
+}
+
+impl TooManyPendingUploads {
+    fn new() -> Self {
+        TooManyPendingUploads {
+            body: "The server has too many unfinished uploads right now; please try again later."
+                .to_owned(),
+        }
+    }
+}
+
 macro_rules! plain_leaf {
     ($name:ident, $status:expr) => {
         impl $name {
@@ -565,6 +588,7 @@ macro_rules! plain_leaf {
 
 plain_leaf!(InvalidChunk, StatusCode::BAD_REQUEST);
 plain_leaf!(ChunkUploadGone, StatusCode::GONE);
+plain_leaf!(TooManyPendingUploads, StatusCode::SERVICE_UNAVAILABLE);
 
 #[cfg(test)]
 mod tests {

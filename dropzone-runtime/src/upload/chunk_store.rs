@@ -95,6 +95,8 @@ pub(crate) enum BeginError {
     Gone,
     /// The chunk disagrees with the earlier chunks of the same `dzuuid`.
     Mismatch(String),
+    /// A new upload would exceed [`Storage::max_pending_chunked_uploads`](super::Storage).
+    Busy,
     Io(io::Error),
 }
 
@@ -151,6 +153,7 @@ impl ChunkIndex {
         self: &Arc<Self>,
         dir: &Path,
         expiry: Duration,
+        max_pending: usize,
         uuid: Uuid,
         file: ChunkedFile,
         chunk: u64,
@@ -186,8 +189,13 @@ impl ChunkIndex {
             }));
         }
 
-        // A new upload. Its part file must not exist yet: if it does, this process lost the
-        // upload's index (a restart), and the chunks it already has are unknown.
+        // A new upload. Each unfinished one holds up to `max_file_size` of disk until it ends
+        // or expires, so their number is bounded (expired ones were swept above).
+        if state.entries.len() >= max_pending {
+            return Err(BeginError::Busy);
+        }
+        // Its part file must not exist yet: if it does, this process lost the upload's index
+        // (a restart), and the chunks it already has are unknown.
         let chunk_dir = dir.join(CHUNK_DIR);
         let path = chunk_dir.join(format!("{uuid}.part"));
         let open = || {

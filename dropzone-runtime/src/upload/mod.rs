@@ -30,7 +30,7 @@ pub use framing::{MAX_PART_HEADER_BYTES, MAX_PARTS, MAX_PREAMBLE_BYTES};
 #[doc(no_inline)]
 pub use rejection::UploadRejection;
 pub use report::{FileReport, UploadReport};
-pub use storage::{DEFAULT_CHUNK_EXPIRY, Storage};
+pub use storage::{DEFAULT_CHUNK_EXPIRY, DEFAULT_MAX_PENDING_CHUNKED, Storage};
 pub use zone::{ZoneId, ZoneIdRejection};
 
 use crate::options::Options;

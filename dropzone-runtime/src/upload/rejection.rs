@@ -12,7 +12,7 @@
 //! batch (`upload_multiple`) whose files were all refused: it answers the per-file JSON of
 //! [`UploadReport`], so that each file of the batch shows its own reason.
 
-pub use super::chunk::{ChunkReceived, ChunkUploadGone, InvalidChunk};
+pub use super::chunk::{ChunkReceived, ChunkUploadGone, InvalidChunk, TooManyPendingUploads};
 use super::extract::RefusedFile;
 use super::report::UploadReport;
 use crate::csrf::CsrfError;
@@ -524,6 +524,8 @@ pub enum UploadRejection {
     InvalidChunk(InvalidChunk),
     /// See [`ChunkUploadGone`].
     ChunkUploadGone(ChunkUploadGone),
+    /// See [`TooManyPendingUploads`].
+    TooManyPendingUploads(TooManyPendingUploads),
     /// See [`WrongZone`].
     WrongZone(WrongZone),
     /// See [`BatchRefused`].
@@ -549,6 +551,7 @@ macro_rules! each_leaf {
             UploadRejection::ChunkReceived($leaf) => $e,
             UploadRejection::InvalidChunk($leaf) => $e,
             UploadRejection::ChunkUploadGone($leaf) => $e,
+            UploadRejection::TooManyPendingUploads($leaf) => $e,
             UploadRejection::WrongZone($leaf) => $e,
             UploadRejection::BatchRefused($leaf) => $e,
             UploadRejection::CsrfRejected($leaf) => $e,
@@ -597,7 +600,12 @@ macro_rules! from_leaf {
     )*};
 }
 
-from_leaf!(ChunkReceived, InvalidChunk, ChunkUploadGone);
+from_leaf!(
+    ChunkReceived,
+    InvalidChunk,
+    ChunkUploadGone,
+    TooManyPendingUploads
+);
 
 impl IntoResponse for UploadRejection {
     fn into_response(self) -> Response {

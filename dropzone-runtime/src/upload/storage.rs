@@ -63,6 +63,7 @@ struct Inner {
     durable: bool,
     csrf: Option<Csrf>,
     chunk_expiry: Duration,
+    max_pending_chunked: usize,
     /// Shared by every clone, also across [`Storage::durable`] and [`Storage::chunk_expiry`].
     chunks: Arc<ChunkIndex>,
 }
@@ -70,6 +71,10 @@ struct Inner {
 /// How long an unfinished chunked upload is kept after its last chunk; see
 /// [`Storage::chunk_expiry`].
 pub const DEFAULT_CHUNK_EXPIRY: Duration = Duration::from_secs(60 * 60);
+
+/// How many chunked uploads may be unfinished at once; see
+/// [`Storage::max_pending_chunked_uploads`].
+pub const DEFAULT_MAX_PENDING_CHUNKED: usize = 64;
 
 impl Storage {
     /// A storage on `dir`, creating the folder (and its parents) if it is missing.
@@ -105,6 +110,7 @@ impl Storage {
                 durable: false,
                 csrf: None,
                 chunk_expiry: DEFAULT_CHUNK_EXPIRY,
+                max_pending_chunked: DEFAULT_MAX_PENDING_CHUNKED,
                 chunks: Arc::default(),
             }),
         }
@@ -181,6 +187,25 @@ impl Storage {
     pub fn chunk_expiry(mut self, expiry: Duration) -> Self {
         Arc::make_mut(&mut self.inner).chunk_expiry = expiry;
         self
+    }
+
+    /// Bounds how many chunked uploads may be unfinished at once (default
+    /// [`DEFAULT_MAX_PENDING_CHUNKED`], 64).
+    ///
+    /// Every unfinished upload holds up to the zone's `max_file_size` on disk until its last
+    /// chunk arrives or it expires, and Dropzone.js never says when it gives up, so without a
+    /// bound a client could open uploads until the disk is full. The first chunk of a new upload
+    /// beyond the bound is refused with 503
+    /// ([`TooManyPendingUploads`](super::rejection::TooManyPendingUploads)); uploads already
+    /// open go on.
+    pub fn max_pending_chunked_uploads(mut self, max: usize) -> Self {
+        Arc::make_mut(&mut self.inner).max_pending_chunked = max;
+        self
+    }
+
+    /// The bound set by [`Storage::max_pending_chunked_uploads`].
+    pub fn max_pending_chunked_uploads_value(&self) -> usize {
+        self.inner.max_pending_chunked
     }
 
     /// How long unfinished chunked uploads are kept; see [`Storage::chunk_expiry`].
