@@ -75,11 +75,16 @@ fn test_load_js() {
     );
 }
 
-#[test]
-fn test_local_resources() {
+#[tokio::test]
+async fn test_local_resources() {
     // Flask: with SERVE_LOCAL, `load_css()` contains `/dropzone/static/dropzone.min.css`,
-    // `load_js()` `/dropzone/static/dropzone.min.js`, neither the CDN prefix. Ours: the local
-    // URLs carry the version, `/dropzone/static/5.9.3/dropzone.min.css`.
+    // `load_js()` `/dropzone/static/dropzone.min.js`, neither the CDN prefix; and GET of those
+    // two paths is not 404. Ours: the local URLs carry the version
+    // (`/dropzone/static/5.9.3/dropzone.min.css`), and `assets::router()` serves both them and
+    // Flask's unversioned paths.
+    use dropzone_runtime::assets;
+    use tower::ServiceExt;
+
     let d = zone(Options {
         assets: AssetSource::Local,
         ..FLASK
@@ -95,9 +100,20 @@ fn test_local_resources() {
     );
     assert!(!css.contains("https://cdn.jsdelivr.net/npm/dropzone@"));
     assert!(!js.contains("https://cdn.jsdelivr.net/npm/dropzone@"));
-    // needs assets router: Flask also asserts that GET /dropzone/static/dropzone.min.css and
-    // .min.js are not 404. The lead finishes this with `assets::router()` + `oneshot` on the
-    // two URLs above (the router is not on this branch yet).
+
+    for url in [
+        "/dropzone/static/5.9.3/dropzone.min.css",
+        "/dropzone/static/5.9.3/dropzone.min.js",
+        "/dropzone/static/dropzone.min.css",
+        "/dropzone/static/dropzone.min.js",
+    ] {
+        let app: axum::Router = assets::router();
+        let request = http::Request::get(url)
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let response = app.oneshot(request).await.unwrap();
+        assert_eq!(response.status(), http::StatusCode::OK, "{url}");
+    }
 }
 
 /// Flask's `test_config_dropzone` configuration: ALLOWED_FILE_TYPE='image',
