@@ -20,7 +20,9 @@ use super::accept::is_valid_file;
 use super::chunk_store::{self, Begin, BeginError, ChunkTicket, ChunkedFile, Finish};
 use super::extract::multer_rejection;
 use super::max_file_bytes;
-use super::rejection::{FileTooLarge, StorageFailed, UnsupportedFileType, UploadRejection};
+use super::rejection::{
+    FileTooLarge, StorageFailed, UnsupportedFileType, UploadRejection, leaf_common,
+};
 use super::sniff;
 use super::storage::{ReceivedPart, Storage};
 use crate::options::{Chunking, Options};
@@ -548,47 +550,12 @@ impl TooManyPendingUploads {
     }
 }
 
-macro_rules! plain_leaf {
-    ($name:ident, $status:expr) => {
-        impl $name {
-            /// The HTTP status this rejection answers with.
-            pub fn status(&self) -> StatusCode {
-                $status
-            }
-
-            /// The plain-text body this rejection answers with; Dropzone.js shows it on the file.
-            pub fn body_text(&self) -> String {
-                self.body.clone()
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.body)
-            }
-        }
-
-        impl std::error::Error for $name {}
-
-        impl IntoResponse for $name {
-            fn into_response(self) -> Response {
-                (
-                    $status,
-                    [(
-                        CONTENT_TYPE,
-                        HeaderValue::from_static("text/plain; charset=utf-8"),
-                    )],
-                    self.body,
-                )
-                    .into_response()
-            }
-        }
-    };
-}
-
-plain_leaf!(InvalidChunk, StatusCode::BAD_REQUEST);
-plain_leaf!(ChunkUploadGone, StatusCode::GONE);
-plain_leaf!(TooManyPendingUploads, StatusCode::SERVICE_UNAVAILABLE);
+leaf_common!(InvalidChunk, StatusCode::BAD_REQUEST);
+leaf_common!(ChunkUploadGone, StatusCode::GONE);
+leaf_common!(TooManyPendingUploads, StatusCode::SERVICE_UNAVAILABLE);
+impl std::error::Error for InvalidChunk {}
+impl std::error::Error for ChunkUploadGone {}
+impl std::error::Error for TooManyPendingUploads {}
 
 #[cfg(test)]
 mod tests {
