@@ -3,7 +3,9 @@
 //! Run with `cargo run -p example-basic`, open <http://127.0.0.1:5000>, drop images; they are
 //! stored under random names in `./uploads`. `/v5` shows the same zone on Dropzone.js 5.9.3.
 //!
-//! Environment: `ADDR` (default `127.0.0.1:5000`) and `UPLOAD_DIR` (default `./uploads`).
+//! Environment: `ADDR` (default `127.0.0.1:5000`) and `UPLOAD_DIR` (default `./uploads`),
+//! plus the `DROPZONE_*` settings of [`dropzone_runtime::settings`] (`DROPZONE_STORAGE` wins
+//! over `UPLOAD_DIR`; a bad value stops the server with a message naming it).
 //! The Dropzone.js release is a compile-time choice, so the two pages use two zone types.
 
 use axum::Router;
@@ -11,7 +13,8 @@ use axum::extract::Query;
 use axum::response::{Html, IntoResponse};
 use axum::routing::{get, post};
 use dropzone_runtime::DropzoneConfig;
-use dropzone_runtime::upload::{Storage, Upload};
+use dropzone_runtime::settings::Settings;
+use dropzone_runtime::upload::Upload;
 use maud::{DOCTYPE, html};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -82,20 +85,25 @@ async fn main() -> std::io::Result<()> {
     let addr = std::env::var("ADDR").unwrap_or_else(|_| "127.0.0.1:5000".to_owned());
     let upload_dir =
         PathBuf::from(std::env::var_os("UPLOAD_DIR").unwrap_or_else(|| "./uploads".into()));
-    std::fs::create_dir_all(&upload_dir)?;
+    let storage = Settings::from_env()
+        .and_then(|settings| settings.storage(upload_dir))
+        .unwrap_or_else(|e| {
+            eprintln!("{e}");
+            std::process::exit(2)
+        });
 
     let app = Router::new()
         .route("/", get(index))
         .route("/v5", get(|| async { page::<Photos5>() }))
         .route("/upload", post(upload))
         .merge(dropzone_runtime::assets::router())
-        .with_state(Storage::new(upload_dir.clone()));
+        .with_state(storage.clone());
 
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     println!(
         "listening on http://{}, saving to {}",
         listener.local_addr()?,
-        upload_dir.display()
+        storage.dir().display()
     );
     axum::serve(listener, app).await
 }

@@ -1,0 +1,160 @@
+//! How each kind of setting is written, as text: one parser per kind, used for environment
+//! variables and for configuration files alike (a file's numbers and booleans are turned into
+//! their text first), so both sources accept exactly the same values.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// URL schemes of object stores: `DROPZONE_STORAGE` will take them once the object-store
+/// backend lands (issue 10); until then they are refused by name instead of being taken for
+/// a folder called `s3:`.
+const OBJECT_STORE_SCHEMES: [&str; 9] = [
+    "s3", "s3a", "gs", "az", "adl", "azure", "abfs", "abfss", "memory",
+];
+
+/// `true`/`false`, also `1`/`0`, `yes`/`no`, `on`/`off`, in any case.
+pub(crate) fn boolean(text: &str) -> Result<bool, String> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Ok(true),
+        "false" | "0" | "no" | "off" => Ok(false),
+        _ => Err("expected true or false (also 1/0, yes/no, on/off)".to_owned()),
+    }
+}
+
+/// A positive whole number such as `64`.
+pub(crate) fn positive_count(text: &str) -> Result<usize, String> {
+    let n: usize = text
+        .trim()
+        .parse()
+        .map_err(|_| "expected a whole number such as 64".to_owned())?;
+    if n == 0 {
+        return Err("must be at least 1".to_owned());
+    }
+    Ok(n)
+}
+
+/// A duration longer than zero: a number of seconds (`3600`) or a number with one unit,
+/// `s`, `m`, `h` or `d` (`90s`, `30m`, `1h`, `2d`).
+pub(crate) fn duration(text: &str) -> Result<Duration, String> {
+    const EXPECTED: &str = "expected a duration such as 90s, 30m, 1h, 2d or a number of seconds";
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (digits, unit) = text.split_at(split);
+    let n: u64 = digits.parse().map_err(|_| EXPECTED.to_owned())?;
+    let scale = match unit.trim() {
+        "" | "s" => 1,
+        "m" => 60,
+        "h" => 60 * 60,
+        "d" => 24 * 60 * 60,
+        _ => return Err(EXPECTED.to_owned()),
+    };
+    let secs = n
+        .checked_mul(scale)
+        .ok_or_else(|| "is too long".to_owned())?;
+    if secs == 0 {
+        return Err("must be longer than 0 seconds".to_owned());
+    }
+    Ok(Duration::from_secs(secs))
+}
+
+/// [`duration`], or `none` for "no limit".
+pub(crate) fn optional_duration(text: &str) -> Result<Option<Duration>, String> {
+    if text.trim().eq_ignore_ascii_case("none") {
+        return Ok(None);
+    }
+    duration(text)
+        .map(Some)
+        .map_err(|e| format!("{e}, or none"))
+}
+
+/// The upload folder: a path, or a `file://` URL of an absolute path. Object-store URLs are
+/// refused with a message saying so.
+pub(crate) fn storage_location(text: &str) -> Result<PathBuf, String> {
+    if text.trim().is_empty() {
+        return Err("expected a folder path, got an empty value".to_owned());
+    }
+    let Some((scheme, rest)) = text.split_once("://") else {
+        return Ok(PathBuf::from(text));
+    };
+    let scheme = scheme.to_ascii_lowercase();
+    if scheme == "file" {
+        if !rest.starts_with('/') {
+            return Err("a file:// URL needs an absolute path (file:///srv/uploads)".to_owned());
+        }
+        return Ok(PathBuf::from(rest));
+    }
+    if OBJECT_STORE_SCHEMES.contains(&scheme.as_str()) {
+        return Err(format!(
+            "{scheme}:// object storage is not supported yet (the object-store backend is \
+             planned, see issue 10); give a local folder path for now"
+        ));
+    }
+    Err(format!(
+        "unknown URL scheme {scheme}://; expected a folder path or a file:// URL"
+    ))
+}
+
+/// A CSRF signing secret: at least 32 bytes, as [`crate::csrf::Csrf::new`] requires.
+pub(crate) fn csrf_secret(text: &str) -> Result<String, String> {
+    if text.len() < 32 {
+        return Err(format!(
+            "must be at least 32 bytes, got {} (a short key makes tokens guessable offline)",
+            text.len()
+        ));
+    }
+    Ok(text.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_take_one_unit_or_seconds() {
+        assert_eq!(duration("3600"), Ok(Duration::from_secs(3600)));
+        assert_eq!(duration("90s"), Ok(Duration::from_secs(90)));
+        assert_eq!(duration(" 30m "), Ok(Duration::from_secs(1800)));
+        assert_eq!(duration("1h"), Ok(Duration::from_secs(3600)));
+        assert_eq!(duration("2d"), Ok(Duration::from_secs(172_800)));
+        for bad in ["", "h", "1x", "1.5h", "-3", "1h30m", "0", "0s"] {
+            assert!(duration(bad).is_err(), "{bad:?} was accepted");
+        }
+        assert!(duration(&format!("{}d", u64::MAX)).is_err());
+        assert_eq!(optional_duration("NONE"), Ok(None));
+    }
+
+    #[test]
+    fn booleans_and_counts() {
+        for t in ["true", "1", "YES", "on"] {
+            assert_eq!(boolean(t), Ok(true), "{t}");
+        }
+        for f in ["false", "0", "no", "Off"] {
+            assert_eq!(boolean(f), Ok(false), "{f}");
+        }
+        assert!(boolean("maybe").is_err());
+        assert_eq!(positive_count("64"), Ok(64));
+        assert!(positive_count("0").is_err());
+        assert!(positive_count("-1").is_err());
+        assert!(positive_count("lots").is_err());
+    }
+
+    #[test]
+    fn storage_is_a_folder_until_object_stores_land() {
+        assert_eq!(storage_location("./up"), Ok(PathBuf::from("./up")));
+        assert_eq!(
+            storage_location("file:///srv/up"),
+            Ok(PathBuf::from("/srv/up"))
+        );
+        assert!(storage_location("file://relative").is_err());
+        let s3 = storage_location("s3://bucket/prefix").unwrap_err();
+        assert!(s3.contains("not supported yet"), "{s3}");
+        assert!(
+            storage_location("ftp://host/x")
+                .unwrap_err()
+                .contains("ftp://")
+        );
+        assert!(storage_location("  ").is_err());
+    }
+}

@@ -1,0 +1,248 @@
+//! Server-side settings from `DROPZONE_*` variables and a TOML section: every setting reaches
+//! the `Storage`/`Csrf` it configures, every bad value is reported with its variable and
+//! value (never a secret's), all at once, and the environment wins over the file.
+
+use std::time::Duration;
+
+use dropzone_runtime::settings::{Origin, Problem, Settings};
+
+const SECRET: &str = "0123456789abcdef0123456789abcdef-secret";
+
+fn dir() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
+}
+
+#[test]
+fn every_variable_reaches_the_storage_and_the_csrf() {
+    let tmp = dir();
+    let folder = tmp.path().join("from-env");
+    let settings = Settings::from_vars([
+        ("DROPZONE_STORAGE", folder.to_str().unwrap()),
+        ("DROPZONE_DURABLE", "yes"),
+        ("DROPZONE_CHUNK_EXPIRY", "30m"),
+        ("DROPZONE_MAX_PENDING_CHUNKED_UPLOADS", "5"),
+        ("DROPZONE_CSRF_SECRET", SECRET),
+        ("DROPZONE_CSRF_TIME_LIMIT", "600"),
+        ("DROPZONE_CSRF_SECURE_COOKIE", "on"),
+        ("PATH", "/usr/bin"),
+        ("UPLOAD_DIR", "/elsewhere"),
+    ])
+    .unwrap();
+    let storage = settings.storage(tmp.path().join("default")).unwrap();
+    assert_eq!(storage.dir(), folder);
+    assert!(folder.is_dir(), "the folder is created at start-up");
+    assert!(!tmp.path().join("default").exists());
+    assert!(storage.is_durable());
+    assert_eq!(storage.chunk_expiry_value(), Duration::from_secs(1800));
+    assert_eq!(storage.max_pending_chunked_uploads_value(), 5);
+    let csrf = storage
+        .csrf_protection()
+        .expect("a secret gives the storage a Csrf");
+    let shown = format!("{csrf:?}");
+    assert!(
+        shown.contains("600s") && shown.contains("secure_cookie: true"),
+        "{shown}"
+    );
+    assert!(!format!("{settings:?}").contains(SECRET));
+}
+
+#[test]
+fn nothing_set_leaves_every_default() {
+    let tmp = dir();
+    let settings = Settings::from_vars([("HOME", "/root")]).unwrap();
+    let storage = settings.storage(tmp.path().join("uploads")).unwrap();
+    assert_eq!(storage.dir(), tmp.path().join("uploads"));
+    assert!(!storage.is_durable());
+    assert_eq!(
+        storage.chunk_expiry_value(),
+        dropzone_runtime::upload::DEFAULT_CHUNK_EXPIRY
+    );
+    assert!(storage.csrf_protection().is_none());
+    assert!(settings.csrf().is_none());
+}
+
+#[test]
+fn every_bad_variable_is_reported_at_once_with_its_name_and_value() {
+    let err = Settings::from_vars([
+        ("DROPZONE_CHUNK_EXPIRY", "10x"),
+        ("DROPZONE_DURABLE", "maybe"),
+        ("DROPZONE_MAX_PENDING_CHUNKED_UPLOADS", "0"),
+        ("DROPZONE_STORGE", "/srv/up"),
+    ])
+    .unwrap_err();
+    assert_eq!(err.problems().len(), 4, "{err}");
+    let text = err.to_string();
+    for part in [
+        r#"DROPZONE_CHUNK_EXPIRY="10x": expected a duration"#,
+        r#"DROPZONE_DURABLE="maybe": expected true or false"#,
+        r#"DROPZONE_MAX_PENDING_CHUNKED_UPLOADS="0": must be at least 1"#,
+        "DROPZONE_STORGE is not a dropzone setting (did you mean DROPZONE_STORAGE?)",
+    ] {
+        assert!(text.contains(part), "missing {part:?} in:\n{text}");
+    }
+}
+
+#[test]
+fn a_short_secret_is_refused_without_showing_it() {
+    let short = "hunter2-but-longer";
+    let err = Settings::from_vars([("DROPZONE_CSRF_SECRET", short)]).unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("DROPZONE_CSRF_SECRET"), "{text}");
+    assert!(text.contains("18 bytes"), "{text}");
+    assert!(!text.contains(short), "the secret leaked: {text}");
+    assert!(
+        !format!("{err:?}").contains(short),
+        "the secret leaked in Debug"
+    );
+}
+
+#[test]
+fn object_store_urls_are_refused_until_the_backend_exists() {
+    let err = Settings::from_vars([("DROPZONE_STORAGE", "s3://bucket/prefix")]).unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains(r#"DROPZONE_STORAGE="s3://bucket/prefix""#)
+            && text.contains("not supported yet"),
+        "{text}"
+    );
+    let tmp = dir();
+    let url = format!("file://{}", tmp.path().join("u").display());
+    let s = Settings::from_vars([("DROPZONE_STORAGE", url)]).unwrap();
+    assert_eq!(s.storage("unused").unwrap().dir(), tmp.path().join("u"));
+}
+
+#[test]
+fn a_folder_that_cannot_be_created_names_the_variable_and_the_path() {
+    let tmp = dir();
+    let file = tmp.path().join("a-file");
+    std::fs::write(&file, b"x").unwrap();
+    let below = file.join("uploads");
+    let settings = Settings::from_vars([("DROPZONE_STORAGE", &below)]).unwrap();
+    let err = settings.storage("unused").unwrap_err();
+    match err.problems() {
+        [Problem::Folder { origin, path, .. }] => {
+            assert_eq!(origin, &Origin::Env("DROPZONE_STORAGE".into()));
+            assert_eq!(path, &below);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(err.to_string().contains("DROPZONE_STORAGE"), "{err}");
+}
+
+#[test]
+fn a_toml_section_takes_native_values_and_text_by_the_same_rules() {
+    let tmp = dir();
+    let doc = format!(
+        r#"
+        port = 8080
+        [database]
+        url = "postgres://x"
+        [dropzone]
+        storage = {:?}
+        durable = true
+        chunk_expiry = "2h"
+        max_pending_chunked_uploads = 3
+        csrf_time_limit = "none"
+        "#,
+        tmp.path().join("from-file")
+    );
+    let settings = Settings::from_toml_str(&doc, "dropzone").unwrap();
+    let storage = settings.storage("unused").unwrap();
+    assert_eq!(storage.dir(), tmp.path().join("from-file"));
+    assert!(storage.is_durable());
+    assert_eq!(storage.chunk_expiry_value(), Duration::from_secs(7200));
+    assert_eq!(storage.max_pending_chunked_uploads_value(), 3);
+    assert_eq!(settings.csrf_time_limit(), Some(None));
+
+    assert!(
+        Settings::from_toml_str("[other]\nx = 1", "dropzone")
+            .unwrap()
+            .storage_dir()
+            .is_none()
+    );
+}
+
+#[test]
+fn toml_errors_say_the_key_the_value_and_the_line() {
+    let doc =
+        "[dropzone]\ndurable = true\nchunk_expiry = 0\nstorage = \"s3://b/p\"\nmax_pending = 3\n";
+    let text = Settings::from_toml_str(doc, "dropzone")
+        .unwrap_err()
+        .to_string();
+    for part in [
+        r#"line 3: dropzone.chunk_expiry="0": must be longer than 0 seconds"#,
+        r#"line 4: dropzone.storage="s3://b/p": s3:// object storage is not supported yet"#,
+        "line 5: dropzone.max_pending is not a dropzone setting (did you mean max_pending_chunked_uploads?)",
+    ] {
+        assert!(text.contains(part), "missing {part:?} in:\n{text}");
+    }
+    let wrong_type =
+        Settings::from_toml_str("[dropzone]\ndurable = [1]\n", "dropzone").unwrap_err();
+    assert!(
+        wrong_type
+            .to_string()
+            .contains("a string, a number or a boolean"),
+        "{wrong_type}"
+    );
+}
+
+#[test]
+fn a_missing_file_is_named() {
+    let err = Settings::from_toml_file("/nonexistent/app.toml", "dropzone").unwrap_err();
+    assert!(err.to_string().contains("/nonexistent/app.toml"), "{err}");
+    let tmp = dir();
+    let file = tmp.path().join("app.toml");
+    std::fs::write(&file, "[dropzone]\n\ndurable = \"sometimes\"\n").unwrap();
+    let err = Settings::from_toml_file(&file, "dropzone")
+        .unwrap_err()
+        .to_string();
+    let want = format!(
+        r#"{}:3: dropzone.durable="sometimes": expected true or false"#,
+        file.display()
+    );
+    assert!(err.contains(&want), "{err}");
+    std::fs::write(&file, "[dropzone\n").unwrap();
+    let err = Settings::from_toml_file(&file, "dropzone")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("app.toml: TOML parse error at line 1"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_environment_overrides_the_file_setting_by_setting() {
+    let tmp = dir();
+    let file = Settings::from_toml_str(
+        &format!(
+            "[dropzone]\nstorage = {:?}\nchunk_expiry = 60\ndurable = true\n",
+            tmp.path().join("file")
+        ),
+        "dropzone",
+    )
+    .unwrap();
+    let env = Settings::from_vars([("DROPZONE_STORAGE", tmp.path().join("env"))]).unwrap();
+    let storage = file.overridden_by(env).storage("unused").unwrap();
+    assert_eq!(storage.dir(), tmp.path().join("env"));
+    assert_eq!(storage.chunk_expiry_value(), Duration::from_secs(60));
+    assert!(storage.is_durable());
+}
+
+#[test]
+fn settings_fit_in_an_application_config_of_any_serde_format() {
+    #[derive(serde::Deserialize)]
+    struct AppConfig {
+        site: String,
+        dropzone: Settings,
+    }
+    let app: AppConfig = serde_json::from_str(
+        r#"{"site": "x", "dropzone": {"chunk_expiry": 120, "csrf_secure_cookie": false}}"#,
+    )
+    .unwrap();
+    assert_eq!(app.site, "x");
+    assert_eq!(app.dropzone.chunk_expiry(), Some(Duration::from_secs(120)));
+    let bad =
+        serde_json::from_str::<AppConfig>(r#"{"site": "x", "dropzone": {"durable": "sometimes"}}"#);
+    assert!(bad.is_err_and(|e| e.to_string().contains(r#"durable="sometimes""#)));
+}
