@@ -7,6 +7,7 @@
 pub mod assets;
 mod config;
 pub mod csrf;
+pub mod engines;
 mod merge;
 pub mod options;
 mod render;

@@ -1,0 +1,110 @@
+//! The basic image zone on a [minijinja](https://docs.rs/minijinja) page: a [`TemplateZone`]
+//! in the context is an object whose methods return safe strings, so minijinja prints the
+//! fragments unescaped, while the page's own values, such as the title, are escaped as usual.
+//! No `|safe` anywhere.
+//!
+//! Run with `cargo run -p example-minijinja`, open <http://127.0.0.1:5000>, drop images; `/v5`
+//! is the same page on Dropzone.js 5.9.3. The template is `templates/index.html`.
+//!
+//! Environment: `ADDR` (default `127.0.0.1:5000`) and `UPLOAD_DIR` (default `./uploads`).
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use dropzone_runtime::DropzoneConfig;
+use dropzone_runtime::engines::TemplateZone;
+use dropzone_runtime::upload::{Storage, Upload};
+use minijinja::{Environment, context};
+
+/// Images up to 3 MiB, Dropzone.js 6.3.5 served from this binary.
+#[derive(DropzoneConfig)]
+#[dropzone(
+    action = "/upload",
+    allowed_file_type = "image",
+    max_file_size = 3,
+    serve_local = true
+)]
+struct Photos;
+
+/// The same zone on Dropzone.js 5.9.3 (same element id, so its uploads are `Photos`' too).
+#[derive(DropzoneConfig)]
+#[dropzone(
+    action = "/upload",
+    allowed_file_type = "image",
+    max_file_size = 3,
+    serve_local = true,
+    version = "5.9.3"
+)]
+struct Photos5;
+
+#[derive(Clone)]
+struct AppState {
+    templates: Arc<Environment<'static>>,
+    storage: Storage,
+}
+
+impl axum::extract::FromRef<AppState> for Storage {
+    fn from_ref(state: &AppState) -> Storage {
+        state.storage.clone()
+    }
+}
+
+fn page(state: &AppState, zone: TemplateZone) -> Response {
+    let title = "minijinja & dropzone-rs <example>";
+    let rendered = state
+        .templates
+        .get_template("index.html")
+        .and_then(|t| t.render(context! { title, zone }));
+    match rendered {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+    }
+}
+
+async fn upload(up: Upload<Photos>) -> &'static str {
+    println!(
+        "saved {:?} as {}",
+        up.file().original_name,
+        up.file().stored_name
+    );
+    "uploaded"
+}
+
+#[tokio::main]
+async fn main() -> std::io::Result<()> {
+    let addr = std::env::var("ADDR").unwrap_or_else(|_| "127.0.0.1:5000".to_owned());
+    let upload_dir = std::env::var_os("UPLOAD_DIR").unwrap_or_else(|| "./uploads".into());
+    let mut templates = Environment::new();
+    // The `.html` name turns HTML auto-escaping on, as for any minijinja HTML template.
+    templates
+        .add_template("index.html", include_str!("../templates/index.html"))
+        .map_err(std::io::Error::other)?;
+    let state = AppState {
+        templates: Arc::new(templates),
+        storage: Storage::try_new(upload_dir)?,
+    };
+    let dir = state.storage.dir().to_owned();
+    let app = Router::new()
+        .route(
+            "/",
+            get(|State(s): State<AppState>| async move { page(&s, TemplateZone::of::<Photos>()) }),
+        )
+        .route(
+            "/v5",
+            get(|State(s): State<AppState>| async move { page(&s, TemplateZone::of::<Photos5>()) }),
+        )
+        .route("/upload", post(upload))
+        .merge(dropzone_runtime::assets::router())
+        .with_state(state);
+    let listener = tokio::net::TcpListener::bind(&addr).await?;
+    println!(
+        "listening on http://{}, saving to {}",
+        listener.local_addr()?,
+        dir.display()
+    );
+    axum::serve(listener, app).await
+}
