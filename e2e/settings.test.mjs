@@ -50,3 +50,23 @@ test('bad DROPZONE_* values stop the server, each named with its value', () => {
   assert.match(run.stderr, /DROPZONE_CHUNK_EXPIRY="soon": expected a duration/);
   assert.doesNotMatch(run.stdout, /listening/);
 });
+
+test('a port in use stops the server with a message that names it and ADDR', async () => {
+  const net = await import('node:net');
+  const blocker = net.createServer();
+  await new Promise((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+  const { port } = blocker.address();
+  try {
+    const run = spawnSync(path.join(BIN_DIR, 'example-basic'), [], {
+      cwd: os.tmpdir(),
+      env: { ...process.env, ADDR: `127.0.0.1:${port}`, UPLOAD_DIR: path.join(os.tmpdir(), 'dropzone-e2e-port') },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    assert.equal(run.status, 1, `exit ${run.status} ${run.signal}\n${run.stderr}`);
+    assert.match(run.stderr, new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: Address already in use.*ADDR=`));
+  } finally {
+    await new Promise((resolve) => blocker.close(resolve));
+    await rm(path.join(os.tmpdir(), 'dropzone-e2e-port'), { recursive: true, force: true });
+  }
+});

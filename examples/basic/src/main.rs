@@ -99,7 +99,12 @@ async fn main() -> std::io::Result<()> {
         .merge(dropzone_runtime::assets::router())
         .with_state(storage.clone());
 
-    let listener = tokio::net::TcpListener::bind(&addr).await?;
+    let listener = tokio::net::TcpListener::bind(&addr)
+        .await
+        .unwrap_or_else(|e| {
+            eprintln!("cannot listen on {addr}: {e} (choose another with ADDR=127.0.0.1:5001)");
+            std::process::exit(1)
+        });
     println!(
         "listening on http://{}, saving to {}",
         listener.local_addr()?,
