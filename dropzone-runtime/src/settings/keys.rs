@@ -122,6 +122,22 @@ mod tests {
         }
     }
 
+    /// The tables in the module docs and in the README are written by hand: every key must
+    /// be in both, with its variable, and nothing else.
+    #[test]
+    fn the_docs_list_every_key() {
+        let docs = include_str!("mod.rs");
+        let readme = include_str!("../../../README.md");
+        for (what, text) in [("settings/mod.rs", docs), ("README.md", readme)] {
+            for key in KEYS {
+                let row = format!("| `{}` | `{}` |", key.name, key.env);
+                assert!(text.contains(&row), "{what} lacks the row {row}");
+            }
+            let rows = text.matches("| `DROPZONE_").count();
+            assert_eq!(rows, KEYS.len(), "{what} has rows for unknown settings");
+        }
+    }
+
     #[test]
     fn typos_get_the_closest_name() {
         let envs = || KEYS.iter().map(|k| k.env);
