@@ -246,3 +246,121 @@ fn settings_fit_in_an_application_config_of_any_serde_format() {
         serde_json::from_str::<AppConfig>(r#"{"site": "x", "dropzone": {"durable": "sometimes"}}"#);
     assert!(bad.is_err_and(|e| e.to_string().contains(r#"durable="sometimes""#)));
 }
+
+mod csrf_through_settings {
+    //! The key the settings give the pages and the one they give the storage are the same
+    //! key: a token minted by a page handler's `Csrf` lets an upload through the `Storage`
+    //! of the same settings, and not through one of other settings.
+
+    use super::*;
+    use axum::Router;
+    use axum::body::Body;
+    use axum::extract::FromRef;
+    use axum::routing::{get, post};
+    use dropzone_runtime::DropzoneConfig;
+    use dropzone_runtime::csrf::{Csrf, CsrfToken};
+    use dropzone_runtime::upload::{Storage, Upload};
+    use http::{Request, StatusCode};
+    use tower::ServiceExt;
+
+    #[derive(DropzoneConfig)]
+    #[dropzone(action = "/up", enable_csrf = true, allowed_file_type = "text")]
+    struct Guarded;
+
+    #[derive(Clone)]
+    struct State {
+        storage: Storage,
+        csrf: Csrf,
+    }
+    impl FromRef<State> for Storage {
+        fn from_ref(s: &State) -> Storage {
+            s.storage.clone()
+        }
+    }
+    impl FromRef<State> for Csrf {
+        fn from_ref(s: &State) -> Csrf {
+            s.csrf.clone()
+        }
+    }
+
+    fn app(page: &Settings, uploads: &Settings, dir: &std::path::Path) -> Router {
+        Router::new()
+            .route(
+                "/page",
+                get(|t: CsrfToken| async move {
+                    let token = t.token().to_owned();
+                    (t, token)
+                }),
+            )
+            .route(
+                "/up",
+                post(|u: Upload<Guarded>| async move { u.file().stored_name.clone() }),
+            )
+            .with_state(State {
+                storage: uploads.storage(dir).unwrap(),
+                csrf: page.csrf().unwrap(),
+            })
+    }
+
+    async fn upload(app: Router) -> (StatusCode, String) {
+        let page = app
+            .clone()
+            .oneshot(Request::get("/page").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let set_cookie = page.headers()["set-cookie"].to_str().unwrap().to_owned();
+        assert!(
+            set_cookie.contains("Secure"),
+            "csrf_secure_cookie applies: {set_cookie}"
+        );
+        let cookie = set_cookie.split(';').next().unwrap().to_owned();
+        let token = http_body_util::BodyExt::collect(page.into_body())
+            .await
+            .unwrap()
+            .to_bytes();
+        let b = "XsettingsBoundary";
+        let body = format!(
+            "--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\
+             Content-Type: text/plain\r\n\r\nhello\r\n--{b}--\r\n"
+        );
+        let req = Request::post("/up")
+            .header("content-type", format!("multipart/form-data; boundary={b}"))
+            .header("cookie", cookie)
+            .header("X-CSRFToken", String::from_utf8(token.to_vec()).unwrap())
+            .body(Body::from(body))
+            .unwrap();
+        let answer = app.oneshot(req).await.unwrap();
+        let status = answer.status();
+        let text = http_body_util::BodyExt::collect(answer.into_body())
+            .await
+            .unwrap()
+            .to_bytes();
+        (status, String::from_utf8(text.to_vec()).unwrap())
+    }
+
+    fn settings(secret: &str) -> Settings {
+        Settings::from_vars([
+            ("DROPZONE_CSRF_SECRET", secret),
+            ("DROPZONE_CSRF_SECURE_COOKIE", "true"),
+        ])
+        .unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_page_token_from_the_settings_passes_the_storage_of_the_same_settings() {
+        let tmp = dir();
+        let s = settings(SECRET);
+        let (status, text) = upload(app(&s, &s, tmp.path())).await;
+        assert_eq!(status, StatusCode::OK, "{text}");
+        assert!(tmp.path().join(&text).is_file(), "{text} was stored");
+    }
+
+    #[tokio::test]
+    async fn a_token_signed_with_another_secret_is_refused() {
+        let tmp = dir();
+        let other = settings("another secret that is at least 32 bytes long");
+        let (status, text) = upload(app(&settings(SECRET), &other, tmp.path())).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
+        assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
+    }
+}
