@@ -1,7 +1,9 @@
 //! Dropzone.js drag-and-drop uploads for axum + maud, with every option checked at compile time.
 //!
 //! See the README for a guided tour; the options reference is in [`options_reference`], and
-//! how each upload mode is declared in [`modes`].
+//! how each upload mode is declared in [`modes`]. Server-side settings (folder, expiry, CSRF
+//! key…) come from the environment or a file through [`settings`]; pages written with askama
+//! or minijinja print the fragments through [`engines`].
 #![doc(html_root_url = "https://docs.rs/dropzone-runtime/0.1.0")]
 
 pub mod assets;
