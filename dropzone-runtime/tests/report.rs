@@ -93,11 +93,11 @@ async fn a_batch_where_every_file_is_refused_answers_json_without_the_handler() 
 
 #[tokio::test]
 async fn the_rejection_can_be_taken_apart_by_a_handler() {
-    use dropzone_runtime::upload::UploadRejection;
-    async fn handler(up: Result<Upload<Batch>, UploadRejection>) -> String {
+    use dropzone_runtime::upload::{UploadRejection, UploadResponse};
+    async fn handler(up: Result<Upload<Batch>, UploadResponse>) -> String {
         match up {
             Ok(up) => format!("saved {}", up.files().count()),
-            Err(UploadRejection::BatchRefused(b)) => {
+            Err(UploadResponse::Rejected(UploadRejection::BatchRefused(b))) => {
                 let names: Vec<&str> = b
                     .refused()
                     .iter()
@@ -105,7 +105,7 @@ async fn the_rejection_can_be_taken_apart_by_a_handler() {
                     .collect();
                 format!("{} {}", b.status().as_u16(), names.join(","))
             }
-            Err(other) => format!("other: {other}"),
+            Err(other) => format!("other: {}", other.body_text()),
         }
     }
     let dir = tempfile::tempdir().unwrap();

@@ -24,7 +24,7 @@ use std::time::{Duration, Instant, SystemTime};
 use tokio::task::{JoinHandle, spawn_blocking};
 use uuid::Uuid;
 
-use super::storage::fill_block;
+use super::block::fill_block;
 
 /// Bytes gathered before one write of a chunk. Smaller than a single upload's block: several
 /// chunks of a file are usually in flight at once, each with two buffers.

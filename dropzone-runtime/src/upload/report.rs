@@ -1,6 +1,6 @@
 //! Per-file results of an upload request, as the JSON the page marks each file by.
 
-use super::extract::{FileOutcome, RefusedFile};
+use super::outcome::{FileOutcome, RefusedFile};
 use axum::response::{IntoResponse, Response};
 use http::StatusCode;
 use http::header::{CONTENT_TYPE, HeaderValue};

@@ -33,36 +33,12 @@
 //! rule is about names, and a file named `x.pdf` may be anything. See `SECURITY.md` for what
 //! sniffing does not do (it is not a malware scan, and a polyglot file can satisfy it).
 
+use super::accept::rule_matches;
+use super::media::{canonical, essence, family, top_level};
 use crate::options::Accept;
 
 /// How many leading bytes of a file are sniffed (8 KiB).
 pub(crate) const SNIFF_LEN: usize = 8 * 1024;
-
-/// Reads the start of a file part so that it can be sniffed before anything is stored.
-///
-/// Returns `first` followed by further chunks until at least [`SNIFF_LEN`] bytes are held or
-/// the part ends, as one buffer. It is then stored as the part's first chunk: nothing is lost,
-/// and at most `SNIFF_LEN` plus one network chunk is held in memory.
-pub(crate) async fn read_head(
-    field: &mut multer::Field<'static>,
-    first: Option<bytes::Bytes>,
-) -> multer::Result<Option<bytes::Bytes>> {
-    let Some(first) = first else {
-        return Ok(None);
-    };
-    if first.len() >= SNIFF_LEN {
-        return Ok(Some(first));
-    }
-    let mut head = bytes::BytesMut::with_capacity(SNIFF_LEN);
-    head.extend_from_slice(&first);
-    while head.len() < SNIFF_LEN {
-        match field.chunk().await? {
-            Some(chunk) => head.extend_from_slice(&chunk),
-            None => break,
-        }
-    }
-    Ok(Some(head.freeze()))
-}
 
 /// Whether the content `head` (the start of the file) agrees with the zone's media-type rules;
 /// see the module documentation for the exact rule.
@@ -76,15 +52,11 @@ pub(crate) fn content_agrees(
         return true;
     };
     let declared = essence(declared);
-    let name = file_name.to_lowercase();
-    let by_extension = rules.iter().any(|rule| match *rule {
-        Accept::Extension(ext) => name.ends_with(&ext.to_lowercase()),
-        _ => false,
+    let by_extension = rules.iter().any(|rule| {
+        matches!(rule, Accept::Extension(_)) && rule_matches(rule, file_name, &declared)
     });
-    let by_media_type = rules.iter().any(|rule| match *rule {
-        Accept::TopLevel(top) => top_level(&declared) == top,
-        Accept::MediaType(full) => declared == full,
-        _ => false,
+    let by_media_type = rules.iter().any(|rule| {
+        !matches!(rule, Accept::Extension(_)) && rule_matches(rule, file_name, &declared)
     });
     if by_extension || !by_media_type {
         return true;
@@ -104,136 +76,6 @@ pub(crate) fn content_agrees(
         Accept::MediaType(full) => family(detected).contains(&canonical(&essence(full))),
         _ => false,
     })
-}
-
-/// The media type without parameters, trimmed and lowercase.
-fn essence(media_type: &str) -> String {
-    media_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase()
-}
-
-fn top_level(media_type: &str) -> &str {
-    media_type.split('/').next().unwrap_or("")
-}
-
-/// Spellings of one type, the first being the one [`family`] lists.
-const ALIASES: &[&[&str]] = &[
-    &["audio/wav", "audio/x-wav", "audio/wave", "audio/vnd.wave"],
-    &["audio/flac", "audio/x-flac"],
-    &["audio/aiff", "audio/x-aiff"],
-    &["audio/mpeg", "audio/mp3", "audio/mpeg3", "audio/x-mpeg"],
-    &["audio/aac", "audio/x-aac"],
-    &["audio/midi", "audio/x-midi", "audio/mid"],
-    &["image/x-icon", "image/vnd.microsoft.icon", "image/ico"],
-    &["image/jpeg", "image/jpg", "image/pjpeg"],
-    &["image/bmp", "image/x-bmp", "image/x-ms-bmp"],
-    &[
-        "image/heif",
-        "image/heic",
-        "image/heif-sequence",
-        "image/heic-sequence",
-    ],
-    &["image/tiff", "image/tif"],
-    &[
-        "image/vnd.adobe.photoshop",
-        "image/x-photoshop",
-        "application/x-photoshop",
-    ],
-    &[
-        "font/woff",
-        "font/woff2",
-        "application/font-woff",
-        "application/x-font-woff",
-    ],
-    &[
-        "font/ttf",
-        "font/otf",
-        "font/sfnt",
-        "application/font-sfnt",
-        "application/x-font-ttf",
-    ],
-    &["application/gzip", "application/x-gzip"],
-    &[
-        "application/vnd.rar",
-        "application/x-rar-compressed",
-        "application/x-rar",
-    ],
-    &["application/x-7z-compressed", "application/x-7z"],
-    &["application/x-bzip2", "application/bzip2"],
-    &["application/x-xz", "application/xz"],
-    &["application/x-tar", "application/tar"],
-    &["application/pdf", "application/x-pdf"],
-    &["application/rtf", "text/rtf"],
-    &[
-        "application/x-executable",
-        "application/x-elf",
-        "application/x-sharedlib",
-    ],
-    &[
-        "application/vnd.microsoft.portable-executable",
-        "application/x-msdownload",
-        "application/x-dosexec",
-    ],
-];
-
-/// Formats that share one container, so the first bytes cannot tell them apart.
-const FAMILIES: &[&[&str]] = &[
-    &[
-        "application/zip",
-        "application/x-zip-compressed",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        "application/vnd.oasis.opendocument.text",
-        "application/vnd.oasis.opendocument.spreadsheet",
-        "application/vnd.oasis.opendocument.presentation",
-        "application/epub+zip",
-        "application/java-archive",
-        "application/vnd.android.package-archive",
-    ],
-    &[
-        "application/x-ole-storage",
-        "application/msword",
-        "application/vnd.ms-excel",
-        "application/vnd.ms-powerpoint",
-        "application/vnd.ms-outlook",
-        "application/x-msi",
-    ],
-    &[
-        "video/mp4",
-        "audio/mp4",
-        "audio/m4a",
-        "audio/x-m4a",
-        "video/x-m4v",
-    ],
-    &[
-        "video/x-matroska",
-        "video/webm",
-        "audio/webm",
-        "audio/x-matroska",
-    ],
-    &["audio/ogg", "audio/opus", "video/ogg", "application/ogg"],
-];
-
-/// The usual spelling of a media type.
-fn canonical(media_type: &str) -> &str {
-    ALIASES
-        .iter()
-        .find(|spellings| spellings.contains(&media_type))
-        .map_or(media_type, |spellings| spellings[0])
-}
-
-/// Every type content detected as `detected` may be: its container family, else itself.
-fn family(detected: &str) -> Vec<&str> {
-    let detected = canonical(detected);
-    FAMILIES
-        .iter()
-        .find(|members| members.contains(&detected))
-        .map_or_else(|| vec![detected], |members| members.to_vec())
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tempfile::TempPath;
 
+use super::block::fill_block;
 use super::chunk_store::ChunkIndex;
 use tokio::task::{JoinHandle, spawn_blocking};
 
@@ -351,19 +352,6 @@ fn sync_dir(dir: &Path) -> io::Result<()> {
 #[cfg(not(unix))]
 fn sync_dir(_dir: &Path) -> io::Result<()> {
     Ok(())
-}
-
-/// Moves as much of `data` into `buf` as fits in one block of `block` bytes and returns the
-/// rest. The buffer grows by doubling but never past `block` (plain `extend_from_slice` would
-/// double a nearly full 1 MiB buffer to 2 MiB: twice the memory per buffer, and a copy).
-pub(crate) fn fill_block<'a>(buf: &mut Vec<u8>, data: &'a [u8], block: usize) -> &'a [u8] {
-    let n = (block - buf.len()).min(data.len());
-    if buf.len() + n > buf.capacity() {
-        let target = (buf.capacity() * 2).max(buf.len() + n).min(block);
-        buf.reserve_exact(target - buf.len());
-    }
-    buf.extend_from_slice(&data[..n]);
-    &data[n..]
 }
 
 type WriteTask = JoinHandle<(std::fs::File, Vec<u8>, io::Result<()>)>;
