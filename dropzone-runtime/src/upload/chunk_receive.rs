@@ -157,6 +157,8 @@ fn check_length(dz: &ChunkFields, got: u64) -> Result<(), InvalidChunk> {
 /// received part.
 pub(crate) struct CompletedFile {
     pub(crate) part: ReceivedPart,
+    /// The stored extension the content check decided.
+    pub(crate) extension: Option<String>,
     pub(crate) file_name: String,
     pub(crate) content_type: Option<String>,
     pub(crate) field: String,
@@ -242,17 +244,14 @@ pub(crate) async fn complete(part: ChunkPart, ctx: &Ctx<'_>) -> Result<ChunkEnd,
     // head, before it gets a final name. The chunks came typed `application/octet-stream`, so
     // the declared type is the one the type check used. Dropping `part` deletes the part file.
     let declared = effective_type(&file_name, content_type.as_deref().unwrap_or(""));
-    if !sniff::content_agrees(
-        ctx.options.accepted_files.rules,
-        &file_name,
-        declared,
-        Some(&head),
-    ) {
+    let rules = ctx.options.accepted_files.rules;
+    let Some(verdict) = sniff::decide(rules, &file_name, declared, &head) else {
         index.forget(dz.uuid);
         return Err(ctx.wrong_type().into());
-    }
+    };
     Ok(ChunkEnd::File(CompletedFile {
         part,
+        extension: verdict.extension,
         file_name,
         content_type,
         field,

@@ -91,9 +91,12 @@ use std::marker::PhantomData;
 ///
 /// # Stored files
 ///
-/// A file is stored as `<uuid v4>` plus the lowercase extension of its original name when that
-/// is 1 to 16 characters of `[a-z0-9]` (`photo.JPG` → `…-….jpg`), with mode `0644` on unix,
-/// and never replaces an existing file. The client's file name is kept only as metadata,
+/// A file is stored as `<uuid v4>` plus an extension taken from what its content was
+/// recognised as, or from the rule that accepted it, never from the client's name alone (PNG
+/// bytes named `x.html` are stored as `…-….png`; the client's spelling is kept when it names
+/// the same kind, `photo.JPG` → `…-….jpg`), with mode `0644` on unix, and never replaces an
+/// existing file. Content is checked against the zone's rule before anything is stored: see
+/// `SECURITY.md` ("Content sniffing and stored names"). The client's file name is kept only as metadata,
 /// sanitised with [`secure_filename`](super::secure_filename), in
 /// [`SavedFile::original_name`].
 ///

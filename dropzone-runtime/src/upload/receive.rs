@@ -6,7 +6,7 @@ use super::chunk_fields::is_chunk_request;
 use super::chunk_receive::{self, ChunkEnd};
 use super::context::Ctx;
 use super::csrf_check::CsrfGate;
-use super::filename::{secure_filename, stored_extension};
+use super::filename::secure_filename;
 use super::limits::{MAX_FIELDS, files_per_request};
 use super::multipart::{self, file_name_of, first_chunk, next_chunk, read_head, read_text};
 use super::outcome::{FileOutcome, RefusedFile, SavedFile};
@@ -132,15 +132,16 @@ pub(crate) async fn receive(req: Request, ctx: &Ctx<'_>) -> Result<Received, Upl
 
         // The head is sniffed before anything of the file is stored (see sniff.rs).
         let first = read_head(&mut field, first, limit).await?;
-        if !sniff::content_agrees(rules, &file_name, claimed_type, first.as_deref()) {
+        let head = first.as_deref().unwrap_or_default();
+        let Some(verdict) = sniff::decide(rules, &file_name, claimed_type, head) else {
             refuse(ctx.wrong_type().into(), &mut slots)?;
             continue;
-        }
+        };
 
         match receive_part(&mut field, first, ctx).await? {
             PartEnd::Received(part) => slots.push(Slot::Pending(Pending {
                 part,
-                extension: stored_extension(&file_name),
+                extension: verdict.extension,
                 original_name,
                 content_type,
                 field: name,
@@ -156,7 +157,7 @@ pub(crate) async fn receive(req: Request, ctx: &Ctx<'_>) -> Result<Received, Upl
             ChunkEnd::Ack(ack) => return Err(UploadResponse::ChunkReceived(ack)),
             ChunkEnd::File(done) => slots.push(Slot::Pending(Pending {
                 part: done.part,
-                extension: stored_extension(&done.file_name),
+                extension: done.extension,
                 original_name: secure_filename(&done.file_name),
                 content_type: done.content_type,
                 field: done.field,

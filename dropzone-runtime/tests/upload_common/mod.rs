@@ -99,6 +99,16 @@ zone!(
     }
 );
 zone!(
+    SvgOnly,
+    Options {
+        accepted_files: AcceptedFiles {
+            list: "image/svg+xml",
+            rules: &[Accept::MediaType("image/svg+xml")],
+        },
+        ..BASE
+    }
+);
+zone!(
     Batch,
     Options {
         upload_multiple: true,
@@ -172,6 +182,7 @@ pub fn app(dir: &Path) -> Router {
         .route("/images", post(report::<Images>))
         .route("/pdfs", post(report::<Pdfs>))
         .route("/png", post(report::<PngOnly>))
+        .route("/svg", post(report::<SvgOnly>))
         .route("/batch", post(report::<Batch>))
         .route("/batch2", post(report::<BatchMax2>))
         .route("/avatar", post(report::<Avatar>))
