@@ -72,24 +72,32 @@ pub(crate) async fn receive_chunk(
     let storage = ctx.storage;
     let body_limit = ctx.body_limit;
     let index = storage.chunk_index().clone();
-    let (dir, expiry) = (storage.dir().to_owned(), storage.chunk_expiry_value());
-    let max_pending = storage.max_pending_chunked_uploads_value();
+    let (dir, limits) = (storage.dir().to_owned(), storage.pending_limits());
     let meta = ChunkedFile {
         total_size: dz.total_size,
         chunk_count: dz.count,
         file_name: file_name.clone(),
     };
-    let (uuid, chunk) = (dz.uuid, dz.index);
-    let begin =
-        chunk_store::blocking(move || index.begin(&dir, expiry, max_pending, uuid, meta, chunk))
-            .await
-            .map_err(StorageFailed::new)?;
+    let (uuid, chunk, length) = (dz.uuid, dz.index, dz.length);
+    let begin = chunk_store::blocking(move || index.begin(&dir, limits, uuid, meta, chunk, length))
+        .await
+        .map_err(StorageFailed::new)?;
     let kind = match begin {
         Ok(Begin::Write(ticket)) => {
-            let mut writer = ticket.writer(dz.offset);
-            let written =
-                copy_chunk(field, first, dz.length, body_limit, Some(&mut writer)).await?;
+            let mut writer = Some(ticket.writer(dz.offset));
+            let written = copy_chunk(field, first, dz.length, body_limit, &mut writer).await?;
             check_length(&dz, written)?;
+            // No writer left: another request finalized the file while this one was being
+            // received (a duplicate racing the last chunk); the file is complete.
+            let Some(writer) = writer else {
+                return Ok(chunk_part(
+                    PartKind::Finished,
+                    field,
+                    content_type,
+                    dz,
+                    file_name,
+                ));
+            };
             match writer.finish().await {
                 Ok(()) => PartKind::Written(ticket),
                 Err(e) if chunk_store::is_closed(&e) => PartKind::Finished,
@@ -97,7 +105,7 @@ pub(crate) async fn receive_chunk(
             }
         }
         Ok(Begin::Duplicate { received, total }) => {
-            let read = copy_chunk(field, first, dz.length, body_limit, None).await?;
+            let read = copy_chunk(field, first, dz.length, body_limit, &mut None).await?;
             check_length(&dz, read)?;
             PartKind::Duplicate { received, total }
         }
@@ -107,23 +115,34 @@ pub(crate) async fn receive_chunk(
         Err(BeginError::Busy) => return Err(TooManyPendingUploads::new().into()),
         Err(BeginError::Io(e)) => return Err(StorageFailed::new(e).into()),
     };
-    Ok(ChunkPart {
+    Ok(chunk_part(kind, field, content_type, dz, file_name))
+}
+
+fn chunk_part(
+    kind: PartKind,
+    field: &multer::Field<'static>,
+    content_type: Option<String>,
+    fields: ChunkFields,
+    file_name: String,
+) -> ChunkPart {
+    ChunkPart {
         kind,
         field: field.name().unwrap_or("").to_owned(),
         content_type,
-        fields: dz,
+        fields,
         file_name,
-    })
+    }
 }
 
 /// Streams the part's bytes to `writer` (or drops them), refusing more than `length` of them as
-/// soon as they come. Returns how many came.
+/// soon as they come. Returns how many came. If the file is finalized by another request
+/// meanwhile, `writer` is taken and the rest is read and dropped.
 async fn copy_chunk(
     field: &mut multer::Field<'static>,
     first: Option<bytes::Bytes>,
     length: u64,
     body_limit: u64,
-    mut writer: Option<&mut chunk_store::ChunkWriter>,
+    writer: &mut Option<chunk_store::ChunkWriter>,
 ) -> Result<u64, UploadRejection> {
     let mut seen = 0u64;
     let mut next = first;
@@ -135,8 +154,12 @@ async fn copy_chunk(
             ))
             .into());
         }
-        if let Some(writer) = writer.as_deref_mut() {
-            writer.write(&data).await.map_err(StorageFailed::new)?;
+        if let Some(w) = writer.as_mut() {
+            match w.write(&data).await {
+                Ok(()) => {}
+                Err(e) if chunk_store::is_closed(&e) => *writer = None,
+                Err(e) => return Err(StorageFailed::new(e).into()),
+            }
         }
         next = next_chunk(field, body_limit).await?;
     }

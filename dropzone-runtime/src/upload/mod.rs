@@ -50,5 +50,7 @@ pub use outcome::{FileOutcome, RefusedFile, SavedFile};
 pub use rejection::{FileRefusal, UploadRejection};
 pub use report::{FileReport, UploadReport};
 pub use response::UploadResponse;
-pub use storage::{DEFAULT_CHUNK_EXPIRY, DEFAULT_MAX_PENDING_CHUNKED, Storage};
+pub use storage::{
+    DEFAULT_CHUNK_EXPIRY, DEFAULT_MAX_PENDING_CHUNKED, DEFAULT_MAX_PENDING_CHUNKED_BYTES, Storage,
+};
 pub use zone::{ZoneId, ZoneIdRejection};

@@ -47,6 +47,7 @@ enum PartEnd {
 /// Reads the whole request; see [`Upload`](super::Upload) for the rules it applies.
 pub(crate) async fn receive(req: Request, ctx: &Ctx<'_>) -> Result<Received, UploadResponse> {
     let options = ctx.options;
+    ctx.storage.sweep_leftovers().await;
     let mut csrf = CsrfGate::new(options, ctx.storage, req.headers())?;
     let mut multipart = multipart::open(req, ctx.body_limit)?;
     let limit = ctx.body_limit;

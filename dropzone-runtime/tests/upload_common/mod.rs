@@ -12,6 +12,8 @@ use http_body_util::BodyExt;
 use std::path::Path;
 use tower::ServiceExt;
 
+pub mod chunks;
+
 pub const MIB: usize = 1 << 20;
 
 pub const MESSAGES: Messages = Messages {
