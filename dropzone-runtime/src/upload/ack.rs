@@ -2,7 +2,7 @@
 
 use axum::response::{IntoResponse, Response};
 use http::StatusCode;
-use http::header::{CONTENT_TYPE, HeaderValue};
+use http::header::{CONTENT_TYPE, HeaderValue, X_CONTENT_TYPE_OPTIONS};
 use std::fmt;
 
 /// A chunk was stored, but its file is not complete yet (**200 OK**, `application/json`).
@@ -74,7 +74,10 @@ impl IntoResponse for ChunkReceived {
     fn into_response(self) -> Response {
         (
             StatusCode::OK,
-            [(CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+            [
+                (CONTENT_TYPE, HeaderValue::from_static("application/json")),
+                (X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+            ],
             self.body_text(),
         )
             .into_response()

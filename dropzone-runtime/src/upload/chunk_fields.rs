@@ -42,12 +42,10 @@ fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
 fn number(fields: &[(String, String)], name: &str) -> Result<u64, InvalidChunk> {
     let value = field(fields, name)
         .ok_or_else(|| InvalidChunk::new(format_args!("the field `{name}` is missing")))?;
-    value.parse().map_err(|_| {
-        InvalidChunk::new(format_args!(
-            "`{name}` must be a whole number, got {:?}",
-            value.chars().take(40).collect::<String>()
-        ))
-    })
+    // The value itself stays out of the answer: it is the client's.
+    value
+        .parse()
+        .map_err(|_| InvalidChunk::new(format_args!("`{name}` must be a whole number")))
 }
 
 impl ChunkFields {
@@ -58,12 +56,8 @@ impl ChunkFields {
         let raw = field(fields, UUID_FIELD).unwrap_or("");
         // It names the part file, so only a real UUID will do (any of its spellings; the
         // canonical form is used on disk).
-        let uuid = Uuid::parse_str(raw).map_err(|_| {
-            InvalidChunk::new(format_args!(
-                "`dzuuid` must be a UUID, got {:?}",
-                raw.chars().take(40).collect::<String>()
-            ))
-        })?;
+        let uuid =
+            Uuid::parse_str(raw).map_err(|_| InvalidChunk::new("`dzuuid` must be a UUID"))?;
         let index = number(fields, "dzchunkindex")?;
         let total_size = number(fields, "dztotalfilesize")?;
         let chunk_size = number(fields, "dzchunksize")?;

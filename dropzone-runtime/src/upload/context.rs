@@ -1,6 +1,8 @@
 //! The one value the receive loop and chunk receiving share per request.
 
 use super::limits::{body_limit, max_file_bytes};
+use super::rejection::UploadRejection;
+use super::response::UploadResponse;
 use super::storage::Storage;
 use crate::options::Options;
 
@@ -32,6 +34,19 @@ impl<'a> Ctx<'a> {
             self.file_limit,
             size,
         )
+    }
+
+    /// The answer for a body over the whole-body limit: in a single-file, unchunked zone that
+    /// is one file over `max_file_size`, so it gets the zone's `file_too_big` message (with the
+    /// limit in MiB) like a file found too large while streaming, whatever the overshoot.
+    pub(crate) fn single_file_overshoot(&self, response: UploadResponse) -> UploadResponse {
+        let single = !self.options.upload_multiple && self.options.chunking.is_none();
+        match response {
+            UploadResponse::Rejected(UploadRejection::BodyTooLarge(_)) if single => {
+                self.too_large(None).into()
+            }
+            other => other,
+        }
     }
 
     /// The zone's `invalid_file_type` refusal.

@@ -114,7 +114,8 @@ use std::marker::PhantomData;
 /// | [`TooManyFiles`](super::rejection::TooManyFiles) | 400 | more files than one request may carry (zone's `max_file_exceed`) |
 /// | [`MissingFile`](super::rejection::MissingFile) | 400 | no file part at all |
 /// | [`MalformedMultipart`](super::rejection::MalformedMultipart) | 400 | not multipart, no boundary, broken or truncated body, client gone |
-/// | [`BodyTooLarge`](super::rejection::BodyTooLarge) | 413 | the body passes [`Upload::BODY_LIMIT`] |
+/// | [`BodyTooLarge`](super::rejection::BodyTooLarge) | 413 | the body passes [`Upload::BODY_LIMIT`] (a single-file zone answers [`FileTooLarge`](super::rejection::FileTooLarge) instead) |
+/// | [`BodyTimedOut`](super::rejection::BodyTimedOut) | 408 | no byte of the body for [`Storage::body_idle_timeout`] |
 /// | [`FieldTooLarge`](super::rejection::FieldTooLarge) | 413 | a text field passes 64 KiB |
 /// | [`TooManyFields`](super::rejection::TooManyFields) | 400 | more than 64 text fields |
 /// | [`StorageFailed`](super::rejection::StorageFailed) | 500 | the upload folder could not take the file |
@@ -123,7 +124,13 @@ use std::marker::PhantomData;
 /// | [`WrongZone`](super::rejection::WrongZone) | 400 | the `X-Dropzone-Zone` header names another zone |
 /// | [`BatchRefused`](super::rejection::BatchRefused) | first refusal's | every file of a batch was refused; JSON, see [`UploadReport`](super::UploadReport) |
 /// | [`InvalidChunk`](super::rejection::InvalidChunk) | 400 | a chunk's `dz*` fields or length disagree |
+/// | [`TooManyPendingUploads`](super::rejection::TooManyPendingUploads) | 503 | a chunk would pass the bounds on unfinished uploads |
 /// | [`ChunkUploadGone`](super::rejection::ChunkUploadGone) | 410 | a chunk of an expired or failed chunked upload |
+///
+/// Every answer carries `X-Content-Type-Options: nosniff` and never quotes the request's own
+/// strings. A refused body is read and dropped before the answer when little of it is left
+/// ([`LINGER_BYTES`](super::LINGER_BYTES), [`LINGER_TIME`](super::LINGER_TIME)), so that
+/// clients that write the whole body before reading see the answer.
 ///
 /// # Chunked uploads
 ///

@@ -5,11 +5,12 @@
 //! field next to its own fields.
 //!
 //! Every response they produce is `text/plain; charset=utf-8` (Dropzone.js shows such a body
-//! on the file as it is) and records a `tracing` event at `TRACE`, as axum's rejections do.
+//! on the file as it is) with `X-Content-Type-Options: nosniff`, and records a `tracing` event
+//! at `TRACE`, as axum's rejections do. Bodies never quote the request's own strings.
 
 use axum::response::{IntoResponse, Response};
 use http::StatusCode;
-use http::header::{CONTENT_TYPE, HeaderValue};
+use http::header::{CONTENT_TYPE, HeaderValue, X_CONTENT_TYPE_OPTIONS};
 use std::error::Error as StdError;
 
 /// The `Content-Type` of every plain-text rejection body.
@@ -24,7 +25,11 @@ pub(crate) fn plain_text(kind: &'static str, status: StatusCode, body: String) -
     );
     (
         status,
-        [(CONTENT_TYPE, HeaderValue::from_static(TEXT_PLAIN))],
+        [
+            (CONTENT_TYPE, HeaderValue::from_static(TEXT_PLAIN)),
+            // The body may hold text a browser could otherwise sniff as HTML.
+            (X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+        ],
         body,
     )
         .into_response()

@@ -25,6 +25,7 @@ mod extract;
 mod filename;
 mod framing;
 mod limits;
+mod linger;
 mod macros;
 mod media;
 mod multipart;
@@ -45,12 +46,14 @@ pub use framing::{MAX_PART_HEADER_BYTES, MAX_PARTS, MAX_PREAMBLE_BYTES};
 pub use limits::{
     BODY_OVERHEAD, MAX_FIELD_BYTES, MAX_FIELDS, body_limit, files_per_request, max_file_bytes,
 };
+pub use linger::{LINGER_BYTES, LINGER_TIME};
 pub use outcome::{FileOutcome, RefusedFile, SavedFile};
 #[doc(no_inline)]
 pub use rejection::{FileRefusal, UploadRejection};
 pub use report::{FileReport, UploadReport};
 pub use response::UploadResponse;
 pub use storage::{
-    DEFAULT_CHUNK_EXPIRY, DEFAULT_MAX_PENDING_CHUNKED, DEFAULT_MAX_PENDING_CHUNKED_BYTES, Storage,
+    DEFAULT_BODY_IDLE_TIMEOUT, DEFAULT_CHUNK_EXPIRY, DEFAULT_MAX_PENDING_CHUNKED,
+    DEFAULT_MAX_PENDING_CHUNKED_BYTES, Storage,
 };
 pub use zone::{ZoneId, ZoneIdRejection};

@@ -3,9 +3,11 @@
 
 use super::framing::{self, FramingGuard};
 use super::limits::MAX_FIELD_BYTES;
-use super::rejection::{BodyTooLarge, FieldTooLarge, MalformedMultipart, UploadRejection};
+use super::linger::Reclaim;
+use super::rejection::{
+    BodyTimedOut, BodyTooLarge, FieldTooLarge, MalformedMultipart, UploadRejection,
+};
 use super::sniff::SNIFF_LEN;
-use axum::extract::Request;
 use futures_util::Stream;
 use http::HeaderMap;
 use http::header::{CONTENT_DISPOSITION, CONTENT_LENGTH, CONTENT_TYPE};
@@ -15,17 +17,21 @@ use std::task::{Context, Poll, ready};
 /// The parser over a request's body, with every bound of `limit` bytes in place.
 pub(crate) type Parts = multer::Multipart<'static>;
 
-/// Opens `req`'s body as `multipart/form-data` limited to `limit` bytes: refuses a missing
+/// Opens `body` as `multipart/form-data` limited to `limit` bytes: refuses a missing
 /// boundary or a `Content-Length` over the limit before a byte of the body is read.
-pub(crate) fn open(req: Request, limit: u64) -> Result<Parts, UploadRejection> {
-    let boundary = boundary(req.headers())?;
-    if content_length(req.headers()).is_some_and(|len| len > limit) {
+pub(crate) fn open(
+    headers: &HeaderMap,
+    body: Reclaim,
+    limit: u64,
+) -> Result<Parts, UploadRejection> {
+    let boundary = boundary(headers)?;
+    if content_length(headers).is_some_and(|len| len > limit) {
         return Err(BodyTooLarge::new(limit).into());
     }
     let constraints =
         multer::Constraints::new().size_limit(multer::SizeLimit::new().whole_stream(limit));
     let stream = OneChunkPerPoll {
-        inner: FramingGuard::new(req.into_body().into_data_stream(), &boundary),
+        inner: FramingGuard::new(body, &boundary),
         yielded: false,
     };
     Ok(multer::Multipart::with_constraints(
@@ -95,13 +101,8 @@ pub(crate) async fn read_text(
         }
         value.extend_from_slice(&chunk);
     }
-    String::from_utf8(value).map_err(|_| {
-        MalformedMultipart::new(format_args!(
-            "the form field `{}` is not UTF-8",
-            name.escape_debug()
-        ))
-        .into()
-    })
+    String::from_utf8(value)
+        .map_err(|_| MalformedMultipart::new("a form field is not UTF-8").into())
 }
 
 /// Reads the start of a file part so that it can be sniffed before anything is stored.
@@ -182,7 +183,7 @@ fn boundary(headers: &HeaderMap) -> Result<String, UploadRejection> {
     multer::parse_boundary(content_type).map_err(|e| MalformedMultipart::from_multer(e).into())
 }
 
-fn content_length(headers: &HeaderMap) -> Option<u64> {
+pub(crate) fn content_length(headers: &HeaderMap) -> Option<u64> {
     headers
         .get(CONTENT_LENGTH)?
         .to_str()
@@ -200,19 +201,27 @@ pub(crate) fn multer_rejection(error: multer::Error, limit: u64) -> UploadReject
         multer::Error::StreamSizeExceeded { .. } | multer::Error::FieldSizeExceeded { .. } => {
             BodyTooLarge::new(limit).into()
         }
-        multer::Error::StreamReadFailed(ref source) if is_length_limit(source.as_ref()) => {
+        multer::Error::StreamReadFailed(ref source)
+            if in_chain::<http_body_util::LengthLimitError>(source.as_ref()) =>
+        {
             BodyTooLarge::new(limit).into()
+        }
+        multer::Error::StreamReadFailed(ref source)
+            if in_chain::<tower_http::timeout::TimeoutError>(source.as_ref()) =>
+        {
+            BodyTimedOut::new().into()
         }
         other => MalformedMultipart::from_multer(other).into(),
     }
 }
 
-/// Whether a body error comes from an outer length limit (`http_body_util::Limited`, which
-/// tower-http's `RequestBodyLimitLayer` and axum's `DefaultBodyLimit` use).
-fn is_length_limit(error: &(dyn std::error::Error + 'static)) -> bool {
+/// Whether `error` or one of its sources is a `T`: an outer length limit
+/// (`http_body_util::Limited`, which tower-http's `RequestBodyLimitLayer` and axum's
+/// `DefaultBodyLimit` use), or the body-idle timeout.
+fn in_chain<T: std::error::Error + 'static>(error: &(dyn std::error::Error + 'static)) -> bool {
     let mut current = Some(error);
     while let Some(e) = current {
-        if e.is::<http_body_util::LengthLimitError>() {
+        if e.is::<T>() {
             return true;
         }
         current = e.source();

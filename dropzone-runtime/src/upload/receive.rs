@@ -8,6 +8,7 @@ use super::context::Ctx;
 use super::csrf_check::CsrfGate;
 use super::filename::secure_filename;
 use super::limits::{MAX_FIELDS, files_per_request};
+use super::linger::{self, Reclaim};
 use super::multipart::{self, file_name_of, first_chunk, next_chunk, read_head, read_text};
 use super::outcome::{FileOutcome, RefusedFile, SavedFile};
 use super::refusal::{FileRefusal, TooManyFiles};
@@ -16,6 +17,7 @@ use super::response::UploadResponse;
 use super::sniff;
 use super::storage::{PartFile, ReceivedPart};
 use axum::extract::Request;
+use http::HeaderMap;
 
 /// What a request brought: every file part's outcome and the text fields.
 pub(crate) struct Received {
@@ -44,12 +46,28 @@ enum PartEnd {
     TooLarge(Option<u64>),
 }
 
-/// Reads the whole request; see [`Upload`](super::Upload) for the rules it applies.
+/// Reads the whole request; see [`Upload`](super::Upload) for the rules it applies. A refusal
+/// is answered once the rest of the body was read and dropped (within bounds, see linger.rs),
+/// so that clients that write the whole body before reading see it.
 pub(crate) async fn receive(req: Request, ctx: &Ctx<'_>) -> Result<Received, UploadResponse> {
-    let options = ctx.options;
     ctx.storage.sweep_leftovers().await;
-    let mut csrf = CsrfGate::new(options, ctx.storage, req.headers())?;
-    let mut multipart = multipart::open(req, ctx.body_limit)?;
+    let (parts, body) = req.into_parts();
+    let (body, rest) = linger::reclaimable(body, ctx.storage.body_idle_timeout_value());
+    let result = read_parts(&parts.headers, body, ctx).await;
+    if let Err(UploadResponse::Rejected(_)) = &result {
+        rest.drain(multipart::content_length(&parts.headers)).await;
+    }
+    result.map_err(|refusal| ctx.single_file_overshoot(refusal))
+}
+
+async fn read_parts(
+    headers: &HeaderMap,
+    body: Reclaim,
+    ctx: &Ctx<'_>,
+) -> Result<Received, UploadResponse> {
+    let options = ctx.options;
+    let mut csrf = CsrfGate::new(options, ctx.storage, headers)?;
+    let mut multipart = multipart::open(headers, body, ctx.body_limit)?;
     let limit = ctx.body_limit;
     let multiple = options.upload_multiple;
     let per_request = files_per_request(options);

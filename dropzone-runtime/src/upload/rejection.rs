@@ -66,9 +66,28 @@ impl MalformedMultipart {
         }
     }
 
+    /// The parser's error, described without any of the request's own bytes (multer's
+    /// messages quote field names and header values).
     pub(crate) fn from_multer(error: multer::Error) -> Self {
+        let detail = match &error {
+            multer::Error::IncompleteFieldData { .. } | multer::Error::IncompleteStream => {
+                "the body ended before its closing boundary"
+            }
+            multer::Error::IncompleteHeaders | multer::Error::ReadHeaderFailed(_) => {
+                "a part's headers are broken or cut short"
+            }
+            multer::Error::DecodeHeaderName { .. } | multer::Error::DecodeHeaderValue { .. } => {
+                "a part header is not readable"
+            }
+            multer::Error::StreamReadFailed(_) => "the body could not be read (client gone?)",
+            multer::Error::NoMultipart | multer::Error::DecodeContentType(_) => {
+                "expected a multipart/form-data body"
+            }
+            multer::Error::NoBoundary => "the Content-Type has no boundary",
+            _ => "the body is not valid multipart/form-data",
+        };
         MalformedMultipart {
-            body: format!("Malformed upload: {error}."),
+            body: format!("Malformed upload: {detail}."),
             source: Some(Box::new(error)),
         }
     }
@@ -100,19 +119,43 @@ impl BodyTooLarge {
 }
 
 define_rejection! {
+    #[status = REQUEST_TIMEOUT]
+    /// The body stopped arriving (408 Request Timeout).
+    ///
+    /// Happens when no byte of the body came for [`Storage::body_idle_timeout`]
+    /// (default 30 s): a stalled client holds no memory, connection or part file beyond that.
+    /// Nothing of the request is stored.
+    ///
+    /// [`Storage::body_idle_timeout`]: super::Storage::body_idle_timeout
+    pub struct BodyTimedOut {}
+}
+
+impl BodyTimedOut {
+    pub(crate) fn new() -> Self {
+        BodyTimedOut {
+            body: "The upload stalled: no data arrived for too long.".to_owned(),
+        }
+    }
+}
+
+define_rejection! {
     #[status = PAYLOAD_TOO_LARGE]
     /// A text field is larger than [`MAX_FIELD_BYTES`] (413 Payload Too
     /// Large).
-    pub struct FieldTooLarge {}
+    pub struct FieldTooLarge { name: String }
 }
 
 impl FieldTooLarge {
+    /// The field's name, as the client sent it (not in the answer).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
     pub(crate) fn new(name: &str) -> Self {
         FieldTooLarge {
-            body: format!(
-                "The form field `{}` is larger than {MAX_FIELD_BYTES} bytes.",
-                name.escape_debug(),
-            ),
+            // The name is the client's: kept out of the answer (see `name()`).
+            body: format!("A form field is larger than {MAX_FIELD_BYTES} bytes."),
+            name: name.to_owned(),
         }
     }
 }
@@ -220,10 +263,10 @@ define_rejection! {
 
 impl WrongZone {
     pub(crate) fn new(sent_by: &str, expected: &str) -> Self {
+        // The header's value is the client's: kept out of the answer (see `sent_by()`).
         WrongZone {
             body: format!(
-                "This upload was sent by zone `{}`, not `{}`.",
-                sent_by.escape_debug(),
+                "This upload was sent by another zone than `{}`.",
                 expected.escape_debug()
             ),
             sent_by: sent_by.to_owned(),
@@ -383,6 +426,7 @@ composite_rejection! {
         MissingFile,
         MalformedMultipart,
         BodyTooLarge,
+        BodyTimedOut,
         FieldTooLarge,
         TooManyFields,
         StorageFailed,

@@ -68,6 +68,7 @@ struct Inner {
     chunk_expiry: Duration,
     max_pending_chunked: usize,
     max_pending_chunked_bytes: u64,
+    body_idle_timeout: Duration,
     /// Shared by every clone, also across [`Storage::durable`] and [`Storage::chunk_expiry`].
     chunks: Arc<ChunkIndex>,
     /// Set by the first upload, which sweeps what an earlier process left (shared like
@@ -82,6 +83,10 @@ pub const DEFAULT_CHUNK_EXPIRY: Duration = Duration::from_secs(5 * 60);
 /// How many chunked uploads may be unfinished at once (10,000); see
 /// [`Storage::max_pending_chunked_uploads`].
 pub const DEFAULT_MAX_PENDING_CHUNKED: usize = 10_000;
+
+/// How long an upload's body may pause before it is refused (30 s); see
+/// [`Storage::body_idle_timeout`].
+pub const DEFAULT_BODY_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// How many bytes unfinished chunked uploads may hold together (4 GiB); see
 /// [`Storage::max_pending_chunked_bytes`].
@@ -123,6 +128,7 @@ impl Storage {
                 chunk_expiry: DEFAULT_CHUNK_EXPIRY,
                 max_pending_chunked: DEFAULT_MAX_PENDING_CHUNKED,
                 max_pending_chunked_bytes: DEFAULT_MAX_PENDING_CHUNKED_BYTES,
+                body_idle_timeout: DEFAULT_BODY_IDLE_TIMEOUT,
                 chunks: Arc::default(),
                 started: Arc::default(),
             }),
@@ -228,6 +234,24 @@ impl Storage {
     pub fn max_pending_chunked_bytes(mut self, max: u64) -> Self {
         Arc::make_mut(&mut self.inner).max_pending_chunked_bytes = max;
         self
+    }
+
+    /// How long an upload's body may pause (default [`DEFAULT_BODY_IDLE_TIMEOUT`], 30 s).
+    ///
+    /// When no byte of the body arrives for this long, the upload is refused with 408
+    /// ([`BodyTimedOut`](super::rejection::BodyTimedOut)) and its part files are deleted, so a
+    /// stalled client holds memory and a connection for at most this long per pause. The timer
+    /// restarts with every piece of the body that arrives: a slow upload that keeps moving is
+    /// not cut. It bounds the body only; the header read and the number of connections are
+    /// the server's to bound (see `SECURITY.md`).
+    pub fn body_idle_timeout(mut self, timeout: Duration) -> Self {
+        Arc::make_mut(&mut self.inner).body_idle_timeout = timeout;
+        self
+    }
+
+    /// The timeout set by [`Storage::body_idle_timeout`].
+    pub fn body_idle_timeout_value(&self) -> Duration {
+        self.inner.body_idle_timeout
     }
 
     /// The bound set by [`Storage::max_pending_chunked_bytes`].
