@@ -13,7 +13,9 @@ import {
 
 const MiB = 1024 * 1024;
 const CHUNK = MiB;
-const UUID_NAME = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}\.bin$/;
+// Random bytes are recognised as nothing, so the client's `.bin` is not kept (issue 9: stored
+// extensions come from the content or the accepting rule, never from the name alone).
+const UUID_NAME = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const PAGES = [
   { version: '6.3.5', path: '/' },

@@ -5,124 +5,11 @@
 mod upload_common;
 
 use axum::Router;
-use axum::routing::post;
-use dropzone_runtime::DropzoneConfig;
-use dropzone_runtime::options::{Accept, AcceptedFiles, Chunking, Options};
 use dropzone_runtime::upload::Storage;
 use http::StatusCode;
-use std::path::Path;
 use std::time::Duration;
+use upload_common::chunks::*;
 use upload_common::*;
-
-const CHUNK: usize = 1000;
-
-const CHUNKED: Options = Options {
-    chunking: Some(Chunking {
-        force: false,
-        chunk_size: CHUNK as u64,
-        parallel: true,
-        retry_limit: Some(3),
-    }),
-    max_file_size: 0.01, // 10485 bytes
-    ..BASE
-};
-
-struct Chunked;
-impl DropzoneConfig for Chunked {
-    const OPTIONS: &'static Options = &CHUNKED;
-}
-
-struct ChunkedImages;
-impl DropzoneConfig for ChunkedImages {
-    const OPTIONS: &'static Options = &Options {
-        accepted_files: AcceptedFiles {
-            list: "image/*",
-            rules: &[Accept::TopLevel("image")],
-        },
-        ..CHUNKED
-    };
-}
-
-fn chunk_app(storage: Storage) -> Router {
-    Router::new()
-        .route("/chunked", post(report::<Chunked>))
-        .route("/images", post(report::<ChunkedImages>))
-        .with_state(storage)
-}
-
-fn new_uuid() -> String {
-    uuid::Uuid::new_v4().to_string()
-}
-
-/// The body Dropzone.js sends for chunk `index` of `data` (fields first, then the slice).
-fn chunk_body(uuid: &str, data: &[u8], index: usize, name: &str) -> Vec<u8> {
-    let count = data.len().div_ceil(CHUNK).max(1);
-    let start = index * CHUNK;
-    let end = (start + CHUNK).min(data.len());
-    Multipart::new()
-        .text("dzuuid", uuid)
-        .text("dzchunkindex", index.to_string())
-        .text("dztotalfilesize", data.len().to_string())
-        .text("dzchunksize", CHUNK.to_string())
-        .text("dztotalchunkcount", count.to_string())
-        .text("dzchunkbyteoffset", start.to_string())
-        .file(
-            "file",
-            name,
-            "application/octet-stream",
-            &data[start.min(end)..end],
-        )
-        .finish()
-}
-
-fn count(data: &[u8]) -> usize {
-    data.len().div_ceil(CHUNK).max(1)
-}
-
-/// Sends the chunks in `order`; returns every answer in that order.
-async fn send_chunks(app: &Router, uuid: &str, data: &[u8], order: &[usize]) -> Vec<Answer> {
-    let mut answers = Vec::new();
-    for &i in order {
-        answers.push(
-            post_body(
-                app.clone(),
-                "/chunked",
-                chunk_body(uuid, data, i, "big.bin"),
-            )
-            .await,
-        );
-    }
-    answers
-}
-
-/// The one stored file (not hidden), and that nothing else is left in the folder.
-fn the_stored_file(dir: &Path) -> Vec<u8> {
-    let names: Vec<String> = entries(dir)
-        .into_iter()
-        .filter(|n| !n.starts_with('.'))
-        .collect();
-    assert_eq!(names.len(), 1, "{names:?}");
-    assert_no_parts(dir);
-    std::fs::read(dir.join(&names[0])).unwrap()
-}
-
-fn assert_no_parts(dir: &Path) {
-    let chunks = dir.join(".chunks");
-    if chunks.exists() {
-        assert_eq!(entries(&chunks), Vec::<String>::new(), "part files left");
-    }
-    assert!(
-        entries(dir).iter().all(|n| !n.starts_with(".part-")),
-        "{:?}",
-        entries(dir)
-    );
-}
-
-fn is_ack(a: &Answer, chunk: usize, received: usize, total: usize) -> bool {
-    a.status == StatusCode::OK
-        && a.content_type == "application/json"
-        && a.json() == serde_json::json!({"chunk": chunk, "received": received, "total": total})
-}
 
 #[tokio::test]
 async fn in_order_chunks_reassemble_and_only_the_last_reaches_the_handler() {
@@ -139,7 +26,8 @@ async fn in_order_chunks_reassemble_and_only_the_last_reaches_the_handler() {
     assert_eq!(file["size"], 3500);
     assert_eq!(file["original_name"], "big.bin");
     assert_eq!(file["field"], "file");
-    assert_random_name(file["stored_name"].as_str().unwrap(), Some("bin"));
+    // Stored as what the content is (a PNG signature), not the client's `.bin`.
+    assert_random_name(file["stored_name"].as_str().unwrap(), Some("png"));
     assert_eq!(the_stored_file(dir.path()), data);
 }
 

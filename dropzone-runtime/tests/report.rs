@@ -59,7 +59,7 @@ async fn a_batch_where_every_file_is_refused_answers_json_without_the_handler() 
     let dir = tempfile::tempdir().unwrap();
     let body = Multipart::new()
         .file("file[0]", "a.txt", "text/plain", b"x")
-        .file("file[1]", "huge.png", "image/png", &vec![0; MIB + 1])
+        .file("file[1]", "huge.png", "image/png", &png_bytes(MIB + 1))
         .finish();
     let answer = post_body(report_app(dir.path()), "/batch", body).await;
     assert_eq!(answer.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
@@ -79,7 +79,7 @@ async fn a_batch_where_every_file_is_refused_answers_json_without_the_handler() 
 
     // The status is the first refusal's: here the size.
     let body = Multipart::new()
-        .file("file[0]", "huge.png", "image/png", &vec![0; MIB + 1])
+        .file("file[0]", "huge.png", "image/png", &png_bytes(MIB + 1))
         .file("file[1]", "a.txt", "text/plain", b"x")
         .finish();
     let answer = post_body(report_app(dir.path()), "/batch", body).await;
@@ -93,11 +93,11 @@ async fn a_batch_where_every_file_is_refused_answers_json_without_the_handler() 
 
 #[tokio::test]
 async fn the_rejection_can_be_taken_apart_by_a_handler() {
-    use dropzone_runtime::upload::UploadRejection;
-    async fn handler(up: Result<Upload<Batch>, UploadRejection>) -> String {
+    use dropzone_runtime::upload::{UploadRejection, UploadResponse};
+    async fn handler(up: Result<Upload<Batch>, UploadResponse>) -> String {
         match up {
             Ok(up) => format!("saved {}", up.files().count()),
-            Err(UploadRejection::BatchRefused(b)) => {
+            Err(UploadResponse::Rejected(UploadRejection::BatchRefused(b))) => {
                 let names: Vec<&str> = b
                     .refused()
                     .iter()
@@ -105,7 +105,7 @@ async fn the_rejection_can_be_taken_apart_by_a_handler() {
                     .collect();
                 format!("{} {}", b.status().as_u16(), names.join(","))
             }
-            Err(other) => format!("other: {other}"),
+            Err(other) => format!("other: {}", other.body_text()),
         }
     }
     let dir = tempfile::tempdir().unwrap();
@@ -132,7 +132,7 @@ async fn single_file_zones_keep_plain_text_refusals_and_can_report_too() {
     assert_eq!(answer.text, REFUSED_TYPE);
 
     let body = Multipart::new()
-        .file("file", "photo.PNG", "image/png", b"png bytes")
+        .file("file", "photo.PNG", "image/png", &png_bytes(100))
         .finish();
     let answer = post_body(report_app(dir.path()), "/single", body).await;
     assert_eq!(answer.status, StatusCode::OK);

@@ -1,5 +1,6 @@
 //! Dropzone.js's `isValidFile`, on the server.
 
+use super::media::{essence, top_level};
 use crate::options::Accept;
 
 /// Whether a file passes the zone's accepted-files rules, exactly as Dropzone.js's
@@ -17,19 +18,20 @@ pub(crate) fn is_valid_file(rules: &[Accept], file_name: &str, content_type: &st
     if rules.is_empty() {
         return true;
     }
-    let media_type = content_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    let top_level = media_type.split('/').next().unwrap_or("");
-    let name = file_name.to_lowercase();
-    rules.iter().any(|rule| match *rule {
-        Accept::Extension(ext) => name.ends_with(&ext.to_lowercase()),
-        Accept::TopLevel(top) => top_level.eq_ignore_ascii_case(top),
+    let media_type = essence(content_type);
+    rules
+        .iter()
+        .any(|rule| rule_matches(rule, file_name, &media_type))
+}
+
+/// Whether one rule matches a file name and a media type already through
+/// [`essence`]: the one definition of what each kind of rule means.
+pub(crate) fn rule_matches(rule: &Accept, file_name: &str, media_type: &str) -> bool {
+    match *rule {
+        Accept::Extension(ext) => file_name.to_lowercase().ends_with(&ext.to_lowercase()),
+        Accept::TopLevel(top) => top_level(media_type).eq_ignore_ascii_case(top),
         Accept::MediaType(full) => media_type.eq_ignore_ascii_case(full),
-    })
+    }
 }
 
 #[cfg(test)]

@@ -12,7 +12,16 @@
 //!   finalizes; exactly one request can do that, so the handler runs once per file;
 //! - finalizing closes the entry's write gate (a write lock that waits for writes in progress),
 //!   so a late duplicate of a chunk can never touch a finished file;
-//! - an entry with a write in progress never expires.
+//! - an entry with a write in progress never expires; otherwise it expires once it made no
+//!   progress (no chunk marked received) for the expiry: a duplicate or a refused chunk never
+//!   extends its life;
+//! - what unfinished uploads hold is counted in bytes ([`ENTRY_OVERHEAD`] plus the file name
+//!   per upload, plus the length of every chunk index that was ever started), and a chunk that
+//!   would pass [`PendingLimits::max_bytes`] is refused before a byte is stored; an upload
+//!   whose first chunk fails before any chunk is in is removed at once, part file included.
+//!
+//! Part files are opened per request, never kept open between chunks, so unfinished uploads
+//! hold no file descriptors.
 
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
@@ -24,7 +33,7 @@ use std::time::{Duration, Instant, SystemTime};
 use tokio::task::{JoinHandle, spawn_blocking};
 use uuid::Uuid;
 
-use super::storage::fill_block;
+use super::block::fill_block;
 
 /// Bytes gathered before one write of a chunk. Smaller than a single upload's block: several
 /// chunks of a file are usually in flight at once, each with two buffers.
@@ -42,6 +51,19 @@ pub(crate) struct ChunkedFile {
     pub(crate) file_name: String,
 }
 
+/// What one unfinished upload counts against [`PendingLimits::max_bytes`] besides its chunks:
+/// its index entry, part file inode and bookkeeping (4 KiB, a file system block).
+pub(crate) const ENTRY_OVERHEAD: u64 = 4096;
+
+/// The bounds on unfinished chunked uploads; see `Storage::chunk_expiry`,
+/// `Storage::max_pending_chunked_uploads` and `Storage::max_pending_chunked_bytes`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct PendingLimits {
+    pub(crate) expiry: Duration,
+    pub(crate) max_count: usize,
+    pub(crate) max_bytes: u64,
+}
+
 /// The in-process index of unfinished chunked uploads of one [`Storage`](super::Storage).
 #[derive(Debug, Default)]
 pub(crate) struct ChunkIndex {
@@ -55,6 +77,8 @@ struct State {
     /// starting a new upload that could never complete.
     tombstones: HashMap<Uuid, (Tomb, Instant)>,
     last_sweep: Option<Instant>,
+    /// The sum of every entry's `reserved`.
+    reserved: u64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,11 +93,15 @@ enum Tomb {
 struct Entry {
     file: ChunkedFile,
     received: HashSet<u64>,
+    /// Every index a request started (received or not): each is counted in `reserved` once.
+    started: HashSet<u64>,
+    /// Bytes this upload counts against the bound.
+    reserved: u64,
     /// Requests of this upload currently writing; the entry cannot expire while > 0.
     writing: usize,
+    /// The last progress: created, or a chunk marked received.
     touched: Instant,
     path: PathBuf,
-    handle: Arc<File>,
     /// `true` once finalizing started; writes hold the read side around each `pwrite`.
     gate: Arc<RwLock<bool>>,
 }
@@ -95,7 +123,7 @@ pub(crate) enum BeginError {
     Gone,
     /// The chunk disagrees with the earlier chunks of the same `dzuuid`.
     Mismatch(String),
-    /// A new upload would exceed [`Storage::max_pending_chunked_uploads`](super::Storage).
+    /// The chunk would pass [`PendingLimits`] (the count for a new upload, or the bytes).
     Busy,
     Io(io::Error),
 }
@@ -105,6 +133,7 @@ pub(crate) struct ChunkTicket {
     index: Arc<ChunkIndex>,
     uuid: Uuid,
     chunk: u64,
+    /// This request's own handle on the part file.
     handle: Arc<File>,
     gate: Arc<RwLock<bool>>,
     released: bool,
@@ -147,18 +176,18 @@ fn lock(mutex: &Mutex<State>) -> MutexGuard<'_, State> {
 }
 
 impl ChunkIndex {
-    /// Registers a chunk request of `uuid` (creating the part file for a new upload), or says
-    /// why it cannot go on. Blocking: call it on the blocking pool.
+    /// Registers a request for chunk `chunk` (`length` bytes) of `uuid`, creating the part file
+    /// for a new upload, or says why it cannot go on. Blocking: call it on the blocking pool.
     pub(crate) fn begin(
         self: &Arc<Self>,
         dir: &Path,
-        expiry: Duration,
-        max_pending: usize,
+        limits: PendingLimits,
         uuid: Uuid,
         file: ChunkedFile,
         chunk: u64,
+        length: u64,
     ) -> Result<Begin, BeginError> {
-        self.sweep(dir, expiry, false);
+        self.sweep(dir, limits.expiry, false);
         let mut state = lock(&self.state);
         let now = Instant::now();
         if let Some((tomb, _)) = state.tombstones.get(&uuid) {
@@ -167,31 +196,49 @@ impl ChunkIndex {
                 Tomb::Gone => Err(BeginError::Gone),
             };
         }
+        let room = limits.max_bytes.saturating_sub(state.reserved);
         if let Some(entry) = state.entries.get_mut(&uuid) {
             if entry.file != file {
                 return Err(BeginError::Mismatch(mismatch(&entry.file, &file)));
             }
-            entry.touched = now;
             if entry.received.contains(&chunk) {
+                // Not progress: the entry's life is not extended.
                 return Ok(Begin::Duplicate {
                     received: entry.received.len() as u64,
                     total: entry.file.chunk_count,
                 });
             }
+            let cost = if entry.started.contains(&chunk) {
+                0
+            } else {
+                length
+            };
+            if cost > room {
+                return Err(BeginError::Busy);
+            }
+            entry.started.insert(chunk);
+            entry.reserved += cost;
             entry.writing += 1;
-            return Ok(Begin::Write(ChunkTicket {
-                index: Arc::clone(self),
-                uuid,
-                chunk,
-                handle: Arc::clone(&entry.handle),
-                gate: Arc::clone(&entry.gate),
-                released: false,
-            }));
+            let (path, gate) = (entry.path.clone(), Arc::clone(&entry.gate));
+            state.reserved += cost;
+            drop(state);
+            // Opened outside the lock. Gone already: finalized or failed in the meantime.
+            return match std::fs::OpenOptions::new().write(true).open(&path) {
+                Ok(handle) => Ok(Begin::Write(self.ticket(uuid, chunk, handle, gate))),
+                Err(e) => {
+                    self.release(uuid);
+                    match lock(&self.state).tombstones.get(&uuid) {
+                        Some((Tomb::Finished, _)) => Ok(Begin::Finished),
+                        Some((Tomb::Gone, _)) => Err(BeginError::Gone),
+                        None => Err(BeginError::Io(e)),
+                    }
+                }
+            };
         }
 
-        // A new upload. Each unfinished one holds up to `max_file_size` of disk until it ends
-        // or expires, so their number is bounded (expired ones were swept above).
-        if state.entries.len() >= max_pending {
+        // A new upload: bounded in number (each is an index entry) and in bytes.
+        let cost = ENTRY_OVERHEAD + file.file_name.len() as u64 + length;
+        if state.entries.len() >= limits.max_count || cost > room {
             return Err(BeginError::Busy);
         }
         // Its part file must not exist yet: if it does, this process lost the upload's index
@@ -221,28 +268,62 @@ impl ChunkIndex {
             }
             Err(e) => return Err(BeginError::Io(e)),
         };
-        let handle = Arc::new(handle);
         let gate = Arc::new(RwLock::new(false));
+        state.reserved += cost;
         state.entries.insert(
             uuid,
             Entry {
                 file,
                 received: HashSet::new(),
+                started: HashSet::from([chunk]),
+                reserved: cost,
                 writing: 1,
                 touched: now,
                 path,
-                handle: Arc::clone(&handle),
                 gate: Arc::clone(&gate),
             },
         );
-        Ok(Begin::Write(ChunkTicket {
+        drop(state);
+        Ok(Begin::Write(self.ticket(uuid, chunk, handle, gate)))
+    }
+
+    fn ticket(
+        self: &Arc<Self>,
+        uuid: Uuid,
+        chunk: u64,
+        handle: File,
+        gate: Arc<RwLock<bool>>,
+    ) -> ChunkTicket {
+        ChunkTicket {
             index: Arc::clone(self),
             uuid,
             chunk,
-            handle,
+            handle: Arc::new(handle),
             gate,
             released: false,
-        }))
+        }
+    }
+
+    /// A request of `uuid` ended without its chunk: one writer less. An upload with nothing
+    /// received and no writer left is removed at once with its part file (a refused first
+    /// chunk leaves nothing); otherwise its reservation stays (the failed chunk's bytes may be
+    /// on disk) and it expires as usual, this not being progress.
+    fn release(&self, uuid: Uuid) {
+        let mut state = lock(&self.state);
+        let Some(entry) = state.entries.get_mut(&uuid) else {
+            return;
+        };
+        entry.writing -= 1;
+        if !entry.received.is_empty() || entry.writing > 0 {
+            return;
+        }
+        let entry = state
+            .entries
+            .remove(&uuid)
+            .expect("the entry was just found");
+        state.reserved -= entry.reserved;
+        drop(state);
+        let _ = std::fs::remove_file(&entry.path);
     }
 
     /// Marks the ticket's chunk received (all its bytes are written) and tells whether the file
@@ -268,6 +349,7 @@ impl ChunkIndex {
             .entries
             .remove(&ticket.uuid)
             .expect("the entry was just found");
+        state.reserved -= entry.reserved;
         state
             .tombstones
             .insert(ticket.uuid, (Tomb::Finished, Instant::now()));
@@ -281,7 +363,9 @@ impl ChunkIndex {
     /// Marks `uuid` as gone (its finalization failed), so later chunks are refused.
     pub(crate) fn forget(&self, uuid: Uuid) {
         let mut state = lock(&self.state);
-        state.entries.remove(&uuid);
+        if let Some(entry) = state.entries.remove(&uuid) {
+            state.reserved -= entry.reserved;
+        }
         state.tombstones.insert(uuid, (Tomb::Gone, Instant::now()));
     }
 
@@ -312,6 +396,7 @@ impl ChunkIndex {
                 .collect();
             for uuid in expired {
                 if let Some(entry) = state.entries.remove(&uuid) {
+                    state.reserved -= entry.reserved;
                     doomed.push(entry.path);
                     state.tombstones.insert(uuid, (Tomb::Gone, now));
                 }
@@ -360,6 +445,11 @@ impl ChunkIndex {
     pub(crate) fn len(&self) -> usize {
         lock(&self.state).entries.len()
     }
+
+    /// Bytes unfinished uploads currently count against the bound.
+    pub(crate) fn reserved(&self) -> u64 {
+        lock(&self.state).reserved
+    }
 }
 
 fn mismatch(before: &ChunkedFile, now: &ChunkedFile) -> String {
@@ -398,12 +488,8 @@ impl Drop for ChunkTicket {
             return;
         }
         // The request ended without finishing its chunk (refused, cut short, dropped): the
-        // chunk is not received, and the upload may expire again.
-        let mut state = lock(&self.index.state);
-        if let Some(entry) = state.entries.get_mut(&self.uuid) {
-            entry.writing -= 1;
-            entry.touched = Instant::now();
-        }
+        // chunk is not received.
+        self.index.release(self.uuid);
     }
 }
 

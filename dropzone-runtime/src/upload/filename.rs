@@ -93,7 +93,8 @@ fn truncate_keeping_extension(name: String) -> String {
     format!("{stem}{ext}")
 }
 
-/// The extension a stored file keeps: from the last path component of the client's name, the
+/// The extension a name ends with (the content check in `sniff.rs` decides whether a stored
+/// file keeps it): from the last path component, the
 /// part after the last `.` (as Python's `os.path.splitext`, so `.bashrc` has none), lowercased,
 /// kept only if it is 1 to 16 characters of `[a-z0-9]`.
 pub(crate) fn stored_extension(name: &str) -> Option<String> {

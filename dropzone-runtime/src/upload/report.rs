@@ -1,9 +1,9 @@
 //! Per-file results of an upload request, as the JSON the page marks each file by.
 
-use super::extract::{FileOutcome, RefusedFile};
+use super::outcome::{FileOutcome, RefusedFile};
 use axum::response::{IntoResponse, Response};
 use http::StatusCode;
-use http::header::{CONTENT_TYPE, HeaderValue};
+use http::header::{CONTENT_TYPE, HeaderValue, X_CONTENT_TYPE_OPTIONS};
 use serde::Serialize;
 
 /// What one file of an upload request became: one entry of [`UploadReport`]'s JSON.
@@ -176,7 +176,10 @@ impl IntoResponse for UploadReport {
     fn into_response(self) -> Response {
         (
             self.status,
-            [(CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+            [
+                (CONTENT_TYPE, HeaderValue::from_static("application/json")),
+                (X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+            ],
             self.to_json(),
         )
             .into_response()

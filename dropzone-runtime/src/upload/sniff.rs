@@ -1,246 +1,279 @@
-//! Content sniffing: a file whose first bytes contradict the zone's media-type rule is refused.
+//! Content sniffing: what a file's first bytes are, and whether that agrees with the rule that
+//! accepted it. Also decides the stored extension, so that the name a file is stored under can
+//! never be served as something other than what was checked.
 //!
 //! Dropzone.js's `acceptedFiles` (and [`is_valid_file`](super::accept::is_valid_file) on the
-//! server) trust the part's `Content-Type`, which the client chooses: an executable sent as
-//! `image/png` passes an `image/*` zone. So before the first byte of a file is stored, the
-//! extractor reads its head (the first [`SNIFF_LEN`] bytes, or the whole file when smaller) and
-//! classifies it with [`infer`] (magic numbers; HTML, XML and `#!` scripts by their leading
-//! text, as the WHATWG MIME sniffing standard does).
+//! server) trust the part's `Content-Type` and file name, which the client chooses. So before
+//! the first byte of a file is stored, the extractor reads its head (the first [`SNIFF_LEN`]
+//! bytes, or the whole file when smaller) and [`classify`]es it: magic numbers through
+//! [`infer`]; markup (HTML, SVG, script, event handlers) searched for anywhere in the head,
+//! case-insensitively, after dropping NUL bytes (which sees through UTF-16) — byte-order marks
+//! and leading whitespace cannot hide it; text as UTF-8 without control bytes.
 //!
-//! # The rule
+//! # The rules ([`decide`]; the kinds are the table in `media.rs`)
 //!
-//! The check applies to a file that the zone accepted through a **media-type rule**
-//! (`image/*`, `image/png`) and through **no extension rule** (`.pdf`). Such a file is refused
-//! with 415 ([`UnsupportedFileType`](super::rejection::UnsupportedFileType), the zone's
-//! `invalid_file_type` message) when its content is **recognised** as a type that none of the
-//! zone's media-type rules allows:
+//! A file is stored when one of the zone's rules that matches its name or declared type also
+//! accepts its content:
 //!
-//! - `type/*` allows content whose detected type, or a type of the same container family, has
-//!   that top-level type (an MP4 container may hold audio only, so `audio/*` allows it);
-//! - `type/subtype` allows content whose detected type is that type, an alias of it
-//!   (`audio/x-wav` = `audio/wav`, `image/vnd.microsoft.icon` = `image/x-icon`, …), or a member
-//!   of the same container family (any ZIP-based format such as DOCX, XLSX, ODT, EPUB or JAR is a
-//!   ZIP; any OLE2 compound file such as DOC, XLS, PPT or MSI is one of them; Matroska/WebM,
-//!   MP4/M4A/M4V, Ogg/Opus);
-//! - declared `text/*` files whose content is detected as text (`text/html`, `text/xml`,
-//!   `text/x-shellscript`) are not refused: text sniffing is a heuristic and a text type is
-//!   what the client declared; such files are harmless when served as `text/plain`;
-//! - declared `+xml` types (`image/svg+xml`) agree with content detected as `text/xml`.
+//! - a rule naming SVG explicitly (`image/svg+xml`, `.svg`) takes SVG markup, stored `.svg`;
+//! - any other image rule (`image/*`, `image/png`, `.png`) refuses a head with markup anywhere;
+//! - `image/*`, `audio/*`, `video/*`, and a media type or extension whose kind has a signature
+//!   (`image/png`, `application/pdf`, `.pdf`, `.zip`…) require **positive evidence**: the
+//!   content must be recognised as an allowed kind (the same kind, or the same container:
+//!   DOCX is a ZIP, M4A an MP4); SVG never passes `image/*`;
+//! - other rules (`text/*`, `text/plain`, `application/json`, `.txt`, unknown types) refuse
+//!   content recognised as a signature kind they do not allow (an ELF sent as `text/plain`);
+//! - a zone without rules stores anything.
 //!
-//! Content that is **not recognised** (plain text, CSV, JSON, SVG without an XML declaration,
-//! formats the sniffer does not know, empty files) is accepted: only positive evidence refuses.
-//! Zones without rules, and files accepted by an extension rule, are not sniffed: an extension
-//! rule is about names, and a file named `x.pdf` may be anything. See `SECURITY.md` for what
-//! sniffing does not do (it is not a malware scan, and a polyglot file can satisfy it).
+//! The stored extension comes from the recognised kind (keeping the client's spelling when it
+//! is one of the kind's, `photo.jpeg` stays `.jpeg`), else from the accepting extension rule,
+//! else from a passive text kind (`.txt`, `.csv`, `.json`) when the content is text; active
+//! kinds (`.html`, `.svg`, `.js`, …) only when the rule names them; otherwise none. So an image
+//! zone only ever stores image extensions, and `x.html` sent as `image/png` with PNG bytes is
+//! stored as `<uuid>.png`. Sniffing is not a malware scan: a polyglot (a valid PNG header
+//! followed by anything after the sniffed head) passes.
 
+use super::accept::rule_matches;
+use super::filename::stored_extension;
+use super::media::{Evidence, Kind, essence, kind_of_extension, kind_of_type, top_level};
 use crate::options::Accept;
+use memchr::memmem;
 
 /// How many leading bytes of a file are sniffed (8 KiB).
 pub(crate) const SNIFF_LEN: usize = 8 * 1024;
 
-/// Reads the start of a file part so that it can be sniffed before anything is stored.
-///
-/// Returns `first` followed by further chunks until at least [`SNIFF_LEN`] bytes are held or
-/// the part ends, as one buffer. It is then stored as the part's first chunk: nothing is lost,
-/// and at most `SNIFF_LEN` plus one network chunk is held in memory.
-pub(crate) async fn read_head(
-    field: &mut multer::Field<'static>,
-    first: Option<bytes::Bytes>,
-) -> multer::Result<Option<bytes::Bytes>> {
-    let Some(first) = first else {
-        return Ok(None);
-    };
-    if first.len() >= SNIFF_LEN {
-        return Ok(Some(first));
-    }
-    let mut head = bytes::BytesMut::with_capacity(SNIFF_LEN);
-    head.extend_from_slice(&first);
-    while head.len() < SNIFF_LEN {
-        match field.chunk().await? {
-            Some(chunk) => head.extend_from_slice(&chunk),
-            None => break,
-        }
-    }
-    Ok(Some(head.freeze()))
+/// Markup that makes a browser run script or render a page, searched for anywhere in a head
+/// claimed as an image (lowercase; the head is folded to lowercase).
+const MARKUP: &[&[u8]] = &[
+    b"<script",
+    b"<html",
+    b"<svg",
+    b"<iframe",
+    b"<body",
+    b"<img",
+    b"<object",
+    b"<embed",
+    b"<!doctype",
+    b"<meta",
+    b"<link",
+    b"<style",
+    b"<head",
+    b"<form",
+    b"<frame",
+    b"<base",
+    b"<math",
+    b"<?xml",
+    b"javascript:",
+    b"onerror",
+    b"onload",
+];
+
+/// What a head was recognised as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Content {
+    /// No bytes.
+    Empty,
+    /// A kind of the table, by its signature.
+    Known(&'static Kind),
+    /// A signature `infer` knows but the table does not (an executable, say): its media type.
+    Foreign(&'static str),
+    /// HTML, SVG or XML markup and no signature.
+    Markup,
+    /// UTF-8 text without control bytes.
+    Text,
+    /// Anything else.
+    Unknown,
 }
 
-/// Whether the content `head` (the start of the file) agrees with the zone's media-type rules;
-/// see the module documentation for the exact rule.
-pub(crate) fn content_agrees(
+/// A classified head.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Sniffed {
+    pub(crate) content: Content,
+    /// Whether markup appears anywhere in the head (also after a signature).
+    pub(crate) markup: bool,
+}
+
+/// Classifies the first [`SNIFF_LEN`] bytes of `head`.
+pub(crate) fn classify(head: &[u8]) -> Sniffed {
+    let head = &head[..head.len().min(SNIFF_LEN)];
+    let markup = has_markup(head);
+    let content = if head.is_empty() {
+        Content::Empty
+    } else if let Some(found) =
+        infer::get(head).filter(|t| t.matcher_type() != infer::MatcherType::Text)
+    {
+        kind_of_type(found.mime_type()).map_or(Content::Foreign(found.mime_type()), Content::Known)
+    } else if markup {
+        Content::Markup
+    } else if is_text(head) {
+        Content::Text
+    } else {
+        Content::Unknown
+    };
+    Sniffed { content, markup }
+}
+
+fn has_markup(head: &[u8]) -> bool {
+    // Dropping NULs turns UTF-16 (either byte order) of ASCII markup into the markup itself.
+    let folded: Vec<u8> = head
+        .iter()
+        .filter(|&&b| b != 0)
+        .map(u8::to_ascii_lowercase)
+        .collect();
+    MARKUP.iter().any(|m| memmem::find(&folded, m).is_some())
+}
+
+fn is_text(head: &[u8]) -> bool {
+    let valid = match std::str::from_utf8(head) {
+        Ok(_) => true,
+        // A multi-byte character cut by the end of the head is still text.
+        Err(e) => e.error_len().is_none(),
+    };
+    valid
+        && head
+            .iter()
+            .all(|&b| b >= 0x20 || matches!(b, b'\t' | b'\n' | b'\r' | 0x0c))
+}
+
+/// The stored file's extension, when the file is accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Verdict {
+    pub(crate) extension: Option<String>,
+}
+
+/// Whether a file of `file_name`, declared `declared`, whose content starts with `head`, is
+/// accepted by `rules`, and under which extension; see the module documentation.
+pub(crate) fn decide(
     rules: &[Accept],
     file_name: &str,
     declared: &str,
-    head: Option<&[u8]>,
-) -> bool {
-    let Some(head) = head.filter(|h| !h.is_empty()) else {
-        return true;
-    };
+    head: &[u8],
+) -> Option<Verdict> {
+    let sniffed = classify(head);
+    let client_ext = stored_extension(file_name);
+    let client_ext = client_ext.as_deref();
+    if rules.is_empty() {
+        return Some(Verdict {
+            extension: unnamed_extension(&sniffed, client_ext),
+        });
+    }
     let declared = essence(declared);
-    let name = file_name.to_lowercase();
-    let by_extension = rules.iter().any(|rule| match *rule {
-        Accept::Extension(ext) => name.ends_with(&ext.to_lowercase()),
-        _ => false,
-    });
-    let by_media_type = rules.iter().any(|rule| match *rule {
-        Accept::TopLevel(top) => top_level(&declared) == top,
-        Accept::MediaType(full) => declared == full,
-        _ => false,
-    });
-    if by_extension || !by_media_type {
-        return true;
+    rules
+        .iter()
+        .filter(|rule| rule_matches(rule, file_name, &declared))
+        .find_map(|rule| accepts(rule, &sniffed, client_ext))
+        .map(|extension| Verdict { extension })
+}
+
+/// The extension of a file no rule names: its recognised kind's, or a passive text kind's for
+/// text content; never an active kind's.
+fn unnamed_extension(sniffed: &Sniffed, client_ext: Option<&str>) -> Option<String> {
+    match sniffed.content {
+        Content::Known(kind) if kind.evidence == Evidence::Signature => {
+            kind.extension_for(client_ext)
+        }
+        Content::Text => client_ext
+            .and_then(kind_of_extension)
+            .filter(|k| k.evidence == Evidence::Text)
+            .and_then(|k| k.extension_for(client_ext)),
+        _ => None,
     }
-    let Some(detected) = infer::get(&head[..head.len().min(SNIFF_LEN)]) else {
-        return true;
+}
+
+/// `Some(extension)` when `rule` accepts this content.
+fn accepts(rule: &Accept, sniffed: &Sniffed, client_ext: Option<&str>) -> Option<Option<String>> {
+    let named = match *rule {
+        Accept::Extension(ext) => kind_of_extension(ext),
+        Accept::MediaType(full) => kind_of_type(&essence(full)),
+        Accept::TopLevel(_) => None,
     };
-    let detected = detected.mime_type();
-    if top_level(detected) == "text" && top_level(&declared) == "text" {
-        return true;
+    let is_image = match *rule {
+        Accept::TopLevel(top) => top == "image",
+        Accept::MediaType(full) => top_level(full) == "image",
+        Accept::Extension(_) => named.is_some_and(|k| top_level(k.media_type()) == "image"),
+    };
+    // The rule's own extension (`.tar.gz` → `gz`), for extension rules.
+    let rule_ext = match *rule {
+        // As the tail of a name (`.txt` alone would be a dot-file without one).
+        Accept::Extension(ext) => stored_extension(&format!("x{ext}")),
+        _ => None,
+    };
+
+    if let Some(kind) = named.filter(|k| k.evidence == Evidence::Active) {
+        // Named explicitly (SVG, HTML, …): markup or text of it is what the zone asked for.
+        return matches!(sniffed.content, Content::Markup | Content::Text)
+            .then(|| rule_ext.or_else(|| kind.extension_for(client_ext)));
     }
-    if detected == "text/xml" && declared.ends_with("+xml") {
-        return true;
+    if is_image && sniffed.markup {
+        return None;
     }
-    rules.iter().any(|rule| match *rule {
-        Accept::TopLevel(top) => family(detected).iter().any(|t| top_level(t) == top),
-        Accept::MediaType(full) => family(detected).contains(&canonical(&essence(full))),
-        _ => false,
-    })
-}
-
-/// The media type without parameters, trimmed and lowercase.
-fn essence(media_type: &str) -> String {
-    media_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase()
-}
-
-fn top_level(media_type: &str) -> &str {
-    media_type.split('/').next().unwrap_or("")
-}
-
-/// Spellings of one type, the first being the one [`family`] lists.
-const ALIASES: &[&[&str]] = &[
-    &["audio/wav", "audio/x-wav", "audio/wave", "audio/vnd.wave"],
-    &["audio/flac", "audio/x-flac"],
-    &["audio/aiff", "audio/x-aiff"],
-    &["audio/mpeg", "audio/mp3", "audio/mpeg3", "audio/x-mpeg"],
-    &["audio/aac", "audio/x-aac"],
-    &["audio/midi", "audio/x-midi", "audio/mid"],
-    &["image/x-icon", "image/vnd.microsoft.icon", "image/ico"],
-    &["image/jpeg", "image/jpg", "image/pjpeg"],
-    &["image/bmp", "image/x-bmp", "image/x-ms-bmp"],
-    &[
-        "image/heif",
-        "image/heic",
-        "image/heif-sequence",
-        "image/heic-sequence",
-    ],
-    &["image/tiff", "image/tif"],
-    &[
-        "image/vnd.adobe.photoshop",
-        "image/x-photoshop",
-        "application/x-photoshop",
-    ],
-    &[
-        "font/woff",
-        "font/woff2",
-        "application/font-woff",
-        "application/x-font-woff",
-    ],
-    &[
-        "font/ttf",
-        "font/otf",
-        "font/sfnt",
-        "application/font-sfnt",
-        "application/x-font-ttf",
-    ],
-    &["application/gzip", "application/x-gzip"],
-    &[
-        "application/vnd.rar",
-        "application/x-rar-compressed",
-        "application/x-rar",
-    ],
-    &["application/x-7z-compressed", "application/x-7z"],
-    &["application/x-bzip2", "application/bzip2"],
-    &["application/x-xz", "application/xz"],
-    &["application/x-tar", "application/tar"],
-    &["application/pdf", "application/x-pdf"],
-    &["application/rtf", "text/rtf"],
-    &[
-        "application/x-executable",
-        "application/x-elf",
-        "application/x-sharedlib",
-    ],
-    &[
-        "application/vnd.microsoft.portable-executable",
-        "application/x-msdownload",
-        "application/x-dosexec",
-    ],
-];
-
-/// Formats that share one container, so the first bytes cannot tell them apart.
-const FAMILIES: &[&[&str]] = &[
-    &[
-        "application/zip",
-        "application/x-zip-compressed",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        "application/vnd.oasis.opendocument.text",
-        "application/vnd.oasis.opendocument.spreadsheet",
-        "application/vnd.oasis.opendocument.presentation",
-        "application/epub+zip",
-        "application/java-archive",
-        "application/vnd.android.package-archive",
-    ],
-    &[
-        "application/x-ole-storage",
-        "application/msword",
-        "application/vnd.ms-excel",
-        "application/vnd.ms-powerpoint",
-        "application/vnd.ms-outlook",
-        "application/x-msi",
-    ],
-    &[
-        "video/mp4",
-        "audio/mp4",
-        "audio/m4a",
-        "audio/x-m4a",
-        "video/x-m4v",
-    ],
-    &[
-        "video/x-matroska",
-        "video/webm",
-        "audio/webm",
-        "audio/x-matroska",
-    ],
-    &["audio/ogg", "audio/opus", "video/ogg", "application/ogg"],
-];
-
-/// The usual spelling of a media type.
-fn canonical(media_type: &str) -> &str {
-    ALIASES
-        .iter()
-        .find(|spellings| spellings.contains(&media_type))
-        .map_or(media_type, |spellings| spellings[0])
-}
-
-/// Every type content detected as `detected` may be: its container family, else itself.
-fn family(detected: &str) -> Vec<&str> {
-    let detected = canonical(detected);
-    FAMILIES
-        .iter()
-        .find(|members| members.contains(&detected))
-        .map_or_else(|| vec![detected], |members| members.to_vec())
+    if matches!(rule, Accept::Extension(_)) && named.is_none() {
+        // An extension the table does not know says nothing about the content.
+        return Some(rule_ext);
+    }
+    if let Some(kind) = named.filter(|k| k.evidence == Evidence::Signature) {
+        // Positive evidence: the content is this kind, or shares its container.
+        return match sniffed.content {
+            Content::Known(found) if kind.admits(found) => {
+                Some(rule_ext.or_else(|| kind.extension_for(client_ext)))
+            }
+            _ => None,
+        };
+    }
+    if let Accept::TopLevel(top) = *rule
+        && matches!(top, "image" | "audio" | "video")
+    {
+        // Positive evidence: a signature kind of this top-level type (an MP4 container may
+        // hold audio only, so `audio/*` takes any member of its family).
+        return match sniffed.content {
+            Content::Known(found)
+                if found.evidence == Evidence::Signature
+                    && super::media::KINDS
+                        .iter()
+                        .any(|k| found.admits(k) && top_level(k.media_type()) == top) =>
+            {
+                Some(found.extension_for(client_ext))
+            }
+            _ => None,
+        };
+    }
+    // Contradicting evidence only: refuse a recognised signature this rule does not allow.
+    let allowed = |media_type: &str| match *rule {
+        Accept::TopLevel(top) => top_level(media_type) == top,
+        Accept::MediaType(full) => named.map_or(essence(full) == media_type, |k| {
+            k.types.contains(&media_type)
+        }),
+        Accept::Extension(_) => false,
+    };
+    let extension = match sniffed.content {
+        Content::Known(found) if found.evidence == Evidence::Signature => {
+            if !found.types.iter().any(|t| allowed(t)) {
+                return None;
+            }
+            found.extension_for(client_ext)
+        }
+        Content::Foreign(media_type) => {
+            if !allowed(media_type) {
+                return None;
+            }
+            None
+        }
+        Content::Text => rule_ext.or_else(|| {
+            named
+                .or_else(|| client_ext.and_then(kind_of_extension))
+                .filter(|k| k.evidence == Evidence::Text && k.types.iter().any(|t| allowed(t)))
+                .and_then(|k| k.extension_for(client_ext))
+        }),
+        _ => rule_ext,
+    };
+    Some(extension)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+    const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0";
     const JPEG: &[u8] = b"\xff\xd8\xff\xe0\0\x10JFIF\0";
     const ELF: &[u8] = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0";
     const ZIP: &[u8] = b"PK\x03\x04\x14\0\0\0\0\0";
@@ -251,22 +284,81 @@ mod tests {
     const IMAGES: &[Accept] = &[Accept::TopLevel("image")];
     const PNG_ONLY: &[Accept] = &[Accept::MediaType("image/png")];
 
-    /// Sniffs `head` padded with zeros to 64 bytes (some matchers want a minimum length).
-    fn ok(rules: &[Accept], name: &str, declared: &str, head: &[u8]) -> bool {
+    /// `head` padded with zeros to 64 bytes (some matchers want a minimum length).
+    fn padded(head: &[u8]) -> Vec<u8> {
         let mut padded = head.to_vec();
         if padded.len() < 64 {
             padded.resize(64, 0);
         }
-        content_agrees(rules, name, declared, Some(&padded))
+        padded
+    }
+
+    /// The stored extension, or `Err(())` when refused.
+    fn ext(
+        rules: &[Accept],
+        name: &str,
+        declared: &str,
+        head: &[u8],
+    ) -> Result<Option<String>, ()> {
+        decide(rules, name, declared, head)
+            .map(|v| v.extension)
+            .ok_or(())
+    }
+
+    fn ok(rules: &[Accept], name: &str, declared: &str, head: &[u8]) -> bool {
+        ext(rules, name, declared, &padded(head)).is_ok()
     }
 
     #[test]
     fn real_images_pass_image_rules() {
         assert!(ok(IMAGES, "a.png", "image/png", PNG));
         assert!(ok(IMAGES, "a.jpg", "image/jpeg", JPEG));
-        // A JPEG named .png is still an image.
-        assert!(ok(IMAGES, "a.png", "image/png", JPEG));
+        // A JPEG named .png is still an image, stored as what it is.
+        assert_eq!(
+            ext(IMAGES, "a.png", "image/png", &padded(JPEG)),
+            Ok(Some("jpg".into()))
+        );
+        assert_eq!(
+            ext(IMAGES, "a.jpeg", "image/jpeg", &padded(JPEG)),
+            Ok(Some("jpeg".into()))
+        );
         assert!(ok(PNG_ONLY, "a.png", "image/png", PNG));
+    }
+
+    #[test]
+    fn the_stored_extension_comes_from_the_content_never_the_name_alone() {
+        for name in ["x.html", "x.png.html", "x.php", "x.exe", "x.svg", "x"] {
+            assert_eq!(
+                ext(IMAGES, name, "image/png", &padded(PNG)),
+                Ok(Some("png".into())),
+                "{name}"
+            );
+            assert_eq!(
+                ext(PNG_ONLY, name, "image/png", &padded(PNG)),
+                Ok(Some("png".into())),
+                "{name}"
+            );
+        }
+        // A zone without rules: recognised content names itself; text keeps a passive
+        // extension; markup and unknown bytes get none.
+        assert_eq!(
+            ext(&[], "x.html", "text/html", &padded(PNG)),
+            Ok(Some("png".into()))
+        );
+        assert_eq!(
+            ext(&[], "notes.TXT", "text/plain", b"hello"),
+            Ok(Some("txt".into()))
+        );
+        assert_eq!(ext(&[], "x.html", "text/html", HTML), Ok(None));
+        assert_eq!(
+            ext(&[], "x.svg", "image/svg+xml", b"<svg onload=alert(1)>"),
+            Ok(None)
+        );
+        assert_eq!(
+            ext(&[], "x.exe", "application/x-msdownload", b"MZ\x90\0"),
+            Ok(None)
+        );
+        assert_eq!(ext(&[], "x.js", "text/javascript", b"alert(1)"), Ok(None));
     }
 
     #[test]
@@ -280,40 +372,138 @@ mod tests {
     }
 
     #[test]
-    fn unknown_content_and_empty_files_pass() {
-        assert!(content_agrees(
-            IMAGES,
-            "a.png",
-            "image/png",
-            Some(b"just some text")
-        ));
-        assert!(ok(IMAGES, "a.svg", "image/svg+xml", b"<svg xmlns='x'/>"));
-        assert!(ok(
-            IMAGES,
-            "a.svg",
-            "image/svg+xml",
-            b"<?xml version='1.0'?><svg/>"
-        ));
-        assert!(content_agrees(IMAGES, "a.png", "image/png", None));
-        assert!(ok(IMAGES, "a.png", "image/png", b""));
-        let text = [Accept::TopLevel("text")];
-        assert!(ok(&text, "a.txt", "text/plain", b"hello"));
-        assert!(ok(&text, "a.html", "text/html", HTML));
-        assert!(ok(
-            &[Accept::MediaType("text/plain")],
-            "a.sh",
-            "text/plain",
-            b"#!/bin/sh\n"
-        ));
-        assert!(!ok(&text, "a.txt", "text/plain", ELF));
+    fn image_rules_need_positive_evidence() {
+        for head in [&b"abc"[..], b"just some text", b"", b"\0\0\0\0"] {
+            assert!(
+                decide(IMAGES, "x.png", "image/png", head).is_none(),
+                "{head:?}"
+            );
+            assert!(
+                decide(PNG_ONLY, "x.png", "image/png", head).is_none(),
+                "{head:?}"
+            );
+        }
+        let audio = [Accept::TopLevel("audio")];
+        assert!(!ok(&audio, "a.mp3", "audio/mpeg", b"ID-not-really"));
+        assert!(ok(&audio, "a.wav", "audio/wav", WAV));
     }
 
     #[test]
-    fn extension_rules_and_no_rules_are_not_sniffed() {
-        assert!(ok(&[], "a.png", "image/png", ELF));
-        let mixed = [Accept::TopLevel("image"), Accept::Extension(".png")];
-        assert!(ok(&mixed, "a.png", "image/png", ELF));
-        assert!(!ok(&mixed, "a.jpg", "image/jpeg", ELF));
+    fn markup_is_found_through_boms_whitespace_and_utf16() {
+        let mut spaces = vec![b' '; 9 * 1024];
+        spaces.extend_from_slice(b"<html><script>alert(1)</script>");
+        let utf16 = |s: &str, le: bool| -> Vec<u8> {
+            let mut v = if le {
+                vec![0xff, 0xfe]
+            } else {
+                vec![0xfe, 0xff]
+            };
+            for u in s.encode_utf16() {
+                let b = if le { u.to_le_bytes() } else { u.to_be_bytes() };
+                v.extend_from_slice(&b);
+            }
+            v
+        };
+        let mut after_png = padded(PNG);
+        after_png.extend_from_slice(b"tEXt<ScRiPt>alert(1)</script>");
+        let heads: Vec<Vec<u8>> = vec![
+            b"\xef\xbb\xbf<html><script>alert(1)</script>".to_vec(),
+            utf16("<html><script>alert(1)</script>", true),
+            utf16("<html><script>alert(1)</script>", false),
+            b"<svg onload=alert(1)>".to_vec(),
+            b"<img src=x onerror=alert(1)>".to_vec(),
+            b"hi<script>alert(1)</script>".to_vec(),
+            spaces,
+            after_png,
+        ];
+        for head in &heads {
+            assert!(
+                decide(IMAGES, "x.png", "image/png", head).is_none(),
+                "{head:?}"
+            );
+            assert!(
+                decide(PNG_ONLY, "x.png", "image/png", head).is_none(),
+                "{head:?}"
+            );
+            let png_ext = [Accept::Extension(".png")];
+            assert!(
+                decide(&png_ext, "x.png", "image/png", head).is_none(),
+                "{head:?}"
+            );
+        }
+        assert!(classify(&heads[1]).markup && classify(&heads[2]).markup);
+    }
+
+    #[test]
+    fn svg_only_when_named_explicitly() {
+        let svg = b"<?xml version='1.0'?><svg xmlns='http://www.w3.org/2000/svg'/>";
+        assert!(decide(IMAGES, "a.svg", "image/svg+xml", svg).is_none());
+        let named = [Accept::MediaType("image/svg+xml")];
+        assert_eq!(
+            ext(&named, "a.svg", "image/svg+xml", svg),
+            Ok(Some("svg".into()))
+        );
+        let by_ext = [Accept::Extension(".svg")];
+        assert_eq!(ext(&by_ext, "a.SVG", "", svg), Ok(Some("svg".into())));
+        // Named SVG still means SVG: a PNG is not one.
+        assert!(!ok(&named, "a.svg", "image/svg+xml", PNG));
+    }
+
+    #[test]
+    fn extension_rules_check_content_where_the_extension_has_a_signature() {
+        let pdf = [Accept::Extension(".pdf")];
+        assert!(!ok(&pdf, "x.pdf", "application/pdf", PNG));
+        assert!(!ok(&pdf, "x.pdf", "application/pdf", b"hello"));
+        assert_eq!(ext(&pdf, "x.PDF", "", &padded(PDF)), Ok(Some("pdf".into())));
+        let docx = [Accept::Extension(".docx")];
+        assert_eq!(
+            ext(&docx, "a.docx", "", &padded(ZIP)),
+            Ok(Some("docx".into()))
+        );
+        // An extension without a signature: text of it is what it says; a known signature
+        // contradicts it; an extension the table does not know says nothing.
+        let txt = [Accept::Extension(".txt")];
+        assert_eq!(ext(&txt, "a.txt", "", b"hello"), Ok(Some("txt".into())));
+        assert!(!ok(&txt, "a.txt", "", ELF));
+        let dat = [Accept::Extension(".dat")];
+        assert_eq!(ext(&dat, "a.dat", "", &padded(PNG)), Ok(Some("dat".into())));
+        // The rule's extension, not the name's tail after it.
+        assert_eq!(
+            ext(
+                &[Accept::Extension(".tar.gz")],
+                "a.tar.gz",
+                "",
+                b"\x1f\x8b\x08\0\0\0\0\0"
+            ),
+            Ok(Some("gz".into()))
+        );
+    }
+
+    #[test]
+    fn text_rules_refuse_only_contradicting_content() {
+        let text = [Accept::TopLevel("text")];
+        assert_eq!(
+            ext(&text, "a.txt", "text/plain", b"hello"),
+            Ok(Some("txt".into()))
+        );
+        assert_eq!(
+            ext(&text, "a.csv", "text/csv", b"a,b\n1,2"),
+            Ok(Some("csv".into()))
+        );
+        // Declared text that is markup passes a text rule, without an active extension.
+        assert_eq!(ext(&text, "a.html", "text/html", HTML), Ok(None));
+        assert!(!ok(&text, "a.txt", "text/plain", ELF));
+        let plain = [Accept::MediaType("text/plain")];
+        assert_eq!(
+            ext(&plain, "a.sh", "text/plain", b"#!/bin/sh\n"),
+            Ok(Some("txt".into()))
+        );
+        assert!(!ok(&plain, "a.txt", "text/plain", PNG));
+        let json = [Accept::MediaType("application/json")];
+        assert_eq!(
+            ext(&json, "a.json", "application/json", b"{}"),
+            Ok(Some("json".into()))
+        );
     }
 
     #[test]
@@ -326,12 +516,13 @@ mod tests {
             "audio/x-wav",
             WAV
         ));
-        let docx = [Accept::MediaType(
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        )];
-        let declared = docx_type(&docx);
-        assert!(ok(&docx, "a.docx", declared, ZIP));
-        assert!(!ok(&docx, "a.docx", declared, PDF));
+        let docx_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+        let docx = [Accept::MediaType(docx_type)];
+        assert_eq!(
+            ext(&docx, "a.zip", docx_type, &padded(ZIP)),
+            Ok(Some("docx".into()))
+        );
+        assert!(!ok(&docx, "a.docx", docx_type, PDF));
         let xls = [Accept::MediaType("application/vnd.ms-excel")];
         let ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\0\0\0\0";
         assert!(ok(&xls, "a.xls", "application/vnd.ms-excel", ole));
@@ -341,12 +532,5 @@ mod tests {
             "application/pdf; x=1",
             PDF
         ));
-    }
-
-    fn docx_type(rules: &[Accept]) -> &'static str {
-        match rules[0] {
-            Accept::MediaType(m) => m,
-            _ => unreachable!(),
-        }
     }
 }

@@ -5,10 +5,13 @@ use std::io::{self, Write};
 use std::mem;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
+use std::time::SystemTime;
 use tempfile::TempPath;
 
-use super::chunk_store::ChunkIndex;
+use super::block::fill_block;
+use super::chunk_store::{ChunkIndex, PendingLimits};
 use tokio::task::{JoinHandle, spawn_blocking};
 
 /// Bytes gathered before one write to disk. Large writes keep a 1 GiB upload near disk speed;
@@ -64,17 +67,30 @@ struct Inner {
     csrf: Option<Csrf>,
     chunk_expiry: Duration,
     max_pending_chunked: usize,
+    max_pending_chunked_bytes: u64,
+    body_idle_timeout: Duration,
     /// Shared by every clone, also across [`Storage::durable`] and [`Storage::chunk_expiry`].
     chunks: Arc<ChunkIndex>,
+    /// Set by the first upload, which sweeps what an earlier process left (shared like
+    /// `chunks`).
+    started: Arc<AtomicBool>,
 }
 
-/// How long an unfinished chunked upload is kept after its last chunk; see
+/// How long an unfinished chunked upload is kept without progress (5 minutes); see
 /// [`Storage::chunk_expiry`].
-pub const DEFAULT_CHUNK_EXPIRY: Duration = Duration::from_secs(60 * 60);
+pub const DEFAULT_CHUNK_EXPIRY: Duration = Duration::from_secs(5 * 60);
 
-/// How many chunked uploads may be unfinished at once; see
+/// How many chunked uploads may be unfinished at once (10,000); see
 /// [`Storage::max_pending_chunked_uploads`].
-pub const DEFAULT_MAX_PENDING_CHUNKED: usize = 64;
+pub const DEFAULT_MAX_PENDING_CHUNKED: usize = 10_000;
+
+/// How long an upload's body may pause before it is refused (30 s); see
+/// [`Storage::body_idle_timeout`].
+pub const DEFAULT_BODY_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How many bytes unfinished chunked uploads may hold together (4 GiB); see
+/// [`Storage::max_pending_chunked_bytes`].
+pub const DEFAULT_MAX_PENDING_CHUNKED_BYTES: u64 = 4 << 30;
 
 impl Storage {
     /// A storage on `dir`, creating the folder (and its parents) if it is missing.
@@ -111,7 +127,10 @@ impl Storage {
                 csrf: None,
                 chunk_expiry: DEFAULT_CHUNK_EXPIRY,
                 max_pending_chunked: DEFAULT_MAX_PENDING_CHUNKED,
+                max_pending_chunked_bytes: DEFAULT_MAX_PENDING_CHUNKED_BYTES,
+                body_idle_timeout: DEFAULT_BODY_IDLE_TIMEOUT,
                 chunks: Arc::default(),
+                started: Arc::default(),
             }),
         }
     }
@@ -173,16 +192,17 @@ impl Storage {
         self.inner.csrf.as_ref()
     }
 
-    /// How long an unfinished chunked upload is kept after its last chunk arrived (default
-    /// [`DEFAULT_CHUNK_EXPIRY`], one hour).
+    /// How long an unfinished chunked upload is kept without progress (default
+    /// [`DEFAULT_CHUNK_EXPIRY`], 5 minutes).
     ///
     /// Dropzone.js never tells the server that it gave up on a file (a cancelled or failed
-    /// upload, a closed tab), so the part files of such uploads are removed once they have
-    /// been idle this long. Removal happens on access: every chunk request sweeps (at most
+    /// upload, a closed tab), so an upload is removed, part file and all, once no chunk of it
+    /// was received for this long (a chunk being received keeps it alive; a duplicate or a
+    /// refused chunk does not). Removal happens on access: every chunk request sweeps (at most
     /// every `expiry / 4`, and at least every 30 s while chunks arrive), and
     /// [`Storage::sweep_chunks`] sweeps on demand, e.g. from a timer. Part files left by an
-    /// earlier process are removed by the same rule, by their modification time. A chunk of
-    /// an expired upload is answered with
+    /// earlier process are removed by the same rule, by their modification time, when the
+    /// storage is created and on every sweep. A chunk of an expired upload is answered with
     /// [`ChunkUploadGone`](super::rejection::ChunkUploadGone) (410).
     pub fn chunk_expiry(mut self, expiry: Duration) -> Self {
         Arc::make_mut(&mut self.inner).chunk_expiry = expiry;
@@ -190,17 +210,53 @@ impl Storage {
     }
 
     /// Bounds how many chunked uploads may be unfinished at once (default
-    /// [`DEFAULT_MAX_PENDING_CHUNKED`], 64).
+    /// [`DEFAULT_MAX_PENDING_CHUNKED`], 10,000): a generous count, since the bytes they hold
+    /// are bounded by [`Storage::max_pending_chunked_bytes`]; this one bounds the index.
     ///
-    /// Every unfinished upload holds up to the zone's `max_file_size` on disk until its last
-    /// chunk arrives or it expires, and Dropzone.js never says when it gives up, so without a
-    /// bound a client could open uploads until the disk is full. The first chunk of a new upload
-    /// beyond the bound is refused with 503
-    /// ([`TooManyPendingUploads`](super::rejection::TooManyPendingUploads)); uploads already
-    /// open go on.
+    /// The first chunk of a new upload beyond it is refused with 503
+    /// ([`TooManyPendingUploads`](super::rejection::TooManyPendingUploads)), writing nothing;
+    /// uploads already open go on.
     pub fn max_pending_chunked_uploads(mut self, max: usize) -> Self {
         Arc::make_mut(&mut self.inner).max_pending_chunked = max;
         self
+    }
+
+    /// Bounds the bytes unfinished chunked uploads hold together (default
+    /// [`DEFAULT_MAX_PENDING_CHUNKED_BYTES`], 4 GiB).
+    ///
+    /// An unfinished upload costs what it stored: 4 KiB plus its file name, plus the length of
+    /// every chunk that was started (received or not, since a chunk cut short may have left
+    /// bytes on disk). A chunk that would pass the bound is refused with 503
+    /// ([`TooManyPendingUploads`](super::rejection::TooManyPendingUploads)) before a byte is
+    /// stored. So unfinished uploads — from one client or all together — never hold more than
+    /// this on disk, each for at most [`Storage::chunk_expiry`] after its last progress, and a
+    /// client holding a thousand one-byte uploads holds about 4 MiB and blocks no one.
+    pub fn max_pending_chunked_bytes(mut self, max: u64) -> Self {
+        Arc::make_mut(&mut self.inner).max_pending_chunked_bytes = max;
+        self
+    }
+
+    /// How long an upload's body may pause (default [`DEFAULT_BODY_IDLE_TIMEOUT`], 30 s).
+    ///
+    /// When no byte of the body arrives for this long, the upload is refused with 408
+    /// ([`BodyTimedOut`](super::rejection::BodyTimedOut)) and its part files are deleted, so a
+    /// stalled client holds memory and a connection for at most this long per pause. The timer
+    /// restarts with every piece of the body that arrives: a slow upload that keeps moving is
+    /// not cut. It bounds the body only; the header read and the number of connections are
+    /// the server's to bound (see `SECURITY.md`).
+    pub fn body_idle_timeout(mut self, timeout: Duration) -> Self {
+        Arc::make_mut(&mut self.inner).body_idle_timeout = timeout;
+        self
+    }
+
+    /// The timeout set by [`Storage::body_idle_timeout`].
+    pub fn body_idle_timeout_value(&self) -> Duration {
+        self.inner.body_idle_timeout
+    }
+
+    /// The bound set by [`Storage::max_pending_chunked_bytes`].
+    pub fn max_pending_chunked_bytes_value(&self) -> u64 {
+        self.inner.max_pending_chunked_bytes
     }
 
     /// The bound set by [`Storage::max_pending_chunked_uploads`].
@@ -213,6 +269,14 @@ impl Storage {
         self.inner.chunk_expiry
     }
 
+    pub(crate) fn pending_limits(&self) -> PendingLimits {
+        PendingLimits {
+            expiry: self.inner.chunk_expiry,
+            max_count: self.inner.max_pending_chunked,
+            max_bytes: self.inner.max_pending_chunked_bytes,
+        }
+    }
+
     /// Removes unfinished chunked uploads idle for longer than [`Storage::chunk_expiry`] now,
     /// and returns how many part files were removed.
     pub async fn sweep_chunks(&self) -> io::Result<usize> {
@@ -222,9 +286,42 @@ impl Storage {
             .map_err(io::Error::other)
     }
 
+    /// Removes what an earlier process left in the folder, once per storage: `.part-*` files of
+    /// single uploads and `.chunks/*.part` files of chunked uploads whose last change is older
+    /// than [`Storage::chunk_expiry`] (a `kill -9` or a power loss leaves them behind). Called
+    /// by the first upload the storage handles, before anything of it is stored; at most
+    /// 100,000 folder entries are looked at, and what was removed is logged (`tracing`, info).
+    /// Returns how many files were removed (0 after the first call).
+    pub async fn sweep_leftovers(&self) -> usize {
+        if self.inner.started.swap(true, Ordering::AcqRel) {
+            return 0;
+        }
+        let inner = Arc::clone(&self.inner);
+        let removed = spawn_blocking(move || {
+            let parts = sweep_part_files(&inner.dir, inner.chunk_expiry);
+            parts + inner.chunks.sweep(&inner.dir, inner.chunk_expiry, true)
+        })
+        .await
+        .unwrap_or(0);
+        if removed > 0 {
+            tracing::info!(
+                removed,
+                dir = %self.inner.dir.display(),
+                "dropzone-runtime: removed part files left by an earlier process"
+            );
+        }
+        removed
+    }
+
     /// Unfinished chunked uploads this storage currently tracks.
     pub fn pending_chunked_uploads(&self) -> usize {
         self.inner.chunks.len()
+    }
+
+    /// Bytes unfinished chunked uploads currently count against
+    /// [`Storage::max_pending_chunked_bytes`].
+    pub fn pending_chunked_bytes(&self) -> u64 {
+        self.inner.chunks.reserved()
     }
 
     pub(crate) fn chunk_index(&self) -> &Arc<ChunkIndex> {
@@ -307,6 +404,31 @@ impl Storage {
     }
 }
 
+/// Removes `.part-*` files in `dir` whose last change is older than `expiry`; see
+/// [`Storage::sweep_leftovers`]. Blocking.
+fn sweep_part_files(dir: &Path, expiry: Duration) -> usize {
+    let Ok(listing) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in listing.flatten().take(100_000) {
+        let is_part = entry
+            .file_name()
+            .to_str()
+            .is_some_and(|n| n.starts_with(PART_PREFIX));
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| SystemTime::now().duration_since(t).ok())
+            .is_some_and(|age| age >= expiry);
+        if is_part && old && std::fs::remove_file(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
 fn persist_one(
     inner: &Inner,
     part: ReceivedPart,
@@ -351,19 +473,6 @@ fn sync_dir(dir: &Path) -> io::Result<()> {
 #[cfg(not(unix))]
 fn sync_dir(_dir: &Path) -> io::Result<()> {
     Ok(())
-}
-
-/// Moves as much of `data` into `buf` as fits in one block of `block` bytes and returns the
-/// rest. The buffer grows by doubling but never past `block` (plain `extend_from_slice` would
-/// double a nearly full 1 MiB buffer to 2 MiB: twice the memory per buffer, and a copy).
-pub(crate) fn fill_block<'a>(buf: &mut Vec<u8>, data: &'a [u8], block: usize) -> &'a [u8] {
-    let n = (block - buf.len()).min(data.len());
-    if buf.len() + n > buf.capacity() {
-        let target = (buf.capacity() * 2).max(buf.len() + n).min(block);
-        buf.reserve_exact(target - buf.len());
-    }
-    buf.extend_from_slice(&data[..n]);
-    &data[n..]
 }
 
 type WriteTask = JoinHandle<(std::fs::File, Vec<u8>, io::Result<()>)>;

@@ -4,6 +4,7 @@ use crate::config::DropzoneConfig;
 use crate::render::ZONE_HEADER;
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::response::{IntoResponse, Response};
+use http::header::{HeaderValue, X_CONTENT_TYPE_OPTIONS};
 use http::request::Parts;
 use http::{HeaderMap, StatusCode};
 use std::fmt;
@@ -112,7 +113,12 @@ impl std::error::Error for ZoneIdRejection {}
 
 impl IntoResponse for ZoneIdRejection {
     fn into_response(self) -> Response {
-        (StatusCode::BAD_REQUEST, self.to_string()).into_response()
+        (
+            StatusCode::BAD_REQUEST,
+            [(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"))],
+            self.to_string(),
+        )
+            .into_response()
     }
 }
 

@@ -12,6 +12,8 @@ use http_body_util::BodyExt;
 use std::path::Path;
 use tower::ServiceExt;
 
+pub mod chunks;
+
 pub const MIB: usize = 1 << 20;
 
 pub const MESSAGES: Messages = Messages {
@@ -99,6 +101,16 @@ zone!(
     }
 );
 zone!(
+    SvgOnly,
+    Options {
+        accepted_files: AcceptedFiles {
+            list: "image/svg+xml",
+            rules: &[Accept::MediaType("image/svg+xml")],
+        },
+        ..BASE
+    }
+);
+zone!(
     Batch,
     Options {
         upload_multiple: true,
@@ -172,6 +184,7 @@ pub fn app(dir: &Path) -> Router {
         .route("/images", post(report::<Images>))
         .route("/pdfs", post(report::<Pdfs>))
         .route("/png", post(report::<PngOnly>))
+        .route("/svg", post(report::<SvgOnly>))
         .route("/batch", post(report::<Batch>))
         .route("/batch2", post(report::<BatchMax2>))
         .route("/avatar", post(report::<Avatar>))

@@ -1,0 +1,300 @@
+//! Receiving one chunk of a chunked upload: the checks before a byte is stored, writing it at
+//! its offset, and how the request ends (an acknowledgement, or the finished file).
+
+use super::accept::is_valid_file;
+use super::ack::ChunkReceived;
+use super::chunk_fields::ChunkFields;
+use super::chunk_store::{self, Begin, BeginError, ChunkTicket, ChunkedFile, Finish};
+use super::context::Ctx;
+use super::media::type_of_extension;
+use super::multipart::next_chunk;
+use super::rejection::{
+    ChunkUploadGone, InvalidChunk, StorageFailed, TooManyPendingUploads, UploadRejection,
+};
+use super::sniff;
+use super::storage::ReceivedPart;
+
+/// A chunk whose bytes were read; what happens next is decided once the whole request was read.
+pub(crate) struct ChunkPart {
+    kind: PartKind,
+    pub(crate) field: String,
+    content_type: Option<String>,
+    fields: ChunkFields,
+    file_name: String,
+}
+
+enum PartKind {
+    Written(ChunkTicket),
+    Duplicate { received: u64, total: u64 },
+    Finished,
+}
+
+/// The media type a chunk is checked with. Browsers send every chunk as
+/// `application/octet-stream` (a `Blob.slice` has no type), so the file's own type is unknown;
+/// for that default type a media-type rule is checked against the type the extension implies.
+fn effective_type<'a>(file_name: &str, claimed: &'a str) -> &'a str {
+    let essence = claimed.split(';').next().unwrap_or("").trim();
+    if essence.is_empty() || essence.eq_ignore_ascii_case("application/octet-stream") {
+        type_of_extension(file_name).unwrap_or(claimed)
+    } else {
+        claimed
+    }
+}
+
+/// Reads one chunk's file part: checks the `dz*` fields, the total size and the type before a
+/// byte is stored, then writes the bytes at the chunk's offset of the upload's part file.
+pub(crate) async fn receive_chunk(
+    field: &mut multer::Field<'static>,
+    first: Option<bytes::Bytes>,
+    fields: &[(String, String)],
+    file_name: String,
+    ctx: &Ctx<'_>,
+) -> Result<ChunkPart, UploadRejection> {
+    let chunking = ctx
+        .options
+        .chunking
+        .as_ref()
+        .expect("is_chunk_request checked that the zone chunks");
+    let dz = ChunkFields::parse(fields, chunking)?;
+    if dz.total_size > ctx.file_limit {
+        return Err(ctx.too_large(Some(dz.total_size)).into());
+    }
+    let content_type = field.content_type().map(|m| m.essence_str().to_owned());
+    let claimed = content_type.as_deref().unwrap_or("");
+    if !is_valid_file(
+        ctx.options.accepted_files.rules,
+        &file_name,
+        effective_type(&file_name, claimed),
+    ) {
+        return Err(ctx.wrong_type().into());
+    }
+
+    let storage = ctx.storage;
+    let body_limit = ctx.body_limit;
+    let index = storage.chunk_index().clone();
+    let (dir, limits) = (storage.dir().to_owned(), storage.pending_limits());
+    let meta = ChunkedFile {
+        total_size: dz.total_size,
+        chunk_count: dz.count,
+        file_name: file_name.clone(),
+    };
+    let (uuid, chunk, length) = (dz.uuid, dz.index, dz.length);
+    let begin = chunk_store::blocking(move || index.begin(&dir, limits, uuid, meta, chunk, length))
+        .await
+        .map_err(StorageFailed::new)?;
+    let kind = match begin {
+        Ok(Begin::Write(ticket)) => {
+            let mut writer = Some(ticket.writer(dz.offset));
+            let written = copy_chunk(field, first, dz.length, body_limit, &mut writer).await?;
+            check_length(&dz, written)?;
+            // No writer left: another request finalized the file while this one was being
+            // received (a duplicate racing the last chunk); the file is complete.
+            let Some(writer) = writer else {
+                return Ok(chunk_part(
+                    PartKind::Finished,
+                    field,
+                    content_type,
+                    dz,
+                    file_name,
+                ));
+            };
+            match writer.finish().await {
+                Ok(()) => PartKind::Written(ticket),
+                Err(e) if chunk_store::is_closed(&e) => PartKind::Finished,
+                Err(e) => return Err(StorageFailed::new(e).into()),
+            }
+        }
+        Ok(Begin::Duplicate { received, total }) => {
+            let read = copy_chunk(field, first, dz.length, body_limit, &mut None).await?;
+            check_length(&dz, read)?;
+            PartKind::Duplicate { received, total }
+        }
+        Ok(Begin::Finished) => PartKind::Finished,
+        Err(BeginError::Gone) => return Err(ChunkUploadGone::new().into()),
+        Err(BeginError::Mismatch(detail)) => return Err(InvalidChunk::new(detail).into()),
+        Err(BeginError::Busy) => return Err(TooManyPendingUploads::new().into()),
+        Err(BeginError::Io(e)) => return Err(StorageFailed::new(e).into()),
+    };
+    Ok(chunk_part(kind, field, content_type, dz, file_name))
+}
+
+fn chunk_part(
+    kind: PartKind,
+    field: &multer::Field<'static>,
+    content_type: Option<String>,
+    fields: ChunkFields,
+    file_name: String,
+) -> ChunkPart {
+    ChunkPart {
+        kind,
+        field: field.name().unwrap_or("").to_owned(),
+        content_type,
+        fields,
+        file_name,
+    }
+}
+
+/// Streams the part's bytes to `writer` (or drops them), refusing more than `length` of them as
+/// soon as they come. Returns how many came. If the file is finalized by another request
+/// meanwhile, `writer` is taken and the rest is read and dropped.
+async fn copy_chunk(
+    field: &mut multer::Field<'static>,
+    first: Option<bytes::Bytes>,
+    length: u64,
+    body_limit: u64,
+    writer: &mut Option<chunk_store::ChunkWriter>,
+) -> Result<u64, UploadRejection> {
+    let mut seen = 0u64;
+    let mut next = first;
+    while let Some(data) = next {
+        seen += data.len() as u64;
+        if seen > length {
+            return Err(InvalidChunk::new(format_args!(
+                "the chunk has more than the {length} bytes its `dz*` fields announce"
+            ))
+            .into());
+        }
+        if let Some(w) = writer.as_mut() {
+            match w.write(&data).await {
+                Ok(()) => {}
+                Err(e) if chunk_store::is_closed(&e) => *writer = None,
+                Err(e) => return Err(StorageFailed::new(e).into()),
+            }
+        }
+        next = next_chunk(field, body_limit).await?;
+    }
+    Ok(seen)
+}
+
+fn check_length(dz: &ChunkFields, got: u64) -> Result<(), InvalidChunk> {
+    if got == dz.length {
+        return Ok(());
+    }
+    Err(InvalidChunk::new(format_args!(
+        "chunk {} of {} must be {} bytes long, got {got}",
+        dz.index, dz.count, dz.length
+    )))
+}
+
+/// A chunked file whose every chunk is in, reassembled and ready to be persisted like any
+/// received part.
+pub(crate) struct CompletedFile {
+    pub(crate) part: ReceivedPart,
+    /// The stored extension the content check decided.
+    pub(crate) extension: Option<String>,
+    pub(crate) file_name: String,
+    pub(crate) content_type: Option<String>,
+    pub(crate) field: String,
+}
+
+/// How a chunk request ends once its whole body was read.
+pub(crate) enum ChunkEnd {
+    /// The chunk is in (or was already); the file is not complete: a 200 without the handler.
+    Ack(ChunkReceived),
+    /// This request completed the file.
+    File(CompletedFile),
+}
+
+/// Ends a chunk request once the whole body was read: marks the chunk received, and either
+/// acknowledges it or, for the request that completes the file, finalizes the part file and
+/// hands it back.
+pub(crate) async fn complete(part: ChunkPart, ctx: &Ctx<'_>) -> Result<ChunkEnd, UploadRejection> {
+    let storage = ctx.storage;
+    let ChunkPart {
+        kind,
+        field,
+        content_type,
+        fields: dz,
+        file_name,
+    } = part;
+    let done = match kind {
+        PartKind::Duplicate { received, total } => {
+            return Ok(ChunkEnd::Ack(ChunkReceived::new(dz.index, received, total)));
+        }
+        PartKind::Finished => {
+            return Ok(ChunkEnd::Ack(ChunkReceived::new(
+                dz.index, dz.count, dz.count,
+            )));
+        }
+        PartKind::Written(ticket) => storage.chunk_index().finish(ticket),
+    };
+    let complete = match done {
+        Finish::Partial { received, total } => {
+            return Ok(ChunkEnd::Ack(ChunkReceived::new(dz.index, received, total)));
+        }
+        Finish::AlreadyFinished => {
+            return Ok(ChunkEnd::Ack(ChunkReceived::new(
+                dz.index, dz.count, dz.count,
+            )));
+        }
+        Finish::Gone => return Err(ChunkUploadGone::new().into()),
+        Finish::Complete(complete) => complete,
+    };
+
+    let total = dz.total_size;
+    let index = storage.chunk_index().clone();
+    let finalized = chunk_store::blocking(move || {
+        let file = complete.close()?;
+        let part = ReceivedPart::from_file(file, complete.path.clone(), total)?;
+        // Every chunk had its exact length, so the file is exactly the announced size.
+        let len = std::fs::metadata(&complete.path)?.len();
+        if len != complete.file.total_size {
+            return Err(std::io::Error::other(format!(
+                "reassembled {len} bytes, expected {}",
+                complete.file.total_size
+            )));
+        }
+        let mut head = Vec::with_capacity(sniff::SNIFF_LEN);
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(
+                std::fs::File::open(&complete.path)?,
+                sniff::SNIFF_LEN as u64,
+            ),
+            &mut head,
+        )?;
+        Ok((part, head))
+    })
+    .await
+    .and_then(|r| r);
+    let (part, head) = match finalized {
+        Ok(done) => done,
+        Err(e) => {
+            index.forget(dz.uuid);
+            return Err(StorageFailed::new(e).into());
+        }
+    };
+    // The same content check as a single upload (see sniff.rs), on the reassembled file's
+    // head, before it gets a final name. The chunks came typed `application/octet-stream`, so
+    // the declared type is the one the type check used. Dropping `part` deletes the part file.
+    let declared = effective_type(&file_name, content_type.as_deref().unwrap_or(""));
+    let rules = ctx.options.accepted_files.rules;
+    let Some(verdict) = sniff::decide(rules, &file_name, declared, &head) else {
+        index.forget(dz.uuid);
+        return Err(ctx.wrong_type().into());
+    };
+    Ok(ChunkEnd::File(CompletedFile {
+        part,
+        extension: verdict.extension,
+        file_name,
+        content_type,
+        field,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_are_typed_by_extension_when_the_browser_sends_octet_stream() {
+        assert_eq!(
+            effective_type("clip.MP4", "application/octet-stream"),
+            "video/mp4"
+        );
+        assert_eq!(effective_type("clip.mp4", "image/png"), "image/png");
+        assert_eq!(
+            effective_type("x.unknown", "application/octet-stream"),
+            "application/octet-stream"
+        );
+    }
+}

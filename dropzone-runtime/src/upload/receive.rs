@@ -1,0 +1,299 @@
+//! The receive loop: reads the parts of one upload request in order, checks each file against
+//! the zone before storing it, and turns what was received into outcomes or a rejection.
+
+use super::accept::is_valid_file;
+use super::chunk_fields::is_chunk_request;
+use super::chunk_receive::{self, ChunkEnd};
+use super::context::Ctx;
+use super::csrf_check::CsrfGate;
+use super::filename::secure_filename;
+use super::limits::{MAX_FIELDS, files_per_request};
+use super::linger::{self, Reclaim};
+use super::multipart::{self, file_name_of, first_chunk, next_chunk, read_head, read_text};
+use super::outcome::{FileOutcome, RefusedFile, SavedFile};
+use super::refusal::{FileRefusal, TooManyFiles};
+use super::rejection::{BatchRefused, MissingFile, StorageFailed, TooManyFields, UploadRejection};
+use super::response::UploadResponse;
+use super::sniff;
+use super::storage::{PartFile, ReceivedPart};
+use axum::extract::Request;
+use http::HeaderMap;
+
+/// What a request brought: every file part's outcome and the text fields.
+pub(crate) struct Received {
+    pub(crate) outcomes: Vec<FileOutcome>,
+    pub(crate) fields: Vec<(String, String)>,
+}
+
+/// A file part received into a `.part-*` file, not yet renamed.
+struct Pending {
+    part: ReceivedPart,
+    extension: Option<String>,
+    original_name: String,
+    content_type: Option<String>,
+    field: String,
+}
+
+enum Slot {
+    Pending(Pending),
+    Refused(RefusedFile),
+}
+
+/// How one file part ended.
+enum PartEnd {
+    Received(ReceivedPart),
+    /// Passed the size limit; `Some(total)` when the rest was read to learn the full size.
+    TooLarge(Option<u64>),
+}
+
+/// Reads the whole request; see [`Upload`](super::Upload) for the rules it applies. A refusal
+/// is answered once the rest of the body was read and dropped (within bounds, see linger.rs),
+/// so that clients that write the whole body before reading see it.
+pub(crate) async fn receive(req: Request, ctx: &Ctx<'_>) -> Result<Received, UploadResponse> {
+    ctx.storage.sweep_leftovers().await;
+    let (parts, body) = req.into_parts();
+    let (body, rest) = linger::reclaimable(body, ctx.storage.body_idle_timeout_value());
+    let result = read_parts(&parts.headers, body, ctx).await;
+    if let Err(UploadResponse::Rejected(_)) = &result {
+        rest.drain(multipart::content_length(&parts.headers)).await;
+    }
+    result.map_err(|refusal| ctx.single_file_overshoot(refusal))
+}
+
+async fn read_parts(
+    headers: &HeaderMap,
+    body: Reclaim,
+    ctx: &Ctx<'_>,
+) -> Result<Received, UploadResponse> {
+    let options = ctx.options;
+    let mut csrf = CsrfGate::new(options, ctx.storage, headers)?;
+    let mut multipart = multipart::open(headers, body, ctx.body_limit)?;
+    let limit = ctx.body_limit;
+    let multiple = options.upload_multiple;
+    let per_request = files_per_request(options);
+
+    let mut slots: Vec<Slot> = Vec::new();
+    let mut fields: Vec<(String, String)> = Vec::new();
+    let mut file_parts: u32 = 0;
+    let mut chunk_part = None;
+
+    while let Some(mut field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| multipart::multer_rejection(e, limit))?
+    {
+        let name = field.name().unwrap_or("").to_owned();
+        let file_name = file_name_of(&field);
+        let zone_field = is_zone_field(&name, options);
+        if file_name.is_some() || zone_field {
+            csrf.require_open()?; // no file byte is read before the token is verified
+        }
+
+        if !zone_field {
+            if file_name.is_some() {
+                // A file under another name: not this zone's; skipped unread (multer discards
+                // it, still within the body limit).
+                continue;
+            }
+            if fields.len() >= MAX_FIELDS {
+                return Err(TooManyFields::new().into());
+            }
+            let value = read_text(&mut field, &name, limit).await?;
+            if csrf.wants_field(&name) {
+                csrf.offer_field(&value)?;
+            }
+            fields.push((name, value));
+            continue;
+        }
+
+        let file_name = file_name.unwrap_or_default();
+        let first = first_chunk(&mut field, limit).await?;
+        if file_name.is_empty() && first.is_none() {
+            // An empty file input of a plain form: nothing was chosen.
+            continue;
+        }
+        let original_name = secure_filename(&file_name);
+        let content_type = field.content_type().map(|m| m.essence_str().to_owned());
+
+        // A refusal ends the request in single mode; in a batch it is this file's outcome
+        // and the rest of its part is skipped (multer discards it on the next part).
+        let refuse = |reason: FileRefusal, slots: &mut Vec<Slot>| {
+            if multiple {
+                slots.push(Slot::Refused(RefusedFile {
+                    field: name.clone(),
+                    original_name: original_name.clone(),
+                    reason,
+                }));
+                Ok(())
+            } else {
+                Err(UploadRejection::from(reason))
+            }
+        };
+
+        file_parts += 1;
+        if file_parts > per_request {
+            let reason = TooManyFiles::new(options.messages.max_file_exceed, per_request);
+            refuse(reason.into(), &mut slots)?;
+            continue;
+        }
+        if is_chunk_request(options, &fields) {
+            // One chunk of a chunked upload (its `dz*` fields came first).
+            let part = chunk_receive::receive_chunk(&mut field, first, &fields, file_name, ctx);
+            chunk_part = Some(part.await?);
+            continue;
+        }
+        let claimed_type = content_type.as_deref().unwrap_or("");
+        let rules = options.accepted_files.rules;
+        if !is_valid_file(rules, &file_name, claimed_type) {
+            refuse(ctx.wrong_type().into(), &mut slots)?;
+            continue;
+        }
+
+        // The head is sniffed before anything of the file is stored (see sniff.rs).
+        let first = read_head(&mut field, first, limit).await?;
+        let head = first.as_deref().unwrap_or_default();
+        let Some(verdict) = sniff::decide(rules, &file_name, claimed_type, head) else {
+            refuse(ctx.wrong_type().into(), &mut slots)?;
+            continue;
+        };
+
+        match receive_part(&mut field, first, ctx).await? {
+            PartEnd::Received(part) => slots.push(Slot::Pending(Pending {
+                part,
+                extension: verdict.extension,
+                original_name,
+                content_type,
+                field: name,
+            })),
+            PartEnd::TooLarge(size) => refuse(ctx.too_large(size).into(), &mut slots)?,
+        }
+    }
+
+    csrf.require_open()?;
+    if let Some(part) = chunk_part {
+        match chunk_receive::complete(part, ctx).await? {
+            // Every chunk but the file's last ends here, without the handler.
+            ChunkEnd::Ack(ack) => return Err(UploadResponse::ChunkReceived(ack)),
+            ChunkEnd::File(done) => slots.push(Slot::Pending(Pending {
+                part: done.part,
+                extension: done.extension,
+                original_name: secure_filename(&done.file_name),
+                content_type: done.content_type,
+                field: done.field,
+            })),
+        }
+    }
+    Ok(finish(slots, fields, ctx).await?)
+}
+
+/// Turns the received parts into stored files, or the request's rejection.
+async fn finish(
+    slots: Vec<Slot>,
+    fields: Vec<(String, String)>,
+    ctx: &Ctx<'_>,
+) -> Result<Received, UploadRejection> {
+    if slots.is_empty() {
+        let options = ctx.options;
+        return Err(MissingFile::new(options.input_name, options.upload_multiple).into());
+    }
+    if !slots.iter().any(|s| matches!(s, Slot::Pending(_))) {
+        // Every file of the batch was refused (single mode returned at its refusal): answer
+        // each file's reason as JSON, never a 2xx.
+        let refused: Vec<RefusedFile> = slots
+            .into_iter()
+            .filter_map(|s| match s {
+                Slot::Refused(r) => Some(r),
+                Slot::Pending(_) => None,
+            })
+            .collect();
+        return Err(BatchRefused::new(refused).into());
+    }
+
+    let mut to_persist = Vec::new();
+    let mut outcomes: Vec<Option<FileOutcome>> = Vec::with_capacity(slots.len());
+    let mut metas = Vec::new();
+    for slot in slots {
+        match slot {
+            Slot::Pending(p) => {
+                to_persist.push((p.part, p.extension));
+                metas.push((outcomes.len(), p.original_name, p.content_type, p.field));
+                outcomes.push(None);
+            }
+            Slot::Refused(r) => outcomes.push(Some(FileOutcome::Refused(r))),
+        }
+    }
+    let sizes: Vec<u64> = to_persist.iter().map(|(p, _)| p.size).collect();
+    let stored = ctx
+        .storage
+        .persist_all(to_persist)
+        .await
+        .map_err(StorageFailed::new)?;
+    for (((index, original_name, content_type, field), (path, stored_name)), size) in
+        metas.into_iter().zip(stored).zip(sizes)
+    {
+        outcomes[index] = Some(FileOutcome::Saved(SavedFile {
+            path,
+            stored_name,
+            original_name,
+            size,
+            content_type,
+            field,
+        }));
+    }
+    Ok(Received {
+        outcomes: outcomes.into_iter().flatten().collect(),
+        fields,
+    })
+}
+
+/// Streams one file part into a `.part-*` file, stopping at the zone's file limit.
+///
+/// When the part passes the limit, its part file is deleted at once. In a batch the rest of
+/// the part is then read, without storing it, to learn its full size and reach the next part;
+/// in single mode reading stops there.
+async fn receive_part(
+    field: &mut multer::Field<'static>,
+    first: Option<bytes::Bytes>,
+    ctx: &Ctx<'_>,
+) -> Result<PartEnd, UploadRejection> {
+    let (file_limit, limit) = (ctx.file_limit, ctx.body_limit);
+    let mut part: PartFile = ctx
+        .storage
+        .create_part()
+        .await
+        .map_err(StorageFailed::new)?;
+    let mut next = first;
+    while let Some(chunk) = next {
+        if part.size() + chunk.len() as u64 > file_limit {
+            let mut seen = part.size() + chunk.len() as u64;
+            drop(part);
+            if !ctx.options.upload_multiple {
+                return Ok(PartEnd::TooLarge(None));
+            }
+            while let Some(chunk) = next_chunk(field, limit).await? {
+                seen += chunk.len() as u64;
+            }
+            return Ok(PartEnd::TooLarge(Some(seen)));
+        }
+        part.write(&chunk).await.map_err(StorageFailed::new)?;
+        next = next_chunk(field, limit).await?;
+    }
+    let received = part.finish().await.map_err(StorageFailed::new)?;
+    Ok(PartEnd::Received(received))
+}
+
+/// Whether a part name is one the zone takes files from: `input_name`, and with
+/// `upload_multiple` also `input_name[N]`.
+fn is_zone_field(name: &str, options: &crate::options::Options) -> bool {
+    let Some(rest) = name.strip_prefix(options.input_name) else {
+        return false;
+    };
+    if rest.is_empty() {
+        return true;
+    }
+    options.upload_multiple
+        && rest
+            .strip_prefix('[')
+            .and_then(|r| r.strip_suffix(']'))
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
