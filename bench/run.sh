@@ -105,6 +105,10 @@ start_server() {
   exit 1
 }
 
+# CPU seconds (user + system) process $1 has used so far. Less sensitive than throughput to
+# other processes on a shared machine: it is what the server itself spent.
+cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
+
 # The server's peak resident set (VmHWM) in MiB.
 peak_rss() { awk '/^VmHWM:/ { printf "%.2f", $2 / 1024 }' "/proc/$SERVER_PID/status"; }
 
@@ -133,8 +137,8 @@ measure() {
     [[ "$where" == disk ]] && drain_writeback
     local out
     out="$(loadgen "$@" url="http://$SERVER_ADDR$route" label=x)"
-    printf 'tp %s\nrps %s\nrss %s\nok %s\nother %s\nerr %s\nfiles %s\n' \
-      "$(pick x.throughput <<<"$out")" "$(pick x.requests_per_s <<<"$out")" "$(peak_rss)" \
+    printf 'tp %s\nrps %s\ncpu %s\nrss %s\nok %s\nother %s\nerr %s\nfiles %s\n' \
+      "$(pick x.throughput <<<"$out")" "$(pick x.requests_per_s <<<"$out")" "$(cpu_s "$SERVER_PID")" "$(peak_rss)" \
       "$(pick x.responses_2xx <<<"$out")" "$(pick x.responses_other <<<"$out")" \
       "$(pick x.transport_errors <<<"$out")" "$(stored_files "$dir")" >>"$SAMPLES"
     say "   run $run: $(pick x.throughput <<<"$out") MB/s, peak RSS $(peak_rss) MiB"
@@ -144,6 +148,7 @@ measure() {
   col() { awk -v k="$1" '$1 == k && $2 != "" { print $2 }' "$SAMPLES"; }
   fig "$name.throughput" "$(col tp | median)" MB/s
   [[ -n "$(col rps)" ]] && fig "$name.requests_per_s" "$(col rps | median)" req/s
+  fig "$name.server_cpu" "$(col cpu | median)" s
   fig "$name.peak_rss" "$(col rss | maximum)" MiB
   if [[ -n "$(col ok)" ]]; then
     fig "$name.responses_2xx" "$(col ok | tail -1)" responses
@@ -159,12 +164,15 @@ ceiling() {
   local name="$1"; shift
   : >"$SAMPLES"
   for _ in $(seq 1 "$RUNS"); do
-    local out
+    local out before
+    before="$(cpu_s "$DISCARD_PID")"
     out="$(loadgen "$@" url="http://$DISCARD_ADDR/" label=x)"
-    printf 'tp %s\nrps %s\n' "$(pick x.throughput <<<"$out")" "$(pick x.requests_per_s <<<"$out")" >>"$SAMPLES"
+    printf 'tp %s\nrps %s\ncpu %s\n' "$(pick x.throughput <<<"$out")" "$(pick x.requests_per_s <<<"$out")" \
+      "$(awk -v a="$(cpu_s "$DISCARD_PID")" -v b="$before" 'BEGIN { printf "%.2f", a - b }')" >>"$SAMPLES"
   done
   fig "$name.throughput" "$(awk '$1 == "tp" { print $2 }' "$SAMPLES" | median)" MB/s
   fig "$name.requests_per_s" "$(awk '$1 == "rps" { print $2 }' "$SAMPLES" | median)" req/s
+  fig "$name.server_cpu" "$(awk '$1 == "cpu" { print $2 }' "$SAMPLES" | median)" s
 }
 
 say "==> building (release)"
@@ -193,8 +201,13 @@ done
 ceiling ceiling.http_upload upload size="$BIG" concurrency=1 requests=1 seconds=120
 ceiling ceiling.http_small_10k upload size=10240 concurrency=16 requests=400000 seconds=4
 stop_pid "$DISCARD_PID"; DISCARD_PID=""
+: >"$SAMPLES"
+for _ in $(seq 1 "$RUNS"); do
+  fresh_dir "$RAM"
+  loadgen disk dir="$RAM/uploads" size="$BIG" | pick ceiling.disk_write >>"$SAMPLES"
+done
 fresh_dir "$RAM"
-loadgen disk dir="$RAM/uploads" size="$BIG" | sed 's/^ceiling.disk_write/ceiling.ram_write/' | record
+fig ceiling.ram_write "$(median <"$SAMPLES")" MB/s
 
 say "==> page render, in-process (criterion)"
 cargo bench -q -p dropzone-bench --bench render -- --output-format bencher 2>/dev/null \
@@ -260,8 +273,25 @@ for s in ram.single_1g ram.chunked_10m ram.chunked_2m; do
     check "target.$s.vs_http_ceiling" "$r %" ">= $want %" "$(ge "$r" $want)"
   fi
 done
+# Writing 1 GiB into the tmpfs alone can cost more than receiving it; the lower of the two
+# RAM ceilings says what any upload could reach (no target).
+lower="$(awk -v a="$http" -v b="$(value ceiling.ram_write)" 'BEGIN { print (a < b ? a : b) }')"
+for s in ram.single_1g ram.chunked_10m; do
+  printf 'ratio.%s.vs_lower_ram_ceiling: %s %%\n' "$s" "$(ratio "$(value $s.throughput)" "$lower")"
+done
 r="$(ratio "$(value ram.small_10k.requests_per_s)" "$(value ceiling.http_small_10k.requests_per_s)")"
 check target.ram.small_10k.vs_small_ceiling "$r %" ">= 30 %" "$(ge "$r" 30)"
+# Server CPU per byte or request, relative to the discarding server's: what the upload path
+# itself costs, less disturbed by other processes than throughput (no target). Small rows run
+# 4 s each, so CPU per request is CPU / req/s over the same time.
+for s in ram.single_1g ram.chunked_10m; do
+  printf 'cpu.%s.vs_http_ceiling: %s x\n' "$s" \
+    "$(awk -v a="$(value $s.server_cpu)" -v b="$(value ceiling.http_upload.server_cpu)" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')"
+done
+printf 'cpu.ram.small_10k.per_request_vs_ceiling: %s x\n' \
+  "$(awk -v a="$(value ram.small_10k.server_cpu)" -v n="$(value ram.small_10k.requests_per_s)" \
+        -v b="$(value ceiling.http_small_10k.server_cpu)" -v m="$(value ceiling.http_small_10k.requests_per_s)" \
+        'BEGIN { if (b > 0 && n > 0 && m > 0) printf "%.2f", (a / n) / (b / m); else print "n/a" }')"
 for s in $(awk -F'[: ]' '$1 ~ /\.peak_rss$/ { sub(/\.peak_rss$/, "", $1); print $1 }' "$FIGURES"); do
   limit=16; [[ $s == *parallel2* ]] && limit=12
   rss="$(value $s.peak_rss)"
