@@ -423,7 +423,7 @@ struct OnDisk {
 /// Why large files are copied into blocks rather than written from the received buffers: those
 /// buffers are slices of the multipart parser's own read buffer, so keeping them until a write
 /// forces the parser to allocate a fresh buffer for every network read. Measured on a 512 MiB
-/// upload: 96,000 page faults and twice the kernel time, against 2,000-7,000 with one
+/// upload: 96,000 page faults and up to twice the kernel time, against 1,800-9,000 with one
 /// reused block (bench/README.md).
 pub(crate) struct PartFile {
     dir: PathBuf,
