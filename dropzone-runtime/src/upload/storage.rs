@@ -6,6 +6,7 @@ use std::io::{self, IoSlice, Write};
 use std::mem;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 use tempfile::TempPath;
 
@@ -27,7 +28,8 @@ pub(crate) const PART_PREFIX: &str = ".part-";
 /// [`FromRef`](axum::extract::FromRef), so give the router a `Storage` as its state, or embed
 /// one in your state struct and derive or write `FromRef`.
 ///
-/// Files are first streamed into `.part-*` temporary files inside this folder, then renamed to
+/// Files are first streamed into `.part-*` temporary files inside this folder (small ones are
+/// kept in memory instead, at most 64 KiB each and 4 MiB in all), then renamed to
 /// `<uuid v4>.<ext>` without ever replacing an existing file, with mode `0644` on unix.
 /// Temporary files are removed whenever a request fails, is refused, or is abandoned.
 ///
@@ -68,6 +70,8 @@ struct Inner {
     max_pending_chunked: usize,
     /// Shared by every clone, also across [`Storage::durable`] and [`Storage::chunk_expiry`].
     chunks: Arc<ChunkIndex>,
+    /// Bytes of small files held in memory by all requests (see [`SMALL_FILES_MEMORY`]).
+    in_memory: Arc<AtomicUsize>,
 }
 
 /// How long an unfinished chunked upload is kept after its last chunk; see
@@ -114,6 +118,7 @@ impl Storage {
                 chunk_expiry: DEFAULT_CHUNK_EXPIRY,
                 max_pending_chunked: DEFAULT_MAX_PENDING_CHUNKED,
                 chunks: Arc::default(),
+                in_memory: Arc::default(),
             }),
         }
     }
@@ -252,6 +257,11 @@ impl Storage {
     pub(crate) async fn create_part(&self) -> io::Result<PartFile> {
         Ok(PartFile {
             dir: self.inner.dir.clone(),
+            in_memory: true,
+            lease: MemoryLease {
+                held: Arc::clone(&self.inner.in_memory),
+                bytes: 0,
+            },
             disk: None,
             pending: None,
             queued: Vec::new(),
@@ -304,7 +314,8 @@ fn persist_one(
 ) -> io::Result<(PathBuf, String)> {
     let (file, mut path) = match part.body {
         Body::OnDisk { file, path } => (file, path),
-        Body::InMemory(buffers) => {
+        // The lease is returned once the bytes are in the file.
+        Body::InMemory(buffers, _lease) => {
             let (file, path) = create_part_file(&inner.dir)?;
             write_all_vectored(&file, &buffers)?;
             (file, path)
@@ -404,6 +415,41 @@ pub(crate) fn fill_block<'a>(buf: &mut Vec<u8>, data: &'a [u8], block: usize) ->
 /// [`Storage::create_part`]). Small, so that a batch of many small files holds little.
 pub(crate) const SMALL_FILE: usize = 64 * 1024;
 
+/// Most bytes of small files one [`Storage`] keeps in memory at once, over all requests: past
+/// it, a small file is written to its part file like a large one. Bounds the memory of many
+/// small files, in one batch request or in many.
+pub(crate) const SMALL_FILES_MEMORY: usize = 4 << 20;
+
+/// A share of [`SMALL_FILES_MEMORY`], given back when dropped.
+struct MemoryLease {
+    held: Arc<AtomicUsize>,
+    bytes: usize,
+}
+
+impl MemoryLease {
+    /// Takes `n` more bytes if the budget has them.
+    fn grow(&mut self, n: usize) -> bool {
+        let before = self.held.fetch_add(n, Ordering::Relaxed);
+        if before + n > SMALL_FILES_MEMORY {
+            self.held.fetch_sub(n, Ordering::Relaxed);
+            return false;
+        }
+        self.bytes += n;
+        true
+    }
+
+    fn release(&mut self) {
+        self.held
+            .fetch_sub(mem::take(&mut self.bytes), Ordering::Relaxed);
+    }
+}
+
+impl Drop for MemoryLease {
+    fn drop(&mut self) {
+        self.release();
+    }
+}
+
 type WriteTask = JoinHandle<(Option<OnDisk>, Vec<u8>, io::Result<()>)>;
 
 /// The `.part-*` file of a [`PartFile`], once it has one.
@@ -427,6 +473,9 @@ struct OnDisk {
 /// reused block (bench/README.md).
 pub(crate) struct PartFile {
     dir: PathBuf,
+    /// Still small (and within the memory budget): kept as `queued`, not written.
+    in_memory: bool,
+    lease: MemoryLease,
     /// `None` before the first write, and while a write owns it.
     disk: Option<OnDisk>,
     pending: Option<WriteTask>,
@@ -450,7 +499,7 @@ enum Body {
         path: TempPath,
     },
     /// A small file, written only when persisted.
-    InMemory(Vec<Bytes>),
+    InMemory(Vec<Bytes>, MemoryLease),
 }
 
 impl ReceivedPart {
@@ -476,15 +525,20 @@ impl PartFile {
     /// Appends `chunk`; writes to disk each time a full block has gathered.
     pub(crate) async fn write(&mut self, chunk: &Bytes) -> io::Result<()> {
         self.size += chunk.len() as u64;
-        if self.size <= SMALL_FILE as u64 {
-            if !chunk.is_empty() {
-                self.queued.push(chunk.clone());
+        if self.in_memory {
+            if self.size <= SMALL_FILE as u64 && self.lease.grow(chunk.len()) {
+                if !chunk.is_empty() {
+                    self.queued.push(chunk.clone());
+                }
+                return Ok(());
             }
-            return Ok(());
-        }
-        // Past SMALL_FILE from here on: what was kept goes into the first block.
-        for kept in mem::take(&mut self.queued) {
-            fill_block(&mut self.buf, &kept, WRITE_CHUNK);
+            // Too large, or the budget is spent: from here on, written like a large file;
+            // what was kept goes into the first block.
+            self.in_memory = false;
+            for kept in mem::take(&mut self.queued) {
+                fill_block(&mut self.buf, &kept, WRITE_CHUNK);
+            }
+            self.lease.release();
         }
         let mut data: &[u8] = chunk;
         while !data.is_empty() {
@@ -496,12 +550,16 @@ impl PartFile {
         Ok(())
     }
 
-    /// Writes what is left and waits for every write to finish. A file of at most
-    /// [`SMALL_FILE`] bytes stays in memory, to be written when persisted.
+    /// Writes what is left and waits for every write to finish. A small file stays in
+    /// memory, to be written when persisted.
     pub(crate) async fn finish(mut self) -> io::Result<ReceivedPart> {
         let size = self.size;
-        if size <= SMALL_FILE as u64 {
-            let body = Body::InMemory(mem::take(&mut self.queued));
+        if self.in_memory {
+            let lease = MemoryLease {
+                held: Arc::clone(&self.lease.held),
+                bytes: mem::take(&mut self.lease.bytes),
+            };
+            let body = Body::InMemory(mem::take(&mut self.queued), lease);
             return Ok(ReceivedPart { body, size });
         }
         if !self.buf.is_empty() {

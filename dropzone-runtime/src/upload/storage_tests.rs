@@ -104,3 +104,53 @@ async fn a_missing_folder_is_created_again_for_a_small_file() {
     let (path, _) = store(&storage, &bufs).await;
     assert_eq!(std::fs::read(path).unwrap(), data);
 }
+
+#[tokio::test]
+async fn small_files_beyond_the_memory_budget_go_to_disk_and_the_budget_comes_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let storage = Storage::new(dir.path());
+    let (data, bufs) = pieces(SMALL_FILE, 8192);
+    let fit = SMALL_FILES_MEMORY / SMALL_FILE;
+    let mut held = Vec::new();
+    for _ in 0..fit {
+        let mut part = storage.create_part().await.unwrap();
+        for b in &bufs {
+            part.write(b).await.unwrap();
+        }
+        held.push(part.finish().await.unwrap());
+    }
+    assert_eq!(
+        names(dir.path()),
+        Vec::<String>::new(),
+        "all in memory so far"
+    );
+    assert_eq!(
+        storage.inner.in_memory.load(Ordering::Relaxed),
+        SMALL_FILES_MEMORY
+    );
+
+    // One more: the budget is spent, so it gets a part file, and is stored intact all the same.
+    let mut part = storage.create_part().await.unwrap();
+    for b in &bufs {
+        part.write(b).await.unwrap();
+    }
+    let extra = part.finish().await.unwrap();
+    let on_disk = names(dir.path());
+    assert!(
+        on_disk.len() == 1 && on_disk[0].starts_with(PART_PREFIX),
+        "{on_disk:?}"
+    );
+    let (path, _) = storage
+        .persist_all(vec![(extra, None)])
+        .await
+        .unwrap()
+        .remove(0);
+    assert_eq!(std::fs::read(&path).unwrap(), data);
+    std::fs::remove_file(&path).unwrap();
+
+    // Persisting (or dropping) the held ones gives the budget back.
+    let first = held.remove(0);
+    storage.persist_all(vec![(first, None)]).await.unwrap();
+    drop(held);
+    assert_eq!(storage.inner.in_memory.load(Ordering::Relaxed), 0);
+}
