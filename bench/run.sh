@@ -4,31 +4,59 @@
 #   bash bench/run.sh
 #
 # Prints one `name: value unit` line per figure, then the targets as ratios to the ceilings
-# measured in the same run. Takes about 3-6 minutes; needs ~2.2 GiB free on the disk that
-# holds $BENCH_DIR (default: $CARGO_TARGET_DIR/bench-run, else target/bench-run), which is
-# where the uploads AND the disk ceiling are written, and which is emptied between steps.
+# measured in the same run. Takes about 6-10 minutes on 2 cores.
 #
-# Environment: BENCH_DIR (see above), BENCH_BIG (bytes of the "1 GiB" upload, default
-# 1073741824), BENCH_RAW=1 to also show loadgen's and criterion's own output.
+# Two places are written to:
+# - RAM rows (`ram.*`, the targets): an upload folder on a tmpfs this script mounts (needs
+#   root, or a tmpfs already mounted at $BENCH_RAM_DIR) and unmounts at the end. They measure
+#   the server's own cost, apart from the shared disk.
+# - disk rows (`disk.*`): $BENCH_DIR (default: $CARGO_TARGET_DIR/bench-run, else
+#   target/bench-run), needs ~2.2 GiB free. Each starts with the page cache's writeback
+#   drained (`sync`, then `Dirty:` + `Writeback:` in /proc/meminfo under 32 MiB, at most 60 s).
+# Every upload row is measured 3 times on a fresh server process: the throughput printed is
+# the median, the peak RSS the highest of the 3.
+#
+# Environment: BENCH_DIR, BENCH_RAM_DIR (see above), BENCH_BIG (bytes of the "1 GiB" upload,
+# default 1073741824), BENCH_RUNS (default 3), BENCH_DISK=0 to skip the disk rows, BENCH_RAW=1
+# to also show loadgen's and criterion's own output.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 TARGET="${CARGO_TARGET_DIR:-target}"
 WORK="${BENCH_DIR:-$TARGET/bench-run}"
+RAM="${BENCH_RAM_DIR:-$WORK/ram}"
 BIG="${BENCH_BIG:-1073741824}"
+RUNS="${BENCH_RUNS:-3}"
 MIB=1048576
 BIN="$TARGET/release"
 FIGURES="$(mktemp)"
+SAMPLES="$(mktemp)"
 SERVER_PID=""
 SERVER_ADDR=""
+DISCARD_PID=""
+MOUNTED=""
+# Every tool run is bounded: loadgen by its own count/time limits, and by this.
+STEP_TIMEOUT=400
+
+say() { echo "$*" >&2; }
+
+stop_pid() { # pid
+  if [[ -n "$1" ]]; then
+    kill "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+  fi
+}
+
+stop_server() { stop_pid "$SERVER_PID"; SERVER_PID=""; }
 
 cleanup() {
   stop_server
-  rm -rf "$WORK" "$FIGURES"
+  stop_pid "$DISCARD_PID"
+  rm -rf "$RAM/uploads" "$WORK/uploads" 2>/dev/null || true
+  [[ -n "$MOUNTED" ]] && umount "$RAM" 2>/dev/null
+  rm -rf "$WORK" "$FIGURES" "$SAMPLES"
 }
 trap cleanup EXIT
-
-say() { echo "$*" >&2; }
 
 # Prints figure lines and keeps them for the checks.
 record() { tee -a "$FIGURES"; }
@@ -38,19 +66,34 @@ fig() { printf '%s: %s %s\n' "$1" "$2" "$3" | record; }
 # The value of figure $1.
 value() { awk -v n="$1:" '$1 == n { v = $2 } END { print v }' "$FIGURES"; }
 
-fresh_dir() {
-  rm -rf "$WORK/uploads"
-  mkdir -p "$WORK/uploads"
-  sync # the last step's dirty pages must not be written back during the next one
+# median / max of the numbers on stdin.
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
+maximum() { sort -g | tail -1; }
+
+# Waits (at most 60 s) until the page cache holds under 32 MiB not yet on disk, so that a disk
+# row does not pay for an earlier row's writes (or deletions: the disk may be mounted `discard`).
+drain_writeback() {
+  sync
+  local kib=0
+  for _ in $(seq 1 600); do
+    kib="$(awk '/^(Dirty|Writeback):/ { s += $2 } END { print s }' /proc/meminfo)"
+    (( kib < 32768 )) && return 0
+    sleep 0.1
+  done
+  say "   (writeback still at $((kib / 1024)) MiB after 60 s; other processes are writing)"
 }
 
-# start_server <binary> [env…]: starts it with a fresh upload folder, waits for its
+# fresh_dir <dir>: an empty upload folder <dir>/uploads.
+fresh_dir() { rm -rf "$1/uploads"; mkdir -p "$1/uploads"; }
+
+# start_server <binary> <dir> [env…]: starts it on a fresh <dir>/uploads, waits for its
 # `listening: ADDR` line (at most 20 s), sets SERVER_PID and SERVER_ADDR.
 start_server() {
-  local exe="$1"; shift
-  fresh_dir
+  local exe="$1" dir="$2"; shift 2
+  fresh_dir "$dir"
   local log="$WORK/server.log"
-  env "$@" UPLOAD_DIR="$WORK/uploads" ADDR=127.0.0.1:0 "$exe" >"$log" 2>&1 &
+  : >"$log" # emptied here, not by the background redirection, which may come too late
+  env "$@" UPLOAD_DIR="$dir/uploads" ADDR=127.0.0.1:0 "$exe" >"$log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 200); do
     SERVER_ADDR="$(sed -n 's/^listening: //p' "$log" | head -1)"
@@ -62,48 +105,91 @@ start_server() {
   exit 1
 }
 
+# CPU seconds (user + system) process $1 has used so far. Less sensitive than throughput to
+# other processes on a shared machine: it is what the server itself spent.
+cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
+
 # The server's peak resident set (VmHWM) in MiB.
-peak_rss() {
-  awk '/^VmHWM:/ { printf "%.2f", $2 / 1024 }' "/proc/$SERVER_PID/status"
-}
+peak_rss() { awk '/^VmHWM:/ { printf "%.2f", $2 / 1024 }' "/proc/$SERVER_PID/status"; }
 
-stop_server() {
-  if [[ -n "$SERVER_PID" ]]; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-    SERVER_PID=""
-  fi
-}
-
-# Regular files in the upload folder (hidden part files excluded).
-stored_files() { find "$WORK/uploads" -maxdepth 1 -type f ! -name '.*' | wc -l; }
+# Regular files in <dir>/uploads (hidden part files excluded).
+stored_files() { find "$1/uploads" -maxdepth 1 -type f ! -name '.*' | wc -l; }
 
 loadgen() {
   local out
-  out="$("$BIN/loadgen" "$@")" || { say "loadgen $1 failed: $out"; exit 1; }
+  out="$(timeout "$STEP_TIMEOUT" "$BIN/loadgen" "$@")" || { say "loadgen $1 failed: $out"; exit 1; }
   [[ -n "${BENCH_RAW:-}" ]] && say "$out"
   printf '%s\n' "$out"
 }
 
-# One upload measurement on a fresh server process: name, route, extra env, loadgen args.
-one_upload() {
-  local name="$1" route="$2" env="$3"; shift 3
-  start_server "$BIN/bench-server" $env
-  loadgen "$@" url="http://$SERVER_ADDR$route" label="$name" | grep -E "^$name\.(throughput|responses_2xx|seconds):" | record
-  fig "$name.peak_rss" "$(peak_rss)" MiB
-  fig "$name.files_saved" "$(stored_files)" files
-  stop_server
-  fresh_dir
+# The value of figure $1 in loadgen output on stdin.
+pick() { awk -v n="$1:" '$1 == n { print $2 }'; }
+
+# measure <name> <ram|disk> <route> <env> <loadgen args…>: $RUNS uploads, each on a fresh
+# server process; records the median throughput (MB/s and, for many small requests, req/s),
+# the highest peak RSS and the files saved by the last run.
+measure() {
+  local name="$1" where="$2" route="$3" env="$4"; shift 4
+  local dir="$RAM"; [[ "$where" == disk ]] && dir="$WORK"
+  : >"$SAMPLES"
+  for run in $(seq 1 "$RUNS"); do
+    start_server "$BIN/bench-server" "$dir" $env
+    [[ "$where" == disk ]] && drain_writeback
+    local out
+    out="$(loadgen "$@" url="http://$SERVER_ADDR$route" label=x)"
+    printf 'tp %s\nrps %s\ncpu %s\nrss %s\nok %s\nother %s\nerr %s\nfiles %s\n' \
+      "$(pick x.throughput <<<"$out")" "$(pick x.requests_per_s <<<"$out")" "$(cpu_s "$SERVER_PID")" "$(peak_rss)" \
+      "$(pick x.responses_2xx <<<"$out")" "$(pick x.responses_other <<<"$out")" \
+      "$(pick x.transport_errors <<<"$out")" "$(stored_files "$dir")" >>"$SAMPLES"
+    say "   run $run: $(pick x.throughput <<<"$out") MB/s, peak RSS $(peak_rss) MiB"
+    stop_server
+    fresh_dir "$dir"
+  done
+  col() { awk -v k="$1" '$1 == k && $2 != "" { print $2 }' "$SAMPLES"; }
+  fig "$name.throughput" "$(col tp | median)" MB/s
+  [[ -n "$(col rps)" ]] && fig "$name.requests_per_s" "$(col rps | median)" req/s
+  fig "$name.server_cpu" "$(col cpu | median)" s
+  fig "$name.peak_rss" "$(col rss | maximum)" MiB
+  if [[ -n "$(col ok)" ]]; then
+    fig "$name.responses_2xx" "$(col ok | tail -1)" responses
+    fig "$name.responses_other" "$(col other | tail -1)" responses
+    fig "$name.transport_errors" "$(col err | tail -1)" errors
+    fig "$name.files_saved" "$(col files | tail -1)" files
+  fi
+  return 0
+}
+
+# ceiling <name> <loadgen args…>: $RUNS runs against the discarding server; median.
+ceiling() {
+  local name="$1"; shift
+  : >"$SAMPLES"
+  for _ in $(seq 1 "$RUNS"); do
+    local out before
+    before="$(cpu_s "$DISCARD_PID")"
+    out="$(loadgen "$@" url="http://$DISCARD_ADDR/" label=x)"
+    printf 'tp %s\nrps %s\ncpu %s\n' "$(pick x.throughput <<<"$out")" "$(pick x.requests_per_s <<<"$out")" \
+      "$(awk -v a="$(cpu_s "$DISCARD_PID")" -v b="$before" 'BEGIN { printf "%.2f", a - b }')" >>"$SAMPLES"
+  done
+  fig "$name.throughput" "$(awk '$1 == "tp" { print $2 }' "$SAMPLES" | median)" MB/s
+  fig "$name.requests_per_s" "$(awk '$1 == "rps" { print $2 }' "$SAMPLES" | median)" req/s
+  fig "$name.server_cpu" "$(awk '$1 == "cpu" { print $2 }' "$SAMPLES" | median)" s
 }
 
 say "==> building (release)"
 cargo build --release -q -p dropzone-bench --bins
 cargo bench -q -p dropzone-bench --bench render --no-run 2>/dev/null
-mkdir -p "$WORK"
+mkdir -p "$WORK" "$RAM"
+if ! mountpoint -q "$RAM"; then
+  # 1 GiB upload + its chunk part file never coexist, but the small-upload rows store up to
+  # a few hundred thousand 10 KiB files: room for both.
+  mount -t tmpfs -o size=4g,mode=0700 dropzone-bench "$RAM" \
+    || { say "cannot mount a tmpfs on $RAM (run as root, or mount one there and set BENCH_RAM_DIR)"; exit 1; }
+  MOUNTED=1
+fi
+fig load.before "$(cut -d' ' -f1 /proc/loadavg)" "(1-min load average)"
 
-say "==> ceilings: sequential disk write (fsync) and the HTTP stack discarding the same body"
-fresh_dir
-loadgen disk dir="$WORK/uploads" size="$BIG" | record
+say "==> ceilings: the HTTP stack discarding the same bodies; writing the same bytes to the tmpfs"
+: >"$WORK/discard.log"
 "$BIN/loadgen" discard addr=127.0.0.1:0 >"$WORK/discard.log" 2>&1 &
 DISCARD_PID=$!
 for _ in $(seq 1 100); do
@@ -111,42 +197,61 @@ for _ in $(seq 1 100); do
   [[ -n "$DISCARD_ADDR" ]] && break
   sleep 0.1
 done
-loadgen upload url="http://$DISCARD_ADDR/" size="$BIG" concurrency=1 requests=1 seconds=120 \
-  label=ceiling.http_upload | grep -E '^ceiling\.http_upload\.throughput:' | record
-kill "$DISCARD_PID"; wait "$DISCARD_PID" 2>/dev/null || true
+[[ -n "$DISCARD_ADDR" ]] || { say "loadgen discard did not start"; cat "$WORK/discard.log" >&2; exit 1; }
+ceiling ceiling.http_upload upload size="$BIG" concurrency=1 requests=1 seconds=120
+ceiling ceiling.http_small_10k upload size=10240 concurrency=16 requests=400000 seconds=4
+stop_pid "$DISCARD_PID"; DISCARD_PID=""
+: >"$SAMPLES"
+for _ in $(seq 1 "$RUNS"); do
+  fresh_dir "$RAM"
+  loadgen disk dir="$RAM/uploads" size="$BIG" | pick ceiling.disk_write >>"$SAMPLES"
+done
+fresh_dir "$RAM"
+fig ceiling.ram_write "$(median <"$SAMPLES")" MB/s
 
 say "==> page render, in-process (criterion)"
 cargo bench -q -p dropzone-bench --bench render -- --output-format bencher 2>/dev/null \
   | awk '/^test / { gsub(",", "", $5); printf "%s: %.1f ns\n", $2, $5 }' | record
 
 say "==> page render over HTTP, concurrency 32"
-start_server "$BIN/bench-server"
+start_server "$BIN/bench-server" "$RAM"
 loadgen get url="http://$SERVER_ADDR/" concurrency=32 requests=100000 seconds=8 label=http_page \
   | grep -E '^http_page\.(requests_per_s|p50|p99|responses_2xx):' | record
 stop_server
 
-say "==> 10 KiB uploads, concurrency 16"
-start_server "$BIN/bench-server"
-loadgen upload url="http://$SERVER_ADDR/small" size=10240 concurrency=16 requests=20000 seconds=10 \
-  label=small_10k | grep -E '^small_10k\.(requests_per_s|p50|p99|responses_2xx|responses_other|transport_errors):' | record
-fig small_10k.files_saved "$(stored_files)" files
-stop_server
-
-say "==> one 1 MiB upload (the RSS baseline)"
-one_upload single_1m /big "" upload size=$MIB concurrency=1 requests=1 seconds=60
-
-for durable in 0 1; do
-  suffix=""; [[ $durable == 1 ]] && suffix="_durable"
-  say "==> one $((BIG / MIB)) MiB upload, durable=$durable"
-  one_upload "single_1g$suffix" /big "DURABLE=$durable" upload size="$BIG" concurrency=1 requests=1 seconds=300
-  for chunk in 2 10; do
-    say "==> the same in $chunk MiB chunks, one after another (Dropzone.js's default), durable=$durable"
-    one_upload "chunked_${chunk}m$suffix" "/chunked$chunk" "DURABLE=$durable" \
-      chunked size="$BIG" chunk=$((chunk * MIB)) parallel=1
-  done
+say "==> RAM: 10 KiB uploads, concurrency 16 (the same load as ceiling.http_small_10k)"
+measure ram.small_10k ram /small "" upload size=10240 concurrency=16 requests=400000 seconds=4
+say "==> RAM: one 1 MiB upload (the RSS baseline)"
+measure ram.single_1m ram /big "" upload size=$MIB concurrency=1 requests=1 seconds=60
+say "==> RAM: one $((BIG / MIB)) MiB upload"
+measure ram.single_1g ram /big "" upload size="$BIG" concurrency=1 requests=1 seconds=300
+for chunk in 2 10; do
+  say "==> RAM: the same in $chunk MiB chunks, one after another (Dropzone.js's default)"
+  measure "ram.chunked_${chunk}m" ram "/chunked$chunk" "" chunked size="$BIG" chunk=$((chunk * MIB)) parallel=1
 done
-say "==> 2 MiB chunks, 2 in flight (parallel_chunk_uploads with parallel_uploads = 2)"
-one_upload chunked_2m_parallel2 /chunked2 "" chunked size="$BIG" chunk=$((2 * MIB)) parallel=2
+say "==> RAM: 2 MiB chunks, 2 in flight (parallel_chunk_uploads with parallel_uploads = 2)"
+measure ram.chunked_2m_parallel2 ram /chunked2 "" chunked size="$BIG" chunk=$((2 * MIB)) parallel=2
+
+if [[ "${BENCH_DISK:-1}" != 0 ]]; then
+  say "==> disk ceiling: sequential write (fsync), writeback drained first"
+  : >"$SAMPLES"
+  for _ in $(seq 1 "$RUNS"); do
+    fresh_dir "$WORK"; drain_writeback
+    loadgen disk dir="$WORK/uploads" size="$BIG" | pick ceiling.disk_write >>"$SAMPLES"
+  done
+  fig ceiling.disk_write "$(median <"$SAMPLES")" MB/s
+  for durable in 0 1; do
+    suffix=""; [[ $durable == 1 ]] && suffix="_durable"
+    say "==> disk: one $((BIG / MIB)) MiB upload, durable=$durable"
+    measure "disk.single_1g$suffix" disk /big "DURABLE=$durable" upload size="$BIG" concurrency=1 requests=1 seconds=300
+    for chunk in 2 10; do
+      say "==> disk: the same in $chunk MiB chunks, durable=$durable"
+      measure "disk.chunked_${chunk}m$suffix" disk "/chunked$chunk" "DURABLE=$durable" \
+        chunked size="$BIG" chunk=$((chunk * MIB)) parallel=1
+    done
+  done
+fi
+fig load.after "$(cut -d' ' -f1 /proc/loadavg)" "(1-min load average)"
 
 # ---------------------------------------------------------------------------------------
 say "==> targets"
@@ -158,29 +263,50 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", 100 * a / b
 ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }' && echo 1 || echo 0; }
 le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a <= b) }' && echo 1 || echo 0; }
 
-disk="$(value ceiling.disk_write)"; http="$(value ceiling.http_upload.throughput)"
-lower="$(awk -v a="$disk" -v b="$http" 'BEGIN { print (a < b ? a : b) }')"
-fig ceiling.lower "$lower" MB/s
-for s in single_1g single_1g_durable; do
-  r="$(ratio "$(value $s.throughput)" "$lower")"
-  check "target.$s.vs_lower_ceiling" "$r %" ">= 80 %" "$(ge "$r" 80)"
+http="$(value ceiling.http_upload.throughput)"
+for s in ram.single_1g ram.chunked_10m ram.chunked_2m; do
+  r="$(ratio "$(value $s.throughput)" "$http")"
+  want=85; [[ $s == ram.chunked_2m ]] && want=0 # 2 MiB chunks: reported, no target
+  if [[ $want == 0 ]]; then
+    printf 'ratio.%s.vs_http_ceiling: %s %%\n' "$s" "$r"
+  else
+    check "target.$s.vs_http_ceiling" "$r %" ">= $want %" "$(ge "$r" $want)"
+  fi
 done
-for d in "" _durable; do
-  for c in 2 10; do
-    r="$(ratio "$(value chunked_${c}m$d.throughput)" "$(value single_1g$d.throughput)")"
-    check "target.chunked_${c}m$d.vs_single$d" "$r %" ">= 70 %" "$(ge "$r" 70)"
-  done
+# Writing 1 GiB into the tmpfs alone can cost more than receiving it; the lower of the two
+# RAM ceilings says what any upload could reach (no target).
+lower="$(awk -v a="$http" -v b="$(value ceiling.ram_write)" 'BEGIN { print (a < b ? a : b) }')"
+for s in ram.single_1g ram.chunked_10m; do
+  printf 'ratio.%s.vs_lower_ram_ceiling: %s %%\n' "$s" "$(ratio "$(value $s.throughput)" "$lower")"
 done
-r="$(ratio "$(value chunked_2m_parallel2.throughput)" "$(value single_1g.throughput)")"
-check "target.chunked_2m_parallel2.vs_single" "$r %" ">= 70 %" "$(ge "$r" 70)"
-base="$(value single_1m.peak_rss)"
-for s in single_1g single_1g_durable chunked_2m chunked_10m chunked_2m_durable chunked_10m_durable \
-  chunked_2m_parallel2; do
+r="$(ratio "$(value ram.small_10k.requests_per_s)" "$(value ceiling.http_small_10k.requests_per_s)")"
+check target.ram.small_10k.vs_small_ceiling "$r %" ">= 30 %" "$(ge "$r" 30)"
+# Server CPU per byte or request, relative to the discarding server's: what the upload path
+# itself costs, less disturbed by other processes than throughput (no target). Small rows run
+# 4 s each, so CPU per request is CPU / req/s over the same time.
+for s in ram.single_1g ram.chunked_10m; do
+  printf 'cpu.%s.vs_http_ceiling: %s x\n' "$s" \
+    "$(awk -v a="$(value $s.server_cpu)" -v b="$(value ceiling.http_upload.server_cpu)" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')"
+done
+printf 'cpu.ram.small_10k.per_request_vs_ceiling: %s x\n' \
+  "$(awk -v a="$(value ram.small_10k.server_cpu)" -v n="$(value ram.small_10k.requests_per_s)" \
+        -v b="$(value ceiling.http_small_10k.server_cpu)" -v m="$(value ceiling.http_small_10k.requests_per_s)" \
+        'BEGIN { if (b > 0 && n > 0 && m > 0) printf "%.2f", (a / n) / (b / m); else print "n/a" }')"
+for s in $(awk -F'[: ]' '$1 ~ /\.peak_rss$/ { sub(/\.peak_rss$/, "", $1); print $1 }' "$FIGURES"); do
+  limit=16; [[ $s == *parallel2* ]] && limit=12
   rss="$(value $s.peak_rss)"
-  delta="$(awk -v a="$rss" -v b="$base" 'BEGIN { printf "%.2f", a - b }')"
-  ok=0; [[ "$(le "$rss" 16)" == 1 && "$(le "$delta" 4)" == 1 ]] && ok=1
-  check "target.$s.peak_rss" "$rss MiB, +$delta MiB over 1 MiB upload" "<= 16 MiB and <= +4 MiB" "$ok"
+  check "target.$s.peak_rss" "$rss MiB" "<= $limit MiB" "$(le "$rss" $limit)"
 done
-saved="$(value small_10k.files_saved)"; ok2xx="$(value small_10k.responses_2xx)"
+saved="$(value ram.small_10k.files_saved)"; ok2xx="$(value ram.small_10k.responses_2xx)"
 same=0; [[ "${saved%.*}" == "${ok2xx%.*}" ]] && same=1
-check target.small_10k.files_saved "${saved%.*} files for ${ok2xx%.*} 2xx responses" "equal" "$same"
+check target.ram.small_10k.files_saved "${saved%.*} files for ${ok2xx%.*} 2xx responses" "equal" "$same"
+if [[ "${BENCH_DISK:-1}" != 0 ]]; then
+  for d in "" _durable; do
+    for c in 2 10; do
+      r="$(ratio "$(value disk.chunked_${c}m$d.throughput)" "$(value disk.single_1g$d.throughput)")"
+      printf 'ratio.disk.chunked_%sm%s.vs_single%s: %s %%\n' "$c" "$d" "$d" "$r"
+    done
+    r="$(ratio "$(value disk.single_1g$d.throughput)" "$(value ceiling.disk_write)")"
+    printf 'ratio.disk.single_1g%s.vs_disk_ceiling: %s %%\n' "$d" "$r"
+  done
+fi

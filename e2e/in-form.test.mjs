@@ -53,7 +53,8 @@ for (const { version, prefix } of VERSIONS) {
       const uploads = postsTo(ex.posts, '/upload');
       assert.equal(uploads.length, 3);
       const token = new URL(uploads[0].url()).searchParams.get('batch');
-      assert.match(token, /^[0-9a-f]{32}$/);
+      // <nonce>.<unix time>.<HMAC>, signed for this browser's `visitor` cookie.
+      assert.match(token, /^[0-9a-f]{32}\.\d+\.[0-9a-f]{64}$/);
       for (const u of uploads) assert.equal(new URL(u.url()).searchParams.get('batch'), token);
       const form = postsTo(ex.posts, '/form');
       assert.equal(form.length, 1, 'the form is submitted once');

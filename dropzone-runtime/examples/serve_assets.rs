@@ -52,5 +52,5 @@ async fn main() -> std::io::Result<()> {
         .merge(assets::router());
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     println!("listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, app).await
+    dropzone_runtime::serve::serve(listener, app).await
 }

@@ -14,6 +14,7 @@ mod merge;
 pub mod options;
 mod render;
 pub mod settings;
+pub mod serve;
 pub mod upload;
 
 #[doc(inline)]

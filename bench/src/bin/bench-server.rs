@@ -122,5 +122,5 @@ async fn main() -> std::io::Result<()> {
         .with_state(storage);
     let listener = tokio::net::TcpListener::bind(addr).await?;
     println!("listening: {}", listener.local_addr()?);
-    axum::serve(listener, app).await
+    dropzone_runtime::serve::serve(listener, app).await
 }

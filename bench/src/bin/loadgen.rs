@@ -329,7 +329,8 @@ fn disk(args: &Args) -> Result<(), String> {
     Ok(())
 }
 
-/// A server that reads and discards every request body: the HTTP stack's own ceiling.
+/// A server that reads and discards every request body: the HTTP stack's own ceiling, served
+/// by the same `dropzone_runtime::serve` as `bench-server`.
 async fn discard(args: &Args) -> Result<(), String> {
     use axum::body::Body as AxumBody;
     use futures_util::StreamExt;
@@ -349,5 +350,7 @@ async fn discard(args: &Args) -> Result<(), String> {
         }
         total.to_string()
     });
-    axum::serve(listener, app).await.map_err(|e| e.to_string())
+    dropzone_runtime::serve::serve(listener, app)
+        .await
+        .map_err(|e| e.to_string())
 }

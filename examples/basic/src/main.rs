@@ -110,5 +110,5 @@ async fn main() -> std::io::Result<()> {
         listener.local_addr()?,
         storage.dir().display()
     );
-    axum::serve(listener, app).await
+    dropzone_runtime::serve::serve(listener, app).await
 }

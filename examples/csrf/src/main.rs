@@ -136,5 +136,5 @@ async fn main() -> std::io::Result<()> {
         listener.local_addr()?,
         upload_dir.display()
     );
-    axum::serve(listener, app).await
+    dropzone_runtime::serve::serve(listener, app).await
 }

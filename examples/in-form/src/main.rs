@@ -11,34 +11,39 @@
 //! queue completes, the form itself is submitted. Files and fields therefore travel in
 //! separate requests, and the server must tie them together. The rule used here:
 //!
-//! 1. Each page load gets a fresh random token. It goes into the form as a hidden `batch`
-//!    field and into the upload URL, per request: `.upload_action(format!("/upload?batch={token}"))`.
-//! 2. `/upload` only accepts a token it issued (checked before a byte is stored) and records
-//!    the stored names of the files under it (at most the zone's `max_files`).
+//! 1. Each page load gets a fresh token, signed for the browser's `visitor` cookie (set on
+//!    its first visit). It goes into the form as a hidden `batch` field and into the upload
+//!    URL, per request: `.upload_action(format!("/upload?batch={token}"))`.
+//! 2. `/upload` only accepts a token this server signed for the same visitor (checked before
+//!    a byte is stored) and records the stored names of the files under it (at most the
+//!    zone's `max_files`).
 //! 3. `POST /form` takes the token's files, once: the token is spent, a second submission gets
 //!    none. The page then shows the title, the description and those files.
-//! 4. Tokens are kept in memory, at most [`MAX_PENDING`] of them, for [`TOKEN_TTL`]; the oldest
-//!    is forgotten first. A real app would keep them in its session or database and remove
-//!    files whose form never arrived.
+//! 4. Batches are kept in memory for [`batches::TOKEN_TTL`], per visitor (see [`batches`]):
+//!    loading pages stores nothing, so no number of other visitors' page loads can expire
+//!    your form. A real app would keep them in its session or database and remove files
+//!    whose form never arrived.
 //!
 //! With an empty queue, Submit sends the form straight away. The zone's id is honoured in
 //! in-form mode (upstream ignored it, #35).
 //!
 //! Environment: `ADDR` (default `127.0.0.1:5000`) and `UPLOAD_DIR` (default `./uploads`).
 
+mod batches;
+
 use axum::extract::{FromRef, FromRequest, Query, Request, State};
-use axum::http::StatusCode;
+use axum::http::header::SET_COOKIE;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use batches::{Batches, Refused};
 use dropzone_runtime::DropzoneConfig;
 use dropzone_runtime::upload::{Storage, Upload};
 use maud::{DOCTYPE, Markup, html};
 use serde::Deserialize;
-use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
 
 /// Upstream's configuration: images, 3 MiB, 30 files, inside the form, sent by `#submit`.
 #[derive(DropzoneConfig)]
@@ -71,21 +76,10 @@ struct Photos;
 )]
 struct Photos5;
 
-/// Most forms waiting for their submission at once.
-const MAX_PENDING: usize = 1024;
-/// How long a page's token stays valid.
-const TOKEN_TTL: Duration = Duration::from_secs(60 * 60);
-
-/// The files uploaded for one page load, until its form arrives.
-struct Pending {
-    issued: Instant,
-    files: Vec<String>,
-}
-
 #[derive(Clone)]
 struct AppState {
     storage: Storage,
-    pending: Arc<Mutex<HashMap<String, Pending>>>,
+    batches: Arc<Batches>,
 }
 
 impl FromRef<AppState> for Storage {
@@ -94,36 +88,25 @@ impl FromRef<AppState> for Storage {
     }
 }
 
-impl AppState {
-    /// A new token, forgetting expired ones and, when full, the oldest.
-    fn issue(&self) -> String {
-        let token = uuid::Uuid::new_v4().simple().to_string();
-        let mut pending = self.pending.lock().expect("not poisoned");
-        pending.retain(|_, p| p.issued.elapsed() < TOKEN_TTL);
-        if pending.len() >= MAX_PENDING
-            && let Some(oldest) = pending
-                .iter()
-                .min_by_key(|(_, p)| p.issued)
-                .map(|(k, _)| k.clone())
-        {
-            pending.remove(&oldest);
-        }
-        pending.insert(
-            token.clone(),
-            Pending {
-                issued: Instant::now(),
-                files: Vec::new(),
-            },
-        );
-        token
-    }
+/// The zone's `max_files`: most files one batch takes.
+const MAX_FILES: usize = match Photos::OPTIONS.max_files {
+    Some(m) => m as usize,
+    None => usize::MAX,
+};
 
-    fn is_live(&self, token: &str) -> bool {
-        let pending = self.pending.lock().expect("not poisoned");
-        pending
-            .get(token)
-            .is_some_and(|p| p.issued.elapsed() < TOKEN_TTL)
+/// What a refused upload is answered.
+fn refusal(refused: Refused) -> Response {
+    match refused {
+        Refused::Expired | Refused::Full => (
+            StatusCode::BAD_REQUEST,
+            "This form has expired: reload the page.",
+        ),
+        Refused::Busy => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Too many forms are waiting: try again in a few minutes.",
+        ),
     }
+    .into_response()
 }
 
 fn layout(title: &str, head: Markup, body: Markup) -> Html<String> {
@@ -139,11 +122,19 @@ fn layout(title: &str, head: Markup, body: Markup) -> Html<String> {
     )
 }
 
-/// The user's form with the zone inside it, and this page load's token in two places.
-fn page<Z: DropzoneConfig>(state: &AppState) -> Html<String> {
-    let token = state.issue();
+/// The user's form with the zone inside it, and this page load's token in two places. Stores
+/// nothing; a browser without a `visitor` cookie gets one.
+fn page<Z: DropzoneConfig>(state: &AppState, headers: &HeaderMap) -> Response {
+    let (visitor, cookie) = match batches::visitor_of(headers) {
+        Some(visitor) => (visitor, None),
+        None => {
+            let (visitor, cookie) = batches::new_visitor();
+            (visitor, Some(cookie))
+        }
+    };
+    let token = state.batches.issue(&visitor);
     let zone = Z::dropzone().upload_action(format!("/upload?batch={token}"));
-    layout(
+    let html = layout(
         "dropzone-rs in-form example",
         html! {
             (zone.load_css())
@@ -160,7 +151,11 @@ fn page<Z: DropzoneConfig>(state: &AppState) -> Html<String> {
             (zone.load_js())
             (zone.config())
         },
-    )
+    );
+    match cookie {
+        Some(cookie) => ([(SET_COOKIE, cookie)], html).into_response(),
+        None => html.into_response(),
+    }
 }
 
 #[derive(Deserialize)]
@@ -168,45 +163,32 @@ struct Batch {
     batch: String,
 }
 
-/// The XHR uploads of one page: only for a token this server issued, checked before the body
-/// is read, so an unknown token stores nothing.
+/// The XHR uploads of one page: only for a token this server signed for this visitor,
+/// checked before the body is read, so a forged, foreign or spent token stores nothing.
 async fn upload(
     State(state): State<AppState>,
     Query(Batch { batch }): Query<Batch>,
     req: Request,
 ) -> Response {
-    if !state.is_live(&batch) {
-        return (
-            StatusCode::BAD_REQUEST,
-            "This form has expired: reload the page.",
-        )
-            .into_response();
+    let Some(visitor) = batches::visitor_of(req.headers()) else {
+        return refusal(Refused::Expired);
+    };
+    if let Err(refused) = state.batches.admit(&visitor, &batch, MAX_FILES) {
+        return refusal(refused);
     }
     let up = match Upload::<Photos>::from_request(req, &state).await {
         Ok(up) => up,
         Err(rejection) => return rejection.into_response(),
     };
-    let recorded = {
-        let mut pending = state.pending.lock().expect("not poisoned");
-        let max = Photos::OPTIONS.max_files.map_or(usize::MAX, |m| m as usize);
-        match pending.get_mut(&batch) {
-            Some(p) if p.files.len() < max => {
-                p.files.push(up.file().stored_name.clone());
-                true
-            }
-            _ => false,
+    let stored = up.file().stored_name.clone();
+    match state.batches.record(&visitor, &batch, MAX_FILES, stored) {
+        Ok(()) => up.report().into_response(),
+        Err(refused) => {
+            // Spent, full or the table filled while the file was streaming: do not keep it.
+            let _ = tokio::fs::remove_file(&up.file().path).await;
+            refusal(refused)
         }
-    };
-    if recorded {
-        return up.report().into_response();
     }
-    // Expired or full while the file was streaming: do not keep it.
-    let _ = tokio::fs::remove_file(&up.file().path).await;
-    (
-        StatusCode::BAD_REQUEST,
-        "This form has expired: reload the page.",
-    )
-        .into_response()
 }
 
 #[derive(Deserialize)]
@@ -217,13 +199,13 @@ struct FormData {
 }
 
 /// The form itself: its fields, and the files uploaded from the same page (taken once).
-async fn handle_form(State(state): State<AppState>, Form(form): Form<FormData>) -> Html<String> {
-    let files = state
-        .pending
-        .lock()
-        .expect("not poisoned")
-        .remove(&form.batch)
-        .map(|p| p.files)
+async fn handle_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<FormData>,
+) -> Html<String> {
+    let files = batches::visitor_of(&headers)
+        .and_then(|visitor| state.batches.submit(&visitor, &form.batch).ok())
         .unwrap_or_default();
     println!(
         "form {:?} / {:?} with files {files:?}",
@@ -256,17 +238,17 @@ async fn main() -> std::io::Result<()> {
         PathBuf::from(std::env::var_os("UPLOAD_DIR").unwrap_or_else(|| "./uploads".into()));
     let state = AppState {
         storage: Storage::try_new(upload_dir.clone())?,
-        pending: Arc::default(),
+        batches: Arc::new(Batches::new()),
     };
 
     let app = Router::new()
         .route(
             "/",
-            get(|State(s): State<AppState>| async move { page::<Photos>(&s) }),
+            get(|State(s): State<AppState>, h: HeaderMap| async move { page::<Photos>(&s, &h) }),
         )
         .route(
             "/v5",
-            get(|State(s): State<AppState>| async move { page::<Photos5>(&s) }),
+            get(|State(s): State<AppState>, h: HeaderMap| async move { page::<Photos5>(&s, &h) }),
         )
         .route("/upload", post(upload))
         .route("/form", post(handle_form))
@@ -279,5 +261,5 @@ async fn main() -> std::io::Result<()> {
         listener.local_addr()?,
         upload_dir.display()
     );
-    axum::serve(listener, app).await
+    dropzone_runtime::serve::serve(listener, app).await
 }
