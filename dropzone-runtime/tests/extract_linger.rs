@@ -34,11 +34,14 @@ async fn serve(dir: &Path) -> (u16, tokio::task::JoinHandle<()>) {
 
 const PYTHON: &str = r#"
 import http.client, sys
-port, path, body_file, content_type = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+port, path, body_file, content_type, zone = sys.argv[1:6]
 body = open(body_file, 'rb').read()
+headers = {'Content-Type': content_type}
+if zone:
+    headers['X-Dropzone-Zone'] = zone
 conn = http.client.HTTPConnection('127.0.0.1', int(port), timeout=20)
 try:
-    conn.request('POST', path, body=body, headers={'Content-Type': content_type})
+    conn.request('POST', path, body=body, headers=headers)
     resp = conn.getresponse()
     print(resp.status)
     print(resp.read().decode())
@@ -49,10 +52,12 @@ except OSError as e:
 const NODE: &str = r#"
 const http = require('http');
 const fs = require('fs');
-const [port, path, bodyFile, contentType] = process.argv.slice(1);
+const [port, path, bodyFile, contentType, zone] = process.argv.slice(1);
 const body = fs.readFileSync(bodyFile);
+const headers = { 'Content-Type': contentType, 'Content-Length': body.length };
+if (zone) headers['X-Dropzone-Zone'] = zone;
 const req = http.request({ host: '127.0.0.1', port: Number(port), path, method: 'POST',
-  headers: { 'Content-Type': contentType, 'Content-Length': body.length }, timeout: 20000 },
+  headers, timeout: 20000 },
   (res) => {
     let text = '';
     res.setEncoding('utf8');
@@ -67,6 +72,11 @@ req.end(body);
 /// Posts `body` with `client` (`python3` or `node`) and returns what it printed: the status
 /// and the body, or `ERROR …`.
 async fn post_with(client: &str, port: u16, path: &str, body: &[u8]) -> String {
+    post_as(client, port, path, body, "").await
+}
+
+/// [`post_with`], with `X-Dropzone-Zone: zone` unless `zone` is empty.
+async fn post_as(client: &str, port: u16, path: &str, body: &[u8], zone: &str) -> String {
     let file = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(file.path(), body).unwrap();
     let (program, flag, script) = match client {
@@ -78,7 +88,8 @@ async fn post_with(client: &str, port: u16, path: &str, body: &[u8]) -> String {
     cmd.arg(port.to_string())
         .arg(path)
         .arg(file.path())
-        .arg(content_type());
+        .arg(content_type())
+        .arg(zone);
     let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
         .await
         .unwrap();
@@ -116,6 +127,12 @@ async fn refusals_reach_clients_that_write_the_whole_body_first() {
         let printed = post_with(client, port, "/images", &disguised).await;
         assert_eq!(
             printed, "415\nYou can't upload files of this type.",
+            "{client}"
+        );
+        // Refused on its headers alone (another zone's upload): the body is drained too.
+        let printed = post_as(client, port, "/images", &too_big, "otherZone").await;
+        assert_eq!(
+            printed, "400\nThis upload was sent by another zone than `myDropzone`.",
             "{client}"
         );
         // And an accepted upload still works on the same server.

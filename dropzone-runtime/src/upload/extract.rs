@@ -4,15 +4,12 @@ use super::context::Ctx;
 use super::limits::body_limit;
 use super::outcome::{FileOutcome, RefusedFile, SavedFile};
 use super::receive::receive;
-use super::rejection::WrongZone;
 use super::report::UploadReport;
 use super::response::UploadResponse;
 use super::storage::Storage;
 use crate::config::DropzoneConfig;
 use crate::options::Options;
-use crate::render::ZONE_HEADER;
 use axum::extract::{FromRef, FromRequest, Request};
-use http::HeaderMap;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -230,7 +227,6 @@ where
     type Rejection = UploadResponse;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        check_zone(req.headers(), Z::OPTIONS.id)?;
         let storage = Storage::from_ref(state);
         let received = receive(req, &Ctx::new(&storage, Z::OPTIONS)).await?;
         Ok(Upload {
@@ -238,16 +234,5 @@ where
             fields: received.fields,
             zone: PhantomData,
         })
-    }
-}
-
-/// Refuses a request whose zone header names another zone; no header is fine.
-fn check_zone(headers: &HeaderMap, expected: &str) -> Result<(), WrongZone> {
-    match headers.get(ZONE_HEADER) {
-        Some(value) if value.as_bytes() != expected.as_bytes() => Err(WrongZone::new(
-            &String::from_utf8_lossy(value.as_bytes()),
-            expected,
-        )),
-        _ => Ok(()),
     }
 }

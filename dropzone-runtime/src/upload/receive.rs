@@ -12,10 +12,13 @@ use super::linger::{self, Reclaim};
 use super::multipart::{self, file_name_of, first_chunk, next_chunk, read_head, read_text};
 use super::outcome::{FileOutcome, RefusedFile, SavedFile};
 use super::refusal::{FileRefusal, TooManyFiles};
-use super::rejection::{BatchRefused, MissingFile, StorageFailed, TooManyFields, UploadRejection};
+use super::rejection::{
+    BatchRefused, MissingFile, StorageFailed, TooManyFields, UploadRejection, WrongZone,
+};
 use super::response::UploadResponse;
 use super::sniff;
 use super::storage::{PartFile, ReceivedPart};
+use crate::render::ZONE_HEADER;
 use axum::extract::Request;
 use http::HeaderMap;
 
@@ -66,6 +69,7 @@ async fn read_parts(
     ctx: &Ctx<'_>,
 ) -> Result<Received, UploadResponse> {
     let options = ctx.options;
+    check_zone(headers, options.id)?;
     let mut csrf = CsrfGate::new(options, ctx.storage, headers)?;
     let mut multipart = multipart::open(headers, body, ctx.body_limit)?;
     let limit = ctx.body_limit;
@@ -296,4 +300,15 @@ fn is_zone_field(name: &str, options: &crate::options::Options) -> bool {
             .strip_prefix('[')
             .and_then(|r| r.strip_suffix(']'))
             .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Refuses a request whose zone header names another zone; no header is fine.
+fn check_zone(headers: &HeaderMap, expected: &str) -> Result<(), WrongZone> {
+    match headers.get(ZONE_HEADER) {
+        Some(value) if value.as_bytes() != expected.as_bytes() => Err(WrongZone::new(
+            &String::from_utf8_lossy(value.as_bytes()),
+            expected,
+        )),
+        _ => Ok(()),
+    }
 }
