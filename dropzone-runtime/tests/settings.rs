@@ -21,6 +21,8 @@ fn every_variable_reaches_the_storage_and_the_csrf() {
         ("DROPZONE_DURABLE", "yes"),
         ("DROPZONE_CHUNK_EXPIRY", "30m"),
         ("DROPZONE_MAX_PENDING_CHUNKED_UPLOADS", "5"),
+        ("DROPZONE_MAX_PENDING_CHUNKED_BYTES", "512MiB"),
+        ("DROPZONE_BODY_IDLE_TIMEOUT", "45s"),
         ("DROPZONE_CSRF_SECRET", SECRET),
         ("DROPZONE_CSRF_TIME_LIMIT", "600"),
         ("DROPZONE_CSRF_SECURE_COOKIE", "on"),
@@ -35,6 +37,8 @@ fn every_variable_reaches_the_storage_and_the_csrf() {
     assert!(storage.is_durable());
     assert_eq!(storage.chunk_expiry_value(), Duration::from_secs(1800));
     assert_eq!(storage.max_pending_chunked_uploads_value(), 5);
+    assert_eq!(storage.max_pending_chunked_bytes_value(), 512 << 20);
+    assert_eq!(storage.body_idle_timeout_value(), Duration::from_secs(45));
     let csrf = storage
         .csrf_protection()
         .expect("a secret gives the storage a Csrf");
@@ -164,15 +168,14 @@ fn a_toml_section_takes_native_values_and_text_by_the_same_rules() {
 
 #[test]
 fn toml_errors_say_the_key_the_value_and_the_line() {
-    let doc =
-        "[dropzone]\ndurable = true\nchunk_expiry = 0\nstorage = \"s3://b/p\"\nmax_pending = 3\n";
+    let doc = "[dropzone]\ndurable = true\nchunk_expiry = 0\nstorage = \"s3://b/p\"\nmax_pending_chunked_upload = 3\n";
     let text = Settings::from_toml_str(doc, "dropzone")
         .unwrap_err()
         .to_string();
     for part in [
         r#"line 3: dropzone.chunk_expiry="0": must be longer than 0 seconds"#,
         r#"line 4: dropzone.storage="s3://b/p": s3:// object storage is not supported yet"#,
-        "line 5: dropzone.max_pending is not a dropzone setting (did you mean max_pending_chunked_uploads?)",
+        "line 5: dropzone.max_pending_chunked_upload is not a dropzone setting (did you mean max_pending_chunked_uploads?)",
     ] {
         assert!(text.contains(part), "missing {part:?} in:\n{text}");
     }
@@ -363,4 +366,23 @@ mod csrf_through_settings {
         assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
         assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
     }
+}
+
+#[test]
+fn sizes_take_binary_units_and_decimal_ones_get_the_fix() {
+    let err = Settings::from_vars([("DROPZONE_MAX_PENDING_CHUNKED_BYTES", "4GB")]).unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("DROPZONE_MAX_PENDING_CHUNKED_BYTES")
+            && text.contains("4GB")
+            && text.contains("GiB"),
+        "{text}"
+    );
+    let err = Settings::from_vars([("DROPZONE_BODY_IDLE_TIMEOUT", "0")]).unwrap_err();
+    assert!(
+        err.to_string().contains("DROPZONE_BODY_IDLE_TIMEOUT"),
+        "{err}"
+    );
+    let ok = Settings::from_vars([("DROPZONE_MAX_PENDING_CHUNKED_BYTES", "1048576")]).unwrap();
+    assert_eq!(ok.max_pending_chunked_bytes(), Some(1 << 20));
 }

@@ -55,6 +55,24 @@ pub(crate) const KEYS: &[Key] = &[
         },
     },
     Key {
+        name: "max_pending_chunked_bytes",
+        env: "DROPZONE_MAX_PENDING_CHUNKED_BYTES",
+        secret: false,
+        apply: |s, t, _| {
+            s.max_pending_chunked_bytes = Some(value::byte_size(t)?);
+            Ok(())
+        },
+    },
+    Key {
+        name: "body_idle_timeout",
+        env: "DROPZONE_BODY_IDLE_TIMEOUT",
+        secret: false,
+        apply: |s, t, _| {
+            s.body_idle_timeout = Some(value::duration(t)?);
+            Ok(())
+        },
+    },
+    Key {
         name: "csrf_secret",
         env: "DROPZONE_CSRF_SECRET",
         secret: true,

@@ -10,8 +10,10 @@
 //! |---|---|---|---|
 //! | `storage` | `DROPZONE_STORAGE` | folder path, or `file:///abs/path` | the app's choice ([`Settings::storage`]) |
 //! | `durable` | `DROPZONE_DURABLE` | `true`/`false` (`1`/`0`, `yes`/`no`, `on`/`off`) | `false` ([`Storage::durable`]) |
-//! | `chunk_expiry` | `DROPZONE_CHUNK_EXPIRY` | `90s`, `30m`, `1h`, `2d` or seconds | `1h` ([`Storage::chunk_expiry`]) |
-//! | `max_pending_chunked_uploads` | `DROPZONE_MAX_PENDING_CHUNKED_UPLOADS` | whole number ≥ 1 | `64` ([`Storage::max_pending_chunked_uploads`]) |
+//! | `chunk_expiry` | `DROPZONE_CHUNK_EXPIRY` | `90s`, `30m`, `1h`, `2d` or seconds | `5m` without progress ([`Storage::chunk_expiry`]) |
+//! | `max_pending_chunked_uploads` | `DROPZONE_MAX_PENDING_CHUNKED_UPLOADS` | whole number ≥ 1 | `10000` ([`Storage::max_pending_chunked_uploads`]) |
+//! | `max_pending_chunked_bytes` | `DROPZONE_MAX_PENDING_CHUNKED_BYTES` | `512MiB`, `4GiB` or bytes | `4GiB` ([`Storage::max_pending_chunked_bytes`]) |
+//! | `body_idle_timeout` | `DROPZONE_BODY_IDLE_TIMEOUT` | a duration as above | `30s` ([`Storage::body_idle_timeout`]) |
 //! | `csrf_secret` | `DROPZONE_CSRF_SECRET` | at least 32 bytes | none ([`Csrf::new`]) |
 //! | `csrf_time_limit` | `DROPZONE_CSRF_TIME_LIMIT` | a duration as above, or `none` | `1h` ([`Csrf::time_limit`]) |
 //! | `csrf_secure_cookie` | `DROPZONE_CSRF_SECURE_COOKIE` | `true`/`false` | `false` ([`Csrf::secure_cookie`]) |
@@ -100,6 +102,8 @@ pub struct Settings {
     durable: Option<bool>,
     chunk_expiry: Option<Duration>,
     max_pending_chunked_uploads: Option<usize>,
+    max_pending_chunked_bytes: Option<u64>,
+    body_idle_timeout: Option<Duration>,
     csrf_secret: Option<String>,
     csrf_time_limit: Option<Option<Duration>>,
     csrf_secure_cookie: Option<bool>,
@@ -116,6 +120,8 @@ impl fmt::Debug for Settings {
                 "max_pending_chunked_uploads",
                 &self.max_pending_chunked_uploads,
             )
+            .field("max_pending_chunked_bytes", &self.max_pending_chunked_bytes)
+            .field("body_idle_timeout", &self.body_idle_timeout)
             .field(
                 "csrf_secret",
                 &self.csrf_secret.as_ref().map(|_| "<hidden>"),
@@ -208,6 +214,10 @@ impl Settings {
             max_pending_chunked_uploads: over
                 .max_pending_chunked_uploads
                 .or(self.max_pending_chunked_uploads),
+            max_pending_chunked_bytes: over
+                .max_pending_chunked_bytes
+                .or(self.max_pending_chunked_bytes),
+            body_idle_timeout: over.body_idle_timeout.or(self.body_idle_timeout),
             csrf_secret: over.csrf_secret.or(self.csrf_secret),
             csrf_time_limit: over.csrf_time_limit.or(self.csrf_time_limit),
             csrf_secure_cookie: over.csrf_secure_cookie.or(self.csrf_secure_cookie),
@@ -234,6 +244,16 @@ impl Settings {
         self.max_pending_chunked_uploads
     }
 
+    /// `max_pending_chunked_bytes`, if set.
+    pub fn max_pending_chunked_bytes(&self) -> Option<u64> {
+        self.max_pending_chunked_bytes
+    }
+
+    /// `body_idle_timeout`, if set.
+    pub fn body_idle_timeout(&self) -> Option<Duration> {
+        self.body_idle_timeout
+    }
+
     /// `csrf_time_limit`, if set (`Some(None)`: no limit).
     pub fn csrf_time_limit(&self) -> Option<Option<Duration>> {
         self.csrf_time_limit
@@ -245,8 +265,9 @@ impl Settings {
     }
 
     /// The [`Storage`] these settings describe: the `storage` folder, or `default_dir` when
-    /// none was set, created now ([`Storage::try_new`]); `durable`, `chunk_expiry` and
-    /// `max_pending_chunked_uploads` where set; and [`Settings::csrf`] when a secret was set.
+    /// none was set, created now ([`Storage::try_new`]); `durable`, `chunk_expiry`,
+    /// `max_pending_chunked_uploads`, `max_pending_chunked_bytes` and `body_idle_timeout`
+    /// where set; and [`Settings::csrf`] when a secret was set.
     ///
     /// Fails, naming the setting and the folder, if the folder cannot be created.
     pub fn storage(&self, default_dir: impl Into<PathBuf>) -> Result<Storage, SettingsError> {
@@ -267,6 +288,12 @@ impl Settings {
         }
         if let Some(max) = self.max_pending_chunked_uploads {
             storage = storage.max_pending_chunked_uploads(max);
+        }
+        if let Some(max) = self.max_pending_chunked_bytes {
+            storage = storage.max_pending_chunked_bytes(max);
+        }
+        if let Some(timeout) = self.body_idle_timeout {
+            storage = storage.body_idle_timeout(timeout);
         }
         if let Some(csrf) = self.csrf() {
             storage = storage.csrf(csrf);

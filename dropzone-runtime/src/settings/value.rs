@@ -33,6 +33,40 @@ pub(crate) fn positive_count(text: &str) -> Result<usize, String> {
     Ok(n)
 }
 
+/// A byte count larger than zero: a number of bytes (`1048576`) or a number with one binary
+/// unit, `KiB`, `MiB`, `GiB` or `TiB` (`512MiB`, `4GiB`).
+pub(crate) fn byte_size(text: &str) -> Result<u64, String> {
+    const EXPECTED: &str = "expected a size such as 512MiB, 4GiB or a number of bytes";
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (digits, unit) = text.split_at(split);
+    let n: u64 = digits.parse().map_err(|_| EXPECTED.to_owned())?;
+    let shift = match unit.trim() {
+        "" | "B" => 0,
+        "KiB" => 10,
+        "MiB" => 20,
+        "GiB" => 30,
+        "TiB" => 40,
+        // Decimal units are a common slip for binary ones; say which to write.
+        "KB" | "MB" | "GB" | "TB" | "kB" => {
+            return Err(format!(
+                "{EXPECTED} (binary units: write {}iB)",
+                &unit.trim()[..1].to_ascii_uppercase()
+            ));
+        }
+        _ => return Err(EXPECTED.to_owned()),
+    };
+    let bytes = n
+        .checked_mul(1u64 << shift)
+        .ok_or_else(|| "is too large".to_owned())?;
+    if bytes == 0 {
+        return Err("must be at least 1 byte".to_owned());
+    }
+    Ok(bytes)
+}
+
 /// A duration longer than zero: a number of seconds (`3600`) or a number with one unit,
 /// `s`, `m`, `h` or `d` (`90s`, `30m`, `1h`, `2d`).
 pub(crate) fn duration(text: &str) -> Result<Duration, String> {
