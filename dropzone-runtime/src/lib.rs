@@ -10,6 +10,7 @@ pub mod csrf;
 mod merge;
 pub mod options;
 mod render;
+pub mod store;
 pub mod upload;
 
 #[doc(inline)]
