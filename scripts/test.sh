@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh machine too: checks the prerequisites (Rust 1.95, Node.js
-# >= 20 with npm), installs what is missing (Debian's chromium, the e2e npm packages), then
-# runs the Rust tests, builds the example binaries and runs the browser tests against them.
+# >= 20 with npm), installs what is missing (Debian's chromium, the e2e npm packages, the
+# Garage object store), then runs the Rust tests, the object-storage tests against Garage,
+# builds the example binaries and runs the browser tests against them.
 # Any failure fails the script; a missing prerequisite fails it at once, saying what to do.
 #
 #   bash scripts/test.sh
@@ -77,6 +78,18 @@ phase "npm ci (e2e/node_modules)" npm_ci
 phase "vendored Dropzone.js files" bash scripts/fetch-dropzone-assets.sh --check
 
 phase "cargo test" cargo test --workspace
+
+# A real S3-compatible engine (Garage, 3 nodes on 127.0.0.1; built once into a cache, about 9
+# minutes the first time), kept up until the script ends, whatever the outcome.
+object_store_tests() {
+  # (Assigned first: a failing `up` inside `eval "$(…)"` would not stop the script.)
+  local exports
+  exports="$(bash scripts/object-store.sh up)"
+  eval "$exports"
+  trap 'bash scripts/object-store.sh down' EXIT
+  DROPZONE_REQUIRE_S3=1 cargo test -p dropzone-runtime --features s3 --test object_store
+}
+phase "object storage tests (Garage)" object_store_tests
 
 phase "cargo build (binaries and examples the browser tests start)" \
   cargo build --workspace --bins --examples

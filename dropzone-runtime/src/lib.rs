@@ -15,6 +15,7 @@ pub mod options;
 mod render;
 pub mod serve;
 pub mod settings;
+pub mod store;
 pub mod upload;
 
 #[doc(inline)]
