@@ -49,6 +49,13 @@ pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// ends it, so this bounds that memory to about 512 MiB.
 pub const DEFAULT_MAX_CONNECTIONS: usize = 256;
 
+/// Most bytes hyper buffers per connection when reading (its default is about 400 KiB). What
+/// a stalled or slow upload holds scales with it; 64 KiB reads cost no measurable throughput.
+const READ_BUFFER: usize = 64 * 1024;
+
+/// Largest request head accepted (answered 431 beyond it); browsers send a few KiB.
+const MAX_HEAD: usize = 64 * 1024;
+
 /// How [`ServeOptions::serve`] bounds connections; [`serve`] uses the defaults.
 #[derive(Clone, Debug)]
 pub struct ServeOptions {
@@ -92,7 +99,9 @@ impl ServeOptions {
         let slots = Arc::new(Semaphore::new(self.max_connections));
         let mut http = http1::Builder::new();
         http.timer(TokioTimer::new())
-            .header_read_timeout(self.header_read_timeout);
+            .header_read_timeout(self.header_read_timeout)
+            .max_buf_size(READ_BUFFER)
+            .max_header_size(MAX_HEAD);
         loop {
             // Taken before `accept`, so that beyond the limit connections stay in the kernel's
             // backlog and cost nothing here.

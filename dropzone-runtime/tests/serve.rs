@@ -174,3 +174,36 @@ async fn no_more_than_max_connections_are_served_at_once() {
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     server.abort();
 }
+
+#[tokio::test]
+async fn a_request_head_over_64_kib_is_refused_with_431() {
+    let (addr, server) = start(ServeOptions::new()).await;
+    let mut big = TcpStream::connect(addr).await.unwrap();
+    // 80 KiB of one header: more than the 64 KiB a request head may have.
+    let head = format!(
+        "GET / HTTP/1.1\r\nHost: t\r\nX-Big: {}\r\n\r\n",
+        "a".repeat(80 * 1024)
+    );
+    let _ = big.write_all(head.as_bytes()).await;
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !got.windows(4).any(|w| w == b"\r\n\r\n") {
+        match timeout(BOUND, big.read(&mut buf)).await {
+            Ok(Ok(n)) if n > 0 => got.extend_from_slice(&buf[..n]),
+            _ => break,
+        }
+    }
+    let text = String::from_utf8_lossy(&got);
+    assert!(text.starts_with("HTTP/1.1 431"), "{text:?}");
+
+    // 8 KiB of headers, more than browsers send, is fine.
+    let mut ok = TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "GET / HTTP/1.1\r\nHost: t\r\nX-Big: {}\r\n\r\n",
+        "a".repeat(8 * 1024)
+    );
+    ok.write_all(head.as_bytes()).await.unwrap();
+    let answer = response_within(&mut ok, BOUND).await.expect("a response");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    server.abort();
+}

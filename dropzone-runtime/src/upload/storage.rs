@@ -655,6 +655,11 @@ impl PartFile {
                 self.start_write().await?;
             }
         }
+        if self.disk.is_none() && self.pending.is_none() && !self.buf.is_empty() {
+            // Just past SMALL_FILE: create the part file now, with what has come so far, so
+            // that it exists while the upload is under way and creating it overlaps the network.
+            self.start_write().await?;
+        }
         Ok(())
     }
 
