@@ -13,8 +13,8 @@ pub mod engines;
 mod merge;
 pub mod options;
 mod render;
-pub mod settings;
 pub mod serve;
+pub mod settings;
 pub mod upload;
 
 #[doc(inline)]
