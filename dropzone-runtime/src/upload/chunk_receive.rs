@@ -6,8 +6,11 @@ use super::ack::ChunkReceived;
 use super::chunk_fields::ChunkFields;
 use super::chunk_store::{self, Begin, BeginError, ChunkTicket, ChunkedFile, Finish};
 use super::context::Ctx;
+use super::filename::secure_filename;
 use super::media::type_of_extension;
 use super::multipart::next_chunk;
+use super::policy::{ChunkMeta, FileMeta};
+use super::refusal::FileRefusal;
 use super::rejection::{
     ChunkUploadGone, InvalidChunk, StorageFailed, TooManyPendingUploads, UploadRejection,
 };
@@ -68,6 +71,20 @@ pub(crate) async fn receive_chunk(
     ) {
         return Err(ctx.wrong_type().into());
     }
+    // Every chunk is put to the policy before its bytes are written (see policy.rs).
+    let meta = FileMeta {
+        zone: ctx.options.id,
+        field: field.name().unwrap_or(""),
+        file_name: &secure_filename(&file_name),
+        declared_type: content_type.as_deref(),
+        chunk: Some(ChunkMeta {
+            upload_id: dz.uuid.to_string(),
+            index: dz.index,
+            count: dz.count,
+            total_size: dz.total_size,
+        }),
+    };
+    ctx.before_file(&meta).await.map_err(FileRefusal::from)?;
 
     let storage = ctx.storage;
     let body_limit = ctx.body_limit;
@@ -185,6 +202,8 @@ pub(crate) struct CompletedFile {
     pub(crate) file_name: String,
     pub(crate) content_type: Option<String>,
     pub(crate) field: String,
+    /// Its `dzuuid`.
+    pub(crate) upload_id: uuid::Uuid,
 }
 
 /// How a chunk request ends once its whole body was read.
@@ -220,6 +239,7 @@ pub(crate) async fn complete(part: ChunkPart, ctx: &Ctx<'_>) -> Result<ChunkEnd,
     };
     let complete = match done {
         Finish::Partial { received, total } => {
+            tracing::trace!(upload_id = %dz.uuid, chunk = dz.index, received, total, "chunk received");
             return Ok(ChunkEnd::Ack(ChunkReceived::new(dz.index, received, total)));
         }
         Finish::AlreadyFinished => {
@@ -230,6 +250,13 @@ pub(crate) async fn complete(part: ChunkPart, ctx: &Ctx<'_>) -> Result<ChunkEnd,
         Finish::Gone => return Err(ChunkUploadGone::new().into()),
         Finish::Complete(complete) => complete,
     };
+    tracing::trace!(
+        upload_id = %dz.uuid,
+        chunk = dz.index,
+        received = dz.count,
+        total = dz.count,
+        "chunked file reassembled"
+    );
 
     let total = dz.total_size;
     let index = storage.chunk_index().clone();
@@ -278,6 +305,7 @@ pub(crate) async fn complete(part: ChunkPart, ctx: &Ctx<'_>) -> Result<ChunkEnd,
         file_name,
         content_type,
         field,
+        upload_id: dz.uuid,
     }))
 }
 

@@ -412,6 +412,9 @@ impl ChunkIndex {
                 removed += 1;
             }
         }
+        if removed > 0 {
+            tracing::info!(removed, "dropzone-runtime: removed expired chunked uploads");
+        }
         // Leftovers of an earlier process (its index died with it).
         let Ok(listing) = std::fs::read_dir(dir.join(CHUNK_DIR)) else {
             return removed;

@@ -1,12 +1,12 @@
 //! The `Upload<Z>` extractor.
 
-use super::context::Ctx;
 use super::limits::body_limit;
 use super::outcome::{FileOutcome, RefusedFile, SavedFile};
 use super::receive::receive;
 use super::report::UploadReport;
 use super::response::UploadResponse;
 use super::storage::Storage;
+use super::trace;
 use crate::config::DropzoneConfig;
 use crate::options::Options;
 use axum::extract::{FromRef, FromRequest, Request};
@@ -119,6 +119,7 @@ use std::marker::PhantomData;
 /// | [`CsrfRejected`](super::rejection::CsrfRejected) | 400 | `enable_csrf` and no valid token before the first file part (Flask-WTF's message) |
 /// | [`CsrfNotConfigured`](super::rejection::CsrfNotConfigured) | 500 | `enable_csrf` but no [`Csrf`](crate::csrf::Csrf) on the [`Storage`] |
 /// | [`WrongZone`](super::rejection::WrongZone) | 400 | the `X-Dropzone-Zone` header names another zone |
+/// | [`PolicyRefused`](super::PolicyRefused) | the policy's (403, 429, 507 …) | the [`UploadPolicy`](super::UploadPolicy) of the [`Storage`] refused the file (before its first byte is stored, or once complete) |
 /// | [`BatchRefused`](super::rejection::BatchRefused) | first refusal's | every file of a batch was refused; JSON, see [`UploadReport`](super::UploadReport) |
 /// | [`InvalidChunk`](super::rejection::InvalidChunk) | 400 | a chunk's `dz*` fields or length disagree |
 /// | [`TooManyPendingUploads`](super::rejection::TooManyPendingUploads) | 503 | a chunk would pass the bounds on unfinished uploads |
@@ -228,7 +229,8 @@ where
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let storage = Storage::from_ref(state);
-        let received = receive(req, &Ctx::new(&storage, Z::OPTIONS)).await?;
+        let span = trace::upload_span(&req, Z::OPTIONS.id);
+        let received = trace::traced(receive(req, &storage, Z::OPTIONS), span).await?;
         Ok(Upload {
             outcomes: received.outcomes,
             fields: received.fields,

@@ -7,6 +7,11 @@
 //! Every response they produce is `text/plain; charset=utf-8` (Dropzone.js shows such a body
 //! on the file as it is) with `X-Content-Type-Options: nosniff`, and records a `tracing` event
 //! at `TRACE`, as axum's rejections do. Bodies never quote the request's own strings.
+//!
+//! Each leaf also has `log()`: the refusal event of the request's span (`debug` with the status
+//! and the body as `reason`; a leaf marked `level = WARN` logs at `warn`, with its source
+//! error). The extractor calls it inside its span, where the zone and request id are known;
+//! `into_response` runs after the span closed.
 
 use axum::response::{IntoResponse, Response};
 use http::StatusCode;
@@ -35,6 +40,47 @@ pub(crate) fn plain_text(kind: &'static str, status: StatusCode, body: String) -
         .into_response()
 }
 
+/// The refusal event of one rejection (see the module docs). `reason` is a rejection body,
+/// which never holds the request's strings, file bytes or tokens.
+pub(crate) fn log_refusal(
+    kind: &'static str,
+    status: StatusCode,
+    reason: &str,
+    level: tracing::Level,
+    source: Option<&(dyn StdError + 'static)>,
+) {
+    let status = status.as_u16();
+    let error = source.map(tracing::field::display);
+    // `event!` needs its level as a constant.
+    match level {
+        tracing::Level::ERROR => {
+            tracing::error!(
+                status,
+                rejection_type = kind,
+                reason,
+                error,
+                "upload refused"
+            )
+        }
+        tracing::Level::WARN => {
+            tracing::warn!(
+                status,
+                rejection_type = kind,
+                reason,
+                error,
+                "upload refused"
+            )
+        }
+        _ => tracing::debug!(
+            status,
+            rejection_type = kind,
+            reason,
+            error,
+            "upload refused"
+        ),
+    }
+}
+
 /// What a leaf's `#[status = …, source = field]` may name: the field's error, if any.
 pub(crate) trait Source {
     fn as_source(&self) -> Option<&(dyn StdError + 'static)>;
@@ -58,12 +104,12 @@ impl Source for Option<Box<dyn StdError + Send + Sync>> {
     }
 }
 
-/// One leaf: a struct with a `body: String` plus the given fields, `status()`, `body_text()`,
+/// One leaf: a struct with a `body: String` plus the given fields, `status()`, `body_text()`, `log()`,
 /// `Display` (the body), `Error` (with the `source` field's error when one is named) and a
 /// plain-text `IntoResponse`.
 macro_rules! define_rejection {
     (
-        #[status = $status:ident $(, source = $source:ident)?]
+        #[status = $status:ident $(, source = $source:ident)? $(, level = $level:ident)?]
         $(#[$m:meta])*
         pub struct $name:ident { $($field:ident : $ty:ty),* $(,)? }
     ) => {
@@ -83,6 +129,20 @@ macro_rules! define_rejection {
             /// The plain-text body this rejection answers with; Dropzone.js shows it on the file.
             pub fn body_text(&self) -> ::std::string::String {
                 self.body.clone()
+            }
+
+            /// Records this refusal (see `macros.rs`).
+            pub(crate) fn log(&self) {
+                #[allow(unused_variables)]
+                let level = ::tracing::Level::DEBUG;
+                $(let level = ::tracing::Level::$level;)?
+                $crate::upload::macros::log_refusal(
+                    stringify!($name),
+                    self.status(),
+                    &self.body,
+                    level,
+                    ::std::error::Error::source(self),
+                );
             }
         }
 
@@ -135,6 +195,11 @@ macro_rules! composite_rejection {
             /// The body this rejection answers with.
             pub fn body_text(&self) -> ::std::string::String {
                 match self { $(Self::$variant(inner) => inner.body_text(),)+ }
+            }
+
+            /// Records this refusal (see `macros.rs`).
+            pub(crate) fn log(&self) {
+                match self { $(Self::$variant(inner) => inner.log(),)+ }
             }
         }
 

@@ -10,6 +10,8 @@
 //! - [`ZoneId`]: which zone of the page sent a request (the `X-Dropzone-Zone` header);
 //! - [`UploadResponse`]: what the extractor answers by itself: a [`ChunkReceived`] (200) or an
 //!   [`UploadRejection`], whose leaves are in [`rejection`] (the 4xx/5xx answers);
+//! - [`UploadPolicy`]: the application's say on each file, before its first byte is stored
+//!   and once it is complete ([`Storage::policy`]);
 //! - [`secure_filename`]: Werkzeug's file-name sanitiser, for the metadata kept with a file.
 
 // Layers, lowest first; each module imports only from the ones above it in this list.
@@ -30,6 +32,7 @@ mod macros;
 mod media;
 mod multipart;
 mod outcome;
+mod policy;
 mod receive;
 mod refusal;
 pub mod rejection;
@@ -37,6 +40,7 @@ mod report;
 mod response;
 mod sniff;
 mod storage;
+mod trace;
 mod zone;
 
 pub use ack::ChunkReceived;
@@ -48,6 +52,7 @@ pub use limits::{
 };
 pub use linger::{LINGER_BYTES, LINGER_TIME};
 pub use outcome::{FileOutcome, RefusedFile, SavedFile};
+pub use policy::{ChunkMeta, CompleteFile, FileMeta, PolicyRefused, UploadPolicy};
 #[doc(no_inline)]
 pub use rejection::{FileRefusal, UploadRejection};
 pub use report::{FileReport, UploadReport};
@@ -56,4 +61,5 @@ pub use storage::{
     DEFAULT_BODY_IDLE_TIMEOUT, DEFAULT_CHUNK_EXPIRY, DEFAULT_MAX_PENDING_CHUNKED,
     DEFAULT_MAX_PENDING_CHUNKED_BYTES, Storage,
 };
+pub use trace::REQUEST_ID_HEADER;
 pub use zone::{ZoneId, ZoneIdRejection};

@@ -11,13 +11,15 @@ use super::limits::{MAX_FIELDS, files_per_request};
 use super::linger::{self, Reclaim};
 use super::multipart::{self, file_name_of, first_chunk, next_chunk, read_head, read_text};
 use super::outcome::{FileOutcome, RefusedFile, SavedFile};
+use super::policy::{CompleteFile, FileMeta};
 use super::refusal::{FileRefusal, TooManyFiles};
 use super::rejection::{
     BatchRefused, MissingFile, StorageFailed, TooManyFields, UploadRejection, WrongZone,
 };
 use super::response::UploadResponse;
 use super::sniff;
-use super::storage::{PartFile, ReceivedPart};
+use super::storage::{PartFile, ReceivedPart, Storage};
+use crate::options::Options;
 use crate::render::ZONE_HEADER;
 use axum::extract::Request;
 use http::HeaderMap;
@@ -35,6 +37,8 @@ struct Pending {
     original_name: String,
     content_type: Option<String>,
     field: String,
+    /// The `dzuuid` of a chunked file (forgotten if the policy vetoes it).
+    chunked: Option<uuid::Uuid>,
 }
 
 enum Slot {
@@ -52,9 +56,15 @@ enum PartEnd {
 /// Reads the whole request; see [`Upload`](super::Upload) for the rules it applies. A refusal
 /// is answered once the rest of the body was read and dropped (within bounds, see linger.rs),
 /// so that clients that write the whole body before reading see it.
-pub(crate) async fn receive(req: Request, ctx: &Ctx<'_>) -> Result<Received, UploadResponse> {
-    ctx.storage.sweep_leftovers().await;
+pub(crate) async fn receive(
+    req: Request,
+    storage: &Storage,
+    options: &'static Options,
+) -> Result<Received, UploadResponse> {
+    let started = std::time::Instant::now();
     let (parts, body) = req.into_parts();
+    let ctx = &Ctx::new(storage, options, &parts, started);
+    ctx.storage.sweep_leftovers().await;
     let (body, rest) = linger::reclaimable(body, ctx.storage.body_idle_timeout_value());
     let result = read_parts(&parts.headers, body, ctx).await;
     if let Err(UploadResponse::Rejected(_)) = &result {
@@ -152,6 +162,18 @@ async fn read_parts(
             refuse(ctx.wrong_type().into(), &mut slots)?;
             continue;
         }
+        let meta = FileMeta {
+            zone: options.id,
+            field: &name,
+            file_name: &original_name,
+            declared_type: content_type.as_deref(),
+            chunk: None,
+        };
+        if let Err(refusal) = ctx.before_file(&meta).await {
+            // Nothing of the file was stored: only its first bytes were read, into memory.
+            refuse(refusal.into(), &mut slots)?;
+            continue;
+        }
 
         // The head is sniffed before anything of the file is stored (see sniff.rs).
         let first = read_head(&mut field, first, limit).await?;
@@ -168,6 +190,7 @@ async fn read_parts(
                 original_name,
                 content_type,
                 field: name,
+                chunked: None,
             })),
             PartEnd::TooLarge(size) => refuse(ctx.too_large(size).into(), &mut slots)?,
         }
@@ -184,6 +207,7 @@ async fn read_parts(
                 original_name: secure_filename(&done.file_name),
                 content_type: done.content_type,
                 field: done.field,
+                chunked: Some(done.upload_id),
             })),
         }
     }
@@ -200,6 +224,7 @@ async fn finish(
         let options = ctx.options;
         return Err(MissingFile::new(options.input_name, options.upload_multiple).into());
     }
+    let slots = vet_complete(slots, ctx).await?;
     if !slots.iter().any(|s| matches!(s, Slot::Pending(_))) {
         // Every file of the batch was refused (single mode returned at its refusal): answer
         // each file's reason as JSON, never a 2xx.
@@ -244,10 +269,61 @@ async fn finish(
             field,
         }));
     }
-    Ok(Received {
-        outcomes: outcomes.into_iter().flatten().collect(),
-        fields,
-    })
+    let outcomes: Vec<FileOutcome> = outcomes.into_iter().flatten().collect();
+    for file in outcomes.iter().filter_map(FileOutcome::saved) {
+        // No sha256: hashing every byte while streaming would cost about a core per
+        // few hundred MB/s on the write path (see the README's tracing section).
+        tracing::info!(
+            stored_name = %file.stored_name,
+            size = file.size,
+            field = %file.field,
+            duration_ms = ctx.started.elapsed().as_millis() as u64,
+            "stored a file"
+        );
+    }
+    Ok(Received { outcomes, fields })
+}
+
+/// The policy's `on_complete` stage for every received file, once the whole request was read
+/// and before anything gets its final name: a vetoed file is dropped (its part file deleted)
+/// and, in a batch, becomes a refused outcome.
+async fn vet_complete(slots: Vec<Slot>, ctx: &Ctx<'_>) -> Result<Vec<Slot>, UploadRejection> {
+    if ctx.storage.upload_policy().is_none() {
+        return Ok(slots);
+    }
+    let mut vetted = Vec::with_capacity(slots.len());
+    for slot in slots {
+        let Slot::Pending(p) = slot else {
+            vetted.push(slot);
+            continue;
+        };
+        let complete = CompleteFile {
+            zone: ctx.options.id,
+            field: &p.field,
+            file_name: &p.original_name,
+            declared_type: p.content_type.as_deref(),
+            size: p.part.size,
+            extension: p.extension.as_deref(),
+            chunked: p.chunked.is_some(),
+        };
+        let Err(refusal) = ctx.on_complete(&complete).await else {
+            vetted.push(Slot::Pending(p));
+            continue;
+        };
+        if let Some(uuid) = p.chunked {
+            // Later chunks of a vetoed file are answered 410, never acknowledged.
+            ctx.storage.chunk_index().forget(uuid);
+        }
+        if !ctx.options.upload_multiple {
+            return Err(FileRefusal::from(refusal).into());
+        }
+        vetted.push(Slot::Refused(RefusedFile {
+            field: p.field,
+            original_name: p.original_name,
+            reason: refusal.into(),
+        }));
+    }
+    Ok(vetted)
 }
 
 /// Streams one file part into a `.part-*` file, stopping at the zone's file limit.

@@ -5,6 +5,7 @@
 //! holds a whole-request rejection (which itself can hold refused files).
 
 use super::macros::{composite_rejection, define_rejection};
+pub use super::policy::PolicyRefused;
 
 define_rejection! {
     #[status = PAYLOAD_TOO_LARGE]
@@ -87,6 +88,7 @@ composite_rejection! {
         FileTooLarge,
         UnsupportedFileType,
         TooManyFiles,
+        PolicyRefused,
     }
 }
 

@@ -16,7 +16,9 @@
 use super::limits::{MAX_FIELD_BYTES, MAX_FIELDS};
 use super::macros::{composite_rejection, define_rejection};
 use super::outcome::RefusedFile;
-pub use super::refusal::{FileRefusal, FileTooLarge, TooManyFiles, UnsupportedFileType};
+pub use super::refusal::{
+    FileRefusal, FileTooLarge, PolicyRefused, TooManyFiles, UnsupportedFileType,
+};
 use super::report::UploadReport;
 use crate::csrf::CsrfError;
 use axum::response::{IntoResponse, Response};
@@ -175,7 +177,7 @@ impl TooManyFields {
 }
 
 define_rejection! {
-    #[status = INTERNAL_SERVER_ERROR, source = source]
+    #[status = INTERNAL_SERVER_ERROR, source = source, level = WARN]
     /// The upload folder could not take the file (500 Internal Server Error).
     ///
     /// Happens when creating, writing or renaming a file in the [`Storage`](super::Storage)
@@ -381,6 +383,13 @@ impl BatchRefused {
         &self.refused
     }
 
+    /// Records every file's refusal (`debug`).
+    pub(crate) fn log(&self) {
+        for file in &self.refused {
+            file.reason.log();
+        }
+    }
+
     /// Consumes the rejection, returning the refused files.
     pub fn into_refused(self) -> Vec<RefusedFile> {
         self.refused
@@ -437,6 +446,7 @@ composite_rejection! {
         BatchRefused,
         CsrfRejected,
         CsrfNotConfigured,
+        PolicyRefused,
     }
 }
 
@@ -446,6 +456,7 @@ impl From<FileRefusal> for UploadRejection {
             FileRefusal::FileTooLarge(r) => r.into(),
             FileRefusal::UnsupportedFileType(r) => r.into(),
             FileRefusal::TooManyFiles(r) => r.into(),
+            FileRefusal::PolicyRefused(r) => r.into(),
         }
     }
 }

@@ -13,6 +13,7 @@ use tempfile::TempPath;
 
 use super::block::fill_block;
 use super::chunk_store::{ChunkIndex, PendingLimits};
+use super::policy::{PolicyHandle, UploadPolicy};
 use tokio::task::{JoinHandle, spawn_blocking};
 
 /// Bytes gathered before one write to disk. Large writes keep a 1 GiB upload near disk speed;
@@ -68,6 +69,7 @@ struct Inner {
     dir: PathBuf,
     durable: bool,
     csrf: Option<Csrf>,
+    policy: Option<PolicyHandle>,
     chunk_expiry: Duration,
     max_pending_chunked: usize,
     max_pending_chunked_bytes: u64,
@@ -130,6 +132,7 @@ impl Storage {
                 dir,
                 durable: false,
                 csrf: None,
+                policy: None,
                 chunk_expiry: DEFAULT_CHUNK_EXPIRY,
                 max_pending_chunked: DEFAULT_MAX_PENDING_CHUNKED,
                 max_pending_chunked_bytes: DEFAULT_MAX_PENDING_CHUNKED_BYTES,
@@ -191,6 +194,18 @@ impl Storage {
     pub fn csrf(mut self, csrf: Csrf) -> Self {
         Arc::make_mut(&mut self.inner).csrf = Some(csrf);
         self
+    }
+
+    /// The application's [`UploadPolicy`]: asked before any byte of a file is stored and
+    /// again once it is complete, it can refuse the file with its own status and message.
+    /// Replaces an earlier one; see `policy.rs` for why it lives here.
+    pub fn policy(mut self, policy: impl UploadPolicy) -> Self {
+        Arc::make_mut(&mut self.inner).policy = Some(PolicyHandle::new(policy));
+        self
+    }
+
+    pub(crate) fn upload_policy(&self) -> Option<&PolicyHandle> {
+        self.inner.policy.as_ref()
     }
 
     /// The [`Csrf`] uploads are verified with, if one was set with [`Storage::csrf`].

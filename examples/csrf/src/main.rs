@@ -107,6 +107,14 @@ async fn upload(up: Upload<Photos>) -> impl IntoResponse {
 
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
+    // Logs on stderr, filtered by RUST_LOG (default `info`): the upload span and events, in
+    // tower-http's request spans.
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
     let addr = std::env::var("ADDR").unwrap_or_else(|_| "127.0.0.1:5000".to_owned());
     let upload_dir =
         PathBuf::from(std::env::var_os("UPLOAD_DIR").unwrap_or_else(|| "./uploads".into()));
@@ -136,5 +144,9 @@ async fn main() -> std::io::Result<()> {
         listener.local_addr()?,
         upload_dir.display()
     );
-    dropzone_runtime::serve::serve(listener, app).await
+    dropzone_runtime::serve::serve(
+        listener,
+        app.layer(tower_http::trace::TraceLayer::new_for_http()),
+    )
+    .await
 }

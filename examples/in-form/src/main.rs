@@ -14,8 +14,9 @@
 //! 1. Each page load gets a fresh token, signed for the browser's `visitor` cookie (set on
 //!    its first visit). It goes into the form as a hidden `batch` field and into the upload
 //!    URL, per request: `.upload_action(format!("/upload?batch={token}"))`.
-//! 2. `/upload` only accepts a token this server signed for the same visitor (checked before
-//!    a byte is stored) and records the stored names of the files under it (at most the
+//! 2. `/upload` only accepts a token this server signed for the same visitor (checked by the
+//!    storage's [`UploadPolicy`] before a byte of each file is stored, and again once the file
+//!    is complete) and records the stored names of the files under it (at most the
 //!    zone's `max_files`).
 //! 3. `POST /form` takes the token's files, once: the token is spent, a second submission gets
 //!    none. The page then shows the title, the description and those files.
@@ -27,23 +28,29 @@
 //! With an empty queue, Submit sends the form straight away. The zone's id is honoured in
 //! in-form mode (upstream ignored it, #35).
 //!
-//! Environment: `ADDR` (default `127.0.0.1:5000`) and `UPLOAD_DIR` (default `./uploads`).
+//! Environment: `ADDR` (default `127.0.0.1:5000`), `UPLOAD_DIR` (default `./uploads`) and
+//! `RUST_LOG` (default `info`; the log goes to stderr).
 
 mod batches;
 
-use axum::extract::{FromRef, FromRequest, Query, Request, State};
+use axum::extract::{FromRef, Query, State};
 use axum::http::header::SET_COOKIE;
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use batches::{Batches, Refused};
 use dropzone_runtime::DropzoneConfig;
-use dropzone_runtime::upload::{Storage, Upload};
+use dropzone_runtime::upload::{
+    CompleteFile, FileMeta, PolicyRefused, Storage, Upload, UploadPolicy,
+};
 use maud::{DOCTYPE, Markup, html};
 use serde::Deserialize;
 use std::path::PathBuf;
 use std::sync::Arc;
+use tower_http::trace::TraceLayer;
+use tracing_subscriber::EnvFilter;
 
 /// Upstream's configuration: images, 3 MiB, 30 files, inside the form, sent by `#submit`.
 #[derive(DropzoneConfig)]
@@ -96,6 +103,10 @@ const MAX_FILES: usize = match Photos::OPTIONS.max_files {
 
 /// What a refused upload is answered.
 fn refusal(refused: Refused) -> Response {
+    reason(refused).into_response()
+}
+
+fn reason(refused: Refused) -> (StatusCode, &'static str) {
     match refused {
         Refused::Expired | Refused::Full => (
             StatusCode::BAD_REQUEST,
@@ -106,7 +117,41 @@ fn refusal(refused: Refused) -> Response {
             "Too many forms are waiting: try again in a few minutes.",
         ),
     }
-    .into_response()
+}
+
+/// The batch rule as the storage's upload policy: a file whose request has no valid batch of
+/// this visitor, or whose batch is spent or full, is refused before a byte of it is stored,
+/// and checked again once it is complete.
+struct BatchPolicy(Arc<Batches>);
+
+impl BatchPolicy {
+    fn check(&self, request: &Parts) -> Result<(), PolicyRefused> {
+        let visitor = batches::visitor_of(&request.headers);
+        let batch = Query::<Batch>::try_from_uri(&request.uri).ok();
+        let (Some(visitor), Some(Query(Batch { batch }))) = (visitor, batch) else {
+            return Err(policy_refusal(Refused::Expired));
+        };
+        (self.0.admit(&visitor, &batch, MAX_FILES)).map_err(policy_refusal)
+    }
+}
+
+fn policy_refusal(refused: Refused) -> PolicyRefused {
+    let (status, message) = reason(refused);
+    PolicyRefused::new(status, message)
+}
+
+impl UploadPolicy for BatchPolicy {
+    async fn before_file(&self, request: &Parts, _: &FileMeta<'_>) -> Result<(), PolicyRefused> {
+        self.check(request)
+    }
+
+    async fn on_complete(
+        &self,
+        request: &Parts,
+        _: &CompleteFile<'_>,
+    ) -> Result<(), PolicyRefused> {
+        self.check(request)
+    }
 }
 
 fn layout(title: &str, head: Markup, body: Markup) -> Html<String> {
@@ -163,28 +208,23 @@ struct Batch {
     batch: String,
 }
 
-/// The XHR uploads of one page: only for a token this server signed for this visitor,
-/// checked before the body is read, so a forged, foreign or spent token stores nothing.
+/// The XHR uploads of one page. [`BatchPolicy`] already refused a forged, foreign, spent or
+/// full token before anything was stored; here the stored file joins its batch.
 async fn upload(
     State(state): State<AppState>,
     Query(Batch { batch }): Query<Batch>,
-    req: Request,
+    headers: HeaderMap,
+    up: Upload<Photos>,
 ) -> Response {
-    let Some(visitor) = batches::visitor_of(req.headers()) else {
+    let Some(visitor) = batches::visitor_of(&headers) else {
         return refusal(Refused::Expired);
-    };
-    if let Err(refused) = state.batches.admit(&visitor, &batch, MAX_FILES) {
-        return refusal(refused);
-    }
-    let up = match Upload::<Photos>::from_request(req, &state).await {
-        Ok(up) => up,
-        Err(rejection) => return rejection.into_response(),
     };
     let stored = up.file().stored_name.clone();
     match state.batches.record(&visitor, &batch, MAX_FILES, stored) {
         Ok(()) => up.report().into_response(),
         Err(refused) => {
-            // Spent, full or the table filled while the file was streaming: do not keep it.
+            // The form was submitted (or the batch filled) between the policy's last check
+            // and now: do not keep the file.
             let _ = tokio::fs::remove_file(&up.file().path).await;
             refusal(refused)
         }
@@ -236,9 +276,14 @@ async fn main() -> std::io::Result<()> {
     let addr = std::env::var("ADDR").unwrap_or_else(|_| "127.0.0.1:5000".to_owned());
     let upload_dir =
         PathBuf::from(std::env::var_os("UPLOAD_DIR").unwrap_or_else(|| "./uploads".into()));
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let batches = Arc::new(Batches::new());
     let state = AppState {
-        storage: Storage::try_new(upload_dir.clone())?,
-        batches: Arc::new(Batches::new()),
+        storage: Storage::try_new(upload_dir.clone())?.policy(BatchPolicy(batches.clone())),
+        batches,
     };
 
     let app = Router::new()
@@ -253,6 +298,7 @@ async fn main() -> std::io::Result<()> {
         .route("/upload", post(upload))
         .route("/form", post(handle_form))
         .merge(dropzone_runtime::assets::router())
+        .layer(TraceLayer::new_for_http())
         .with_state(state);
 
     let listener = tokio::net::TcpListener::bind(&addr).await?;

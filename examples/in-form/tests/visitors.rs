@@ -5,6 +5,7 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// A 1×1 PNG.
@@ -20,6 +21,8 @@ struct Server {
     child: Child,
     addr: String,
     _dir: tempfile::TempDir,
+    /// What the example logged on stderr (`RUST_LOG=dropzone_runtime=info`).
+    log: Arc<Mutex<String>>,
 }
 
 impl Drop for Server {
@@ -35,9 +38,20 @@ fn start() -> Server {
         .env("ADDR", "127.0.0.1:0")
         .env("UPLOAD_DIR", dir.path())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .env("RUST_LOG", "dropzone_runtime=info")
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    let log = Arc::new(Mutex::new(String::new()));
+    let (mut err, sink) = (child.stderr.take().unwrap(), log.clone());
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n @ 1..) = err.read(&mut buf) {
+            sink.lock()
+                .unwrap()
+                .push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    });
     let mut line = String::new();
     // The example prints its address first; a dead or silent process ends the read.
     let mut out = BufReader::new(child.stdout.take().unwrap());
@@ -54,6 +68,7 @@ fn start() -> Server {
         child,
         addr,
         _dir: dir,
+        log,
     }
 }
 
@@ -183,20 +198,76 @@ fn a_token_is_good_only_with_the_visitors_cookie_and_only_once() {
             format!("batch={token}&title=t&description=d").as_bytes(),
         )
     };
-    let upload = |cookie: &str| {
-        request(
-            addr,
-            &format!(
-                "POST /upload?batch={token} HTTP/1.1\r\nCookie: {cookie}\r\n\
-                 Content-Type: multipart/form-data; boundary=b\r\n"
-            ),
-            b"--b--\r\n",
-        )
-        .status
-    };
-    // Another visitor's cookie: refused before the body is read.
-    assert_eq!(upload(&other), 400);
+    let upload = |cookie: &str| upload_png(addr, cookie, &token);
+    // Another visitor's cookie: refused before a byte is stored.
+    let refused = upload(&other);
+    assert_eq!((refused.status, refused.body.as_str()), (400, EXPIRED));
     // Spent by its own form: refused afterwards.
     assert_eq!(post_form(&cookie).status, 200);
-    assert_eq!(upload(&cookie), 400);
+    let refused = upload(&cookie);
+    assert_eq!((refused.status, refused.body.as_str()), (400, EXPIRED));
+    assert_eq!(files_in(&server), Vec::<String>::new());
+}
+
+const EXPIRED: &str = "This form has expired: reload the page.";
+
+/// One PNG to the zone's upload route with `batch` as the page sent it.
+fn upload_png(addr: &str, cookie: &str, batch: &str) -> Reply {
+    let mut body = b"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\n\
+                     Content-Type: image/png\r\n\r\n"
+        .to_vec();
+    body.extend_from_slice(PNG);
+    body.extend_from_slice(b"\r\n--b--\r\n");
+    request(
+        addr,
+        &format!(
+            "POST /upload?batch={batch} HTTP/1.1\r\nCookie: {cookie}\r\n\
+             X-Dropzone-Zone: photos\r\n\
+             Content-Type: multipart/form-data; boundary=b\r\n"
+        ),
+        &body,
+    )
+}
+
+/// Every entry of the upload folder, hidden part files included.
+fn files_in(server: &Server) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(server._dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn an_unknown_batch_is_refused_before_its_file_reaches_the_disk() {
+    let server = start();
+    let addr = server.addr.as_str();
+    let (set, token) = load_page(addr, None);
+    let cookie = set.unwrap_or_default();
+    for forged in ["", "nonsense", &token[..token.len() - 1]] {
+        let refused = upload_png(addr, &cookie, forged);
+        assert_eq!(refused.status, 400, "{forged:?}: {}", refused.head);
+        assert_eq!(refused.body, EXPIRED);
+        assert_eq!(files_in(&server), Vec::<String>::new(), "{forged:?}");
+        // Not stored and then deleted: never stored (the handler deletes a file whose batch
+        // it cannot record, which the folder listing alone would not tell apart).
+        let log = server.log.lock().unwrap().clone();
+        assert!(!log.contains("stored a file"), "{forged:?}: {log}");
+        assert!(
+            refused
+                .head
+                .to_ascii_lowercase()
+                .contains("x-content-type-options: nosniff")
+        );
+    }
+    // The page's own token stores the file.
+    let stored = upload_png(addr, &cookie, &token);
+    assert_eq!(stored.status, 200, "{}", stored.body);
+    assert_eq!(files_in(&server).len(), 1);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !server.log.lock().unwrap().contains("stored a file") {
+        assert!(Instant::now() < deadline, "{}", server.log.lock().unwrap());
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }

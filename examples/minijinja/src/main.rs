@@ -76,6 +76,14 @@ async fn upload(up: Upload<Photos>) -> &'static str {
 
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
+    // Logs on stderr, filtered by RUST_LOG (default `info`): the upload span and events, in
+    // tower-http's request spans.
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
     let addr = std::env::var("ADDR").unwrap_or_else(|_| "127.0.0.1:5000".to_owned());
     let upload_dir = std::env::var_os("UPLOAD_DIR").unwrap_or_else(|| "./uploads".into());
     let mut templates = Environment::new();
@@ -106,5 +114,9 @@ async fn main() -> std::io::Result<()> {
         listener.local_addr()?,
         dir.display()
     );
-    axum::serve(listener, app).await
+    axum::serve(
+        listener,
+        app.layer(tower_http::trace::TraceLayer::new_for_http()),
+    )
+    .await
 }

@@ -70,6 +70,14 @@ async fn page<Z: DropzoneConfig>() -> Html<String> {
 
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
+    // Logs on stderr, filtered by RUST_LOG (default `info`): the upload span and events, in
+    // tower-http's request spans.
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
     let addr = std::env::var("ADDR").unwrap_or_else(|_| "127.0.0.1:5000".to_owned());
     let upload_dir = std::env::var_os("UPLOAD_DIR").unwrap_or_else(|| "./uploads".into());
 
@@ -86,5 +94,9 @@ async fn main() -> std::io::Result<()> {
 
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     println!("listening on http://{}", listener.local_addr()?);
-    dropzone_runtime::serve::serve(listener, app).await
+    dropzone_runtime::serve::serve(
+        listener,
+        app.layer(tower_http::trace::TraceLayer::new_for_http()),
+    )
+    .await
 }
