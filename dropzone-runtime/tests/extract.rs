@@ -285,7 +285,8 @@ async fn a_body_stream_error_mid_file_is_400_and_leaves_nothing() {
 async fn a_body_that_ends_mid_file_is_400_and_leaves_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let head = Multipart::new()
-        .file("file", "a.bin", "application/octet-stream", &png_bytes(MIB))
+        // Past the first 1 MiB write block (what creates the part file), inside the 2 MiB zone.
+        .file("file", "a.png", "image/png", &png_bytes(MIB * 19 / 10))
         .unfinished();
     // Streamed in 64 KiB pieces, so the file is well under way when the body just stops.
     let chunks: Vec<Result<Vec<u8>, std::io::Error>> = head[..3 * MIB / 4]
@@ -310,15 +311,16 @@ async fn a_body_that_ends_mid_file_is_400_and_leaves_nothing() {
 async fn dropping_the_request_future_mid_file_removes_the_part_file() {
     let dir = tempfile::tempdir().unwrap();
     let head = Multipart::new()
-        .file("file", "a.bin", "application/octet-stream", &png_bytes(MIB))
+        // Past the first 1 MiB write block (what creates the part file), inside the 2 MiB zone.
+        .file("file", "a.png", "image/png", &png_bytes(MIB * 19 / 10))
         .unfinished();
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
-    let req = Request::post("/any")
+    let req = Request::post("/images")
         .header("content-type", content_type())
         .body(Body::from_stream(tokio_stream(rx)))
         .unwrap();
     let task = tokio::spawn(send(app(dir.path()), req));
-    tx.send(Ok(head[..MIB / 2].to_vec())).await.unwrap();
+    tx.send(Ok(head[..MIB * 3 / 2].to_vec())).await.unwrap();
     // Wait until the part file exists, i.e. the extractor is mid-file.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
     while !entries(dir.path()).iter().any(|n| n.starts_with(".part-")) {

@@ -34,6 +34,7 @@ fn crash_server() {
         let storage = Storage::new(dir).chunk_expiry(Duration::from_millis(EXPIRY_MS));
         let app = Router::new()
             .route("/any", post(report::<AnyFile>))
+            .route("/images", post(report::<Images>))
             .route("/chunked", post(report::<Chunked>))
             .with_state(storage);
         axum::serve(listener, app).await.unwrap();
@@ -132,15 +133,11 @@ fn a_kill_9_mid_upload_leaves_nothing_after_a_restart() {
         200
     );
     let body = Multipart::new()
-        .file(
-            "file",
-            "big.bin",
-            "application/octet-stream",
-            &png_bytes(900_000),
-        )
+        // Past the first 1 MiB write block (what creates the part file), inside the 2 MiB zone.
+        .file("file", "big.png", "image/png", &png_bytes(1_900_000))
         .finish();
     let mut stalled = server.connect();
-    stalled.write_all(&head("/any", body.len())).unwrap();
+    stalled.write_all(&head("/images", body.len())).unwrap();
     stalled.write_all(&body[..body.len() - 1000]).unwrap();
     let deadline = Instant::now() + Duration::from_secs(10);
     while leftovers(dir.path()).len() < 2 {

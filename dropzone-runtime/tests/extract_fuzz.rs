@@ -301,7 +301,14 @@ fn check(rt: &tokio::runtime::Runtime, dir: &Path, c: &Case) -> Result<StatusCod
     if !(status.is_success() || status.is_client_error()) {
         return Err(format!("status {status}: {}", answer.text));
     }
-    let names = entries(dir);
+    // A part file whose first write was still on the blocking pool when the request ended is
+    // created and then deleted by that write's task: give it a bounded moment to go.
+    let deadline = std::time::Instant::now() + Duration::from_secs(2);
+    let mut names = entries(dir);
+    while names.iter().any(|n| n.starts_with(".part-")) && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+        names = entries(dir);
+    }
     if let Some(part) = names.iter().find(|n| n.starts_with(".part-")) {
         return Err(format!("left {part} behind ({status})"));
     }

@@ -32,9 +32,9 @@ async fn wait_until_empty(dir: &std::path::Path) {
     }
 }
 
-fn request_head(len: usize) -> String {
+fn request_head(path: &str, len: usize) -> String {
     format!(
-        "POST /any HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: {}\r\nContent-Length: {len}\r\n\r\n",
+        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: {}\r\nContent-Length: {len}\r\n\r\n",
         content_type()
     )
 }
@@ -43,21 +43,17 @@ fn request_head(len: usize) -> String {
 async fn a_client_disconnecting_mid_file_leaves_no_file() {
     let dir = tempfile::tempdir().unwrap();
     let addr = serve(dir.path()).await;
+    // Past the first 1 MiB write block (what creates the part file), inside the 2 MiB zone.
     let body = Multipart::new()
-        .file(
-            "file",
-            "big.bin",
-            "application/octet-stream",
-            &png_bytes(900_000),
-        )
+        .file("file", "big.png", "image/png", &png_bytes(1_900_000))
         .finish();
 
     let mut stream = TcpStream::connect(addr).await.unwrap();
     stream
-        .write_all(request_head(body.len()).as_bytes())
+        .write_all(request_head("/images", body.len()).as_bytes())
         .await
         .unwrap();
-    stream.write_all(&body[..600_000]).await.unwrap();
+    stream.write_all(&body[..1_500_000]).await.unwrap();
     stream.flush().await.unwrap();
     // Make sure the server is mid-file (its part file exists) before going away.
     let deadline = Instant::now() + Duration::from_secs(5);
@@ -84,7 +80,7 @@ async fn the_same_request_completed_is_stored() {
         .finish();
     let mut stream = TcpStream::connect(addr).await.unwrap();
     stream
-        .write_all(request_head(body.len()).as_bytes())
+        .write_all(request_head("/any", body.len()).as_bytes())
         .await
         .unwrap();
     stream.write_all(&body).await.unwrap();
