@@ -16,16 +16,15 @@ use upload_common::*;
 
 const CHUNK: usize = 1000;
 
-const CHUNKED: Options = Options {
-    chunking: Some(Chunking {
+// max_file_size 0.01 MiB: 10485 bytes.
+const CHUNKED: Options = BASE
+    .with_chunking(Some(Chunking {
         force: false,
         chunk_size: CHUNK as u64,
         parallel: true,
         retry_limit: Some(3),
-    }),
-    max_file_size: 0.01, // 10485 bytes
-    ..BASE
-};
+    }))
+    .with_max_file_size(0.01);
 
 struct Chunked;
 impl DropzoneConfig for Chunked {
@@ -34,13 +33,10 @@ impl DropzoneConfig for Chunked {
 
 struct ChunkedImages;
 impl DropzoneConfig for ChunkedImages {
-    const OPTIONS: &'static Options = &Options {
-        accepted_files: AcceptedFiles {
-            list: "image/*",
-            rules: &[Accept::TopLevel("image")],
-        },
-        ..CHUNKED
-    };
+    const OPTIONS: &'static Options = &CHUNKED.with_accepted_files(AcceptedFiles {
+        list: "image/*",
+        rules: &[Accept::TopLevel("image")],
+    });
 }
 
 fn chunk_app(storage: Storage) -> Router {

@@ -21,10 +21,7 @@ use std::time::Duration;
 
 struct Guarded;
 impl DropzoneConfig for Guarded {
-    const OPTIONS: &'static Options = &Options {
-        enable_csrf: true,
-        ..BASE
-    };
+    const OPTIONS: &'static Options = &BASE.with_enable_csrf(true);
 }
 
 #[derive(Clone)]
@@ -373,16 +370,15 @@ async fn file_parts_of_other_names_also_wait_for_the_token() {
 
 struct GuardedChunks;
 impl DropzoneConfig for GuardedChunks {
-    const OPTIONS: &'static Options = &Options {
-        enable_csrf: true,
-        chunking: Some(dropzone_runtime::options::Chunking {
-            force: true,
-            chunk_size: 1000,
-            parallel: false,
-            retry_limit: None,
-        }),
-        ..BASE
-    };
+    const OPTIONS: &'static Options =
+        &BASE
+            .with_enable_csrf(true)
+            .with_chunking(Some(dropzone_runtime::options::Chunking {
+                force: true,
+                chunk_size: 1000,
+                parallel: false,
+                retry_limit: None,
+            }));
 }
 
 /// Chunk `index` of `data` in 1000-byte chunks, as Dropzone.js sends it (fields first).

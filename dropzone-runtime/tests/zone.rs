@@ -18,15 +18,11 @@ use http::{HeaderValue, StatusCode};
 /// Two zones of one page with their own ids; `Bar` takes its file in a part named `doc`.
 struct Foo;
 impl DropzoneConfig for Foo {
-    const OPTIONS: &'static Options = &Options { id: "foo", ..BASE };
+    const OPTIONS: &'static Options = &BASE.with_id("foo");
 }
 struct Bar;
 impl DropzoneConfig for Bar {
-    const OPTIONS: &'static Options = &Options {
-        id: "bar",
-        input_name: "doc",
-        ..BASE
-    };
+    const OPTIONS: &'static Options = &BASE.with_id("bar").with_input_name("doc");
 }
 
 fn request(uri: &str, zone: Option<&[u8]>, body: Vec<u8>) -> http::Request<Body> {

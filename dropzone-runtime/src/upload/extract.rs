@@ -287,7 +287,7 @@ where
     type Rejection = UploadRejection;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        check_zone(req.headers(), Z::OPTIONS.id)?;
+        check_zone(req.headers(), Z::OPTIONS.id())?;
         let storage = Storage::from_ref(state);
         let (outcomes, fields) = receive(req, &storage, Z::OPTIONS).await?;
         Ok(Upload {
@@ -374,7 +374,7 @@ async fn receive(
     };
     let mut multipart = multer::Multipart::with_constraints(stream, boundary, constraints);
 
-    let multiple = options.upload_multiple;
+    let multiple = options.upload_multiple();
     let per_request = files_per_request(options);
     let file_limit = max_file_bytes(options);
     let multer_err = |e| multer_rejection(e, limit);
@@ -435,7 +435,7 @@ async fn receive(
         file_parts += 1;
         if file_parts > per_request {
             refuse(
-                TooManyFiles::new(options.messages.max_file_exceed, per_request).into(),
+                TooManyFiles::new(options.messages().max_file_exceed(), per_request).into(),
                 &mut slots,
             )?;
             continue;
@@ -449,10 +449,10 @@ async fn receive(
             continue;
         }
         let claimed_type = content_type.as_deref().unwrap_or("");
-        let rules = options.accepted_files.rules;
+        let rules = options.accepted_files().rules;
         if !is_valid_file(rules, &file_name, claimed_type) {
             refuse(
-                UnsupportedFileType::new(options.messages.invalid_file_type).into(),
+                UnsupportedFileType::new(options.messages().invalid_file_type()).into(),
                 &mut slots,
             )?;
             continue;
@@ -463,7 +463,7 @@ async fn receive(
             .await
             .map_err(multer_err)?;
         if !sniff::content_agrees(rules, &file_name, claimed_type, first.as_deref()) {
-            let message = options.messages.invalid_file_type;
+            let message = options.messages().invalid_file_type();
             refuse(UnsupportedFileType::new(message).into(), &mut slots)?;
             continue;
         }
@@ -479,8 +479,8 @@ async fn receive(
             })),
             PartEnd::TooLarge(size) => {
                 let reason = FileTooLarge::new(
-                    options.messages.file_too_big,
-                    options.max_file_size,
+                    options.messages().file_too_big(),
+                    options.max_file_size(),
                     file_limit,
                     size,
                 );
@@ -512,7 +512,7 @@ async fn finish(
     options: &Options,
 ) -> Result<(Vec<FileOutcome>, Vec<(String, String)>), UploadRejection> {
     if slots.is_empty() {
-        return Err(MissingFile::new(options.input_name, options.upload_multiple).into());
+        return Err(MissingFile::new(options.input_name(), options.upload_multiple()).into());
     }
     if !slots.iter().any(|s| matches!(s, Slot::Pending(_))) {
         // Every file of the batch was refused (single mode returned at its refusal): answer
@@ -634,13 +634,13 @@ async fn read_text(
 /// Whether a part name is one the zone takes files from: `input_name`, and with
 /// `upload_multiple` also `input_name[N]`.
 fn is_zone_field(name: &str, options: &Options) -> bool {
-    let Some(rest) = name.strip_prefix(options.input_name) else {
+    let Some(rest) = name.strip_prefix(options.input_name()) else {
         return false;
     };
     if rest.is_empty() {
         return true;
     }
-    options.upload_multiple
+    options.upload_multiple()
         && rest
             .strip_prefix('[')
             .and_then(|r| r.strip_suffix(']'))

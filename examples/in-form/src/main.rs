@@ -188,7 +188,9 @@ async fn upload(
     };
     let recorded = {
         let mut pending = state.pending.lock().expect("not poisoned");
-        let max = Photos::OPTIONS.max_files.map_or(usize::MAX, |m| m as usize);
+        let max = Photos::OPTIONS
+            .max_files()
+            .map_or(usize::MAX, |m| m as usize);
         match pending.get_mut(&batch) {
             Some(p) if p.files.len() < max => {
                 p.files.push(up.file().stored_name.clone());
