@@ -9,7 +9,9 @@ use crate::version::Version;
 
 /// The defaults, named once: the table rows and [`crate::Options::DEFAULT`] both read them.
 pub mod defaults {
-    /// `id` of a zone built by `dropzone!(...)` (a derived zone takes its type name).
+    /// `id` of a zone built by `dropzone!(...)`; a derived zone takes its type name in
+    /// kebab-case instead, a deliberate change from Flask-Dropzone, whose zones all share
+    /// `myDropzone` so that a second zone on a page never starts.
     pub const ID: &str = "myDropzone";
     /// `serve_local`.
     pub const SERVE_LOCAL: bool = false;
@@ -221,9 +223,9 @@ pub const CHUNK_OPTIONS: &[&str] = &[
 
 /// Every option, in the order of the docs.
 pub const OPTIONS: &[OptionDef] = &[
-    opt("id", Kind::HtmlId, Default::Str(defaults::ID), "\"avatars\"")
+    opt("id", Kind::HtmlId, Default::Absent("a derived zone's type name in kebab-case, `PhotoZone` → `\"photo-zone\"`; `\"myDropzone\"` in `dropzone!(...)`"), "\"avatars\"")
         .js("element `id`")
-        .doc("The zone element's HTML id; non-empty, no whitespace. Give each zone on a page its own."),
+        .doc("The zone element's HTML id; non-empty, no whitespace. A derived zone without one takes its type name in kebab-case, so two zones on a page never share one (Flask-Dropzone gives every zone `myDropzone`, and the second never starts)."),
     opt("action", Kind::Url, Default::Absent("required unless `in_form`"), "\"/upload\"")
         .js("form `action` (`url`)")
         .doc("The URL the zone posts files to. Replace it per request with `.action(..)`."),

@@ -39,7 +39,8 @@ pub(crate) fn derive(input: TokenStream) -> TokenStream {
     }
     let entries = parse::derive_entries(&cx, &input.attrs);
     let a = attrs::build(&cx, entries, true);
-    let o = options::options(&a, defaults::ID);
+    let id = kebab_case(&input.ident.to_string());
+    let o = options::options(&a, Box::leak(id.into_boxed_str()));
     valid::check(&cx, &a, &o, input.ident.span());
     let rt = rt();
     let (options, errors) = match cx.check() {
@@ -53,6 +54,7 @@ pub(crate) fn derive(input: TokenStream) -> TokenStream {
         return errors.unwrap_or_default();
     }
     let ident = &input.ident;
+    let state = zone_state(ident, o.enable_csrf());
     quote! {
         #errors
         const _: () = {
@@ -60,8 +62,53 @@ pub(crate) fn derive(input: TokenStream) -> TokenStream {
             impl #rt::DropzoneConfig for #ident {
                 const OPTIONS: &'static #rt::Options = &#options;
             }
+            #state
         };
     }
+}
+
+/// What the zone needs from the router state: a CSRF zone a `Csrf` (`Csrf: FromRef<S>`), so
+/// that serving it from a state without one fails to compile with `ZoneState`'s message
+/// (`do_not_recommend` keeps the compiler from reporting the `FromRef` bound instead).
+fn zone_state(ident: &Ident, csrf: bool) -> TokenStream {
+    let rt = rt();
+    // Mixed-site: a zone type named `S` must not be shadowed by the parameter.
+    let s = Ident::new("S", Span::mixed_site());
+    if csrf {
+        quote! {
+            #[automatically_derived]
+            #[diagnostic::do_not_recommend]
+            impl<#s> #rt::ZoneState<#s> for #ident where #rt::Csrf: #rt::FromRef<#s> {}
+        }
+    } else {
+        quote! {
+            #[automatically_derived]
+            impl<#s> #rt::ZoneState<#s> for #ident {}
+        }
+    }
+}
+
+/// `PhotoZone` → `photo-zone`, `HTTPUploads` → `http-uploads`: a derived zone's default id,
+/// so that two zones on a page never share one (Flask-Dropzone's `myDropzone`).
+pub(crate) fn kebab_case(name: &str) -> String {
+    let name = name.strip_prefix("r#").unwrap_or(name);
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if c == '_' {
+            out.push('-');
+            continue;
+        }
+        if c.is_uppercase() && i > 0 {
+            let prev = chars[i - 1];
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+            if prev.is_lowercase() || prev.is_ascii_digit() || (prev.is_uppercase() && next_lower) {
+                out.push('-');
+            }
+        }
+        out.extend(c.to_lowercase());
+    }
+    out
 }
 
 /// `dropzone!(...)`.

@@ -20,8 +20,18 @@ fn derive_emits_one_impl_in_a_const() {
         s.contains("with_max_files (:: core :: option :: Option :: Some (3))"),
         "{s}"
     );
+    assert!(s.contains("with_id (\"photo-zone\")"), "{s}");
     assert!(s.contains("Accept :: TopLevel (\"image\")"), "{s}");
     assert!(!s.contains("compile_error"));
+}
+
+#[test]
+fn derived_ids_are_kebab_case_type_names() {
+    assert_eq!(kebab_case("PhotoZone"), "photo-zone");
+    assert_eq!(kebab_case("HTTPUploads"), "http-uploads");
+    assert_eq!(kebab_case("Zone2Upload"), "zone2-upload");
+    assert_eq!(kebab_case("r#Type"), "type");
+    assert_eq!(kebab_case("avatar_zone"), "avatar-zone");
 }
 
 #[test]

@@ -34,7 +34,10 @@ pub mod modes {}
 #[doc(hidden)]
 pub mod __private {
     pub use crate::config::DropzoneConfig;
+    pub use crate::csrf::Csrf;
     pub use crate::render::{Dropzone, INIT_JS, ZONE_HEADER, init_script_url};
+    pub use crate::upload::ZoneState;
+    pub use axum::extract::FromRef;
     pub use dropzone_core::FALLBACK_OPTIONS;
     pub use dropzone_core::options::{
         Accept, AcceptedFiles, AssetSource, Chunking, ExtraOption, Messages, Options,

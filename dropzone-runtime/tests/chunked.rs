@@ -30,6 +30,8 @@ struct Chunked;
 impl DropzoneConfig for Chunked {
     const OPTIONS: &'static Options = &CHUNKED;
 }
+// Declared by hand: no compile-time state requirement (the derive adds one for CSRF).
+impl<S> dropzone_runtime::upload::ZoneState<S> for Chunked {}
 
 struct ChunkedImages;
 impl DropzoneConfig for ChunkedImages {
@@ -38,6 +40,8 @@ impl DropzoneConfig for ChunkedImages {
         rules: &[Accept::TopLevel("image")],
     });
 }
+// Declared by hand: no compile-time state requirement (the derive adds one for CSRF).
+impl<S> dropzone_runtime::upload::ZoneState<S> for ChunkedImages {}
 
 fn chunk_app(storage: Storage) -> Router {
     Router::new()

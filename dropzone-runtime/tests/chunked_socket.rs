@@ -28,6 +28,8 @@ impl DropzoneConfig for BigChunks {
         }))
         .with_max_file_size(64.0);
 }
+// Declared by hand: no compile-time state requirement (the derive adds one for CSRF).
+impl<S> dropzone_runtime::upload::ZoneState<S> for BigChunks {}
 
 async fn serve(dir: &Path) -> std::net::SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -23,6 +23,8 @@ struct Guarded;
 impl DropzoneConfig for Guarded {
     const OPTIONS: &'static Options = &BASE.with_enable_csrf(true);
 }
+// Declared by hand: no compile-time state requirement (the derive adds one for CSRF).
+impl<S> dropzone_runtime::upload::ZoneState<S> for Guarded {}
 
 #[derive(Clone)]
 struct AppState {
@@ -380,6 +382,8 @@ impl DropzoneConfig for GuardedChunks {
                 retry_limit: None,
             }));
 }
+// Declared by hand: no compile-time state requirement (the derive adds one for CSRF).
+impl<S> dropzone_runtime::upload::ZoneState<S> for GuardedChunks {}
 
 /// Chunk `index` of `data` in 1000-byte chunks, as Dropzone.js sends it (fields first).
 fn chunk_body(uuid: &str, data: &[u8], index: usize) -> Vec<u8> {

@@ -24,6 +24,8 @@ struct Upload;
 impl DropzoneConfig for Upload {
     const OPTIONS: &'static Options = &FLASK;
 }
+// Declared by hand: no compile-time state requirement (the derive adds one for CSRF).
+impl<S> dropzone_runtime::upload::ZoneState<S> for Upload {}
 
 #[test]
 fn test_extension_init() {

@@ -20,10 +20,14 @@ struct Foo;
 impl DropzoneConfig for Foo {
     const OPTIONS: &'static Options = &BASE.with_id("foo");
 }
+// Declared by hand: no compile-time state requirement (the derive adds one for CSRF).
+impl<S> dropzone_runtime::upload::ZoneState<S> for Foo {}
 struct Bar;
 impl DropzoneConfig for Bar {
     const OPTIONS: &'static Options = &BASE.with_id("bar").with_input_name("doc");
 }
+// Declared by hand: no compile-time state requirement (the derive adds one for CSRF).
+impl<S> dropzone_runtime::upload::ZoneState<S> for Bar {}
 
 fn request(uri: &str, zone: Option<&[u8]>, body: Vec<u8>) -> http::Request<Body> {
     let mut req = http::Request::post(uri)

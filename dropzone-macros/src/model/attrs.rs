@@ -309,7 +309,7 @@ fn wrong(def: &OptionDef, lit: Option<&Literal>) -> String {
             def.example
         ),
     };
-    if matches!(lit, None | Some(Literal::Other)) {
+    if lit.is_none() {
         m.push_str(
             "; values must be literals: the macro checks them while compiling, so constants and expressions are not supported",
         );

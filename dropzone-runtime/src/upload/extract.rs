@@ -10,13 +10,14 @@ use super::rejection::{
     StorageFailed, TooManyFields, TooManyFiles, UnsupportedFileType, UploadRejection, WrongZone,
 };
 use super::report::UploadReport;
+use super::requires::{UploadState, ZoneState};
 use super::sniff;
 use super::storage::{PartFile, ReceivedPart, Storage};
 use super::{MAX_FIELD_BYTES, MAX_FIELDS, body_limit, files_per_request, max_file_bytes};
 use crate::config::DropzoneConfig;
 use crate::options::Options;
 use crate::render::ZONE_HEADER;
-use axum::extract::{FromRef, FromRequest, Request};
+use axum::extract::{FromRequest, Request};
 use futures_util::Stream;
 use http::HeaderMap;
 use http::header::{CONTENT_DISPOSITION, CONTENT_LENGTH, CONTENT_TYPE};
@@ -41,7 +42,11 @@ use std::task::{Context, Poll, ready};
 /// `RequestBodyLimitLayer` still applies and is answered with 413.
 ///
 /// ⚠️ Since this extractor consumes the request body, it must be the last extractor of the
-/// handler. The router's state must provide a [`Storage`] (`Storage: FromRef<S>`).
+/// handler. The router's state must provide a [`Storage`] (`Storage: FromRef<S>`, see
+/// [`UploadState`]), and a [`Csrf`](crate::csrf::Csrf) for a zone with `enable_csrf` (see
+/// [`ZoneState`]); both are checked while compiling. Wrap the handler in
+/// `#[axum::debug_handler]` to see which, and to be told when `Upload` is not the last
+/// argument (it reads the body).
 ///
 /// ⚠️ Nothing half-written is ever left behind: if the body is refused, malformed, cut short,
 /// or the request is abandoned (client gone, handler future dropped), every `.part-*` file of
@@ -280,15 +285,14 @@ impl<Z> Upload<Z> {
 
 impl<S, Z> FromRequest<S> for Upload<Z>
 where
-    Z: DropzoneConfig,
-    Storage: FromRef<S>,
-    S: Send + Sync,
+    Z: DropzoneConfig + ZoneState<S>,
+    S: UploadState + Send + Sync,
 {
     type Rejection = UploadRejection;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         check_zone(req.headers(), Z::OPTIONS.id())?;
-        let storage = Storage::from_ref(state);
+        let storage = state.storage();
         let (outcomes, fields) = receive(req, &storage, Z::OPTIONS).await?;
         Ok(Upload {
             outcomes,

@@ -20,6 +20,7 @@ mod filename;
 mod framing;
 pub mod rejection;
 mod report;
+mod requires;
 mod sniff;
 mod storage;
 mod zone;
@@ -30,6 +31,7 @@ pub use framing::{MAX_PART_HEADER_BYTES, MAX_PARTS, MAX_PREAMBLE_BYTES};
 #[doc(no_inline)]
 pub use rejection::UploadRejection;
 pub use report::{FileReport, UploadReport};
+pub use requires::{UploadState, ZoneState};
 pub use storage::{DEFAULT_CHUNK_EXPIRY, DEFAULT_MAX_PENDING_CHUNKED, Storage};
 pub use zone::{ZoneId, ZoneIdRejection};
 

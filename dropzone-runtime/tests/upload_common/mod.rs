@@ -61,6 +61,8 @@ macro_rules! zone {
         impl DropzoneConfig for $name {
             const OPTIONS: &'static Options = &$options;
         }
+        // Declared by hand: no compile-time state requirement (the derive adds one for CSRF).
+        impl<S> dropzone_runtime::upload::ZoneState<S> for $name {}
     };
 }
 

@@ -6,7 +6,8 @@ struct Uploads;
 
 fn main() {
     let o = Uploads::OPTIONS;
-    assert_eq!(o.id(), "myDropzone");
+    // The type name in kebab-case, not Flask-Dropzone's shared `myDropzone`.
+    assert_eq!(o.id(), "uploads");
     assert_eq!(o.action(), "/upload");
     assert_eq!(o.version().text, "6.3.5");
     assert_eq!(o.version().major, 6);
