@@ -83,6 +83,10 @@ fn page(zone: Dropzone, csrf: CsrfToken) -> impl IntoResponse {
 }
 
 /// Reached only with a valid token: the extractor checked it before storing anything.
+///
+/// `debug_handler` turns a mistake in the extractors into a pointed compile error: a state
+/// without a `Csrf` for this CSRF zone, or `Upload` (which reads the body) not last.
+#[axum::debug_handler(state = AppState)]
 async fn upload(up: Upload<Photos>) -> impl IntoResponse {
     let file = up.file();
     println!(
