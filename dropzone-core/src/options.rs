@@ -45,13 +45,14 @@ macro_rules! fields {
     };
 }
 
-fields! {
-    /// Every option of one dropzone, already validated.
-    ///
-    /// `#[derive(DropzoneConfig)]` and `dropzone!` build it; handlers can read the rules a zone
-    /// enforces through the getters (for example to show the limit).
-    #[derive(Clone, Copy, Debug, PartialEq)]
-    pub struct Options {
+/// The fields of [`Options`] in order, each `name / with_name: Type` with its doc, handed to the
+/// macro `$m`. The struct below and the `dropzone-macros` expansion writer are both generated
+/// from it, so a new field is one line here (and its default in [`Options::DEFAULT`]).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __options_fields {
+    ($m:ident) => {
+        $m! {
         /// The zone element's HTML id (`id`; a derived zone defaults to its type name in
         /// kebab-case, `PhotoZone` → `photo-zone`).
         id / with_id: &'static str,
@@ -108,8 +109,25 @@ fields! {
         /// by the macro against Dropzone.js's own option list and applied before
         /// `custom_options`.
         extra / with_extra: &'static [ExtraOption],
-    }
+        }
+    };
 }
+
+/// [`Options`] from [`__options_fields`].
+macro_rules! options_struct {
+    ($($fields:tt)*) => {
+        fields! {
+            /// Every option of one dropzone, already validated.
+            ///
+            /// `#[derive(DropzoneConfig)]` and `dropzone!` build it; handlers can read the rules a zone
+            /// enforces through the getters (for example to show the limit).
+            #[derive(Clone, Copy, Debug, PartialEq)]
+            pub struct Options { $($fields)* }
+        }
+    };
+}
+
+__options_fields!(options_struct);
 
 impl Options {
     /// Every option at its default, with no `action` (which a standalone zone must set).

@@ -8,8 +8,9 @@
 use crate::model::attrs::Attrs;
 use crate::model::options::chunk_overrides;
 use dropzone_core::Options;
-use dropzone_core::options::{Accept, AssetSource, Messages};
+use dropzone_core::options::{Accept, AcceptedFiles, AssetSource, Chunking, ExtraOption, Messages};
 use dropzone_core::table::CHUNK_OPTIONS;
+use dropzone_core::version::Version;
 use proc_macro2::{Literal, TokenStream};
 use quote::{ToTokens, quote};
 
@@ -30,170 +31,155 @@ fn u32_lit(n: u32) -> Literal {
 
 /// One builder call, with the keys that set its field.
 struct Setter {
+    field: &'static str,
     keys: &'static [&'static str],
     /// Whether the field has its default value.
     default: bool,
     call: TokenStream,
 }
 
-fn setter(keys: &'static [&'static str], default: bool, call: TokenStream) -> Setter {
-    Setter {
-        keys,
-        default,
-        call,
+/// The keys that set `field`, when they are not just the field's own name.
+fn keys_of(field: &str) -> Option<&'static [&'static str]> {
+    Some(match field {
+        "assets" => &["serve_local", "js_url", "css_url"],
+        "accepted_files" => &["allowed_file_type", "allowed_file_custom"],
+        _ => return None,
+    })
+}
+
+/// A field value as tokens.
+trait Emit {
+    fn emit(&self) -> TokenStream;
+}
+
+impl Emit for &'static str {
+    fn emit(&self) -> TokenStream {
+        quote!(#self)
     }
 }
 
-/// Every field of `o` except `messages` (see [`messages`]), as builder calls.
-fn setters(o: &Options) -> Vec<Setter> {
-    let rt = rt();
-    let d = Options::DEFAULT;
-    let (id, action, input_name, btn) = (o.id(), o.action(), o.input_name(), o.upload_btn_id());
-    let (text, major) = (o.version().text, o.version().major);
-    let size = Literal::f64_unsuffixed(o.max_file_size());
-    let parallel = u32_lit(o.parallel_uploads());
-    let max_files = some(o.max_files().map(u32_lit));
-    let timeout = some(o.timeout().map(Literal::u64_unsuffixed));
-    let assets = match o.assets() {
-        AssetSource::Cdn => quote!(#rt::AssetSource::Cdn),
-        AssetSource::Local => quote!(#rt::AssetSource::Local),
-        AssetSource::Custom { js, css } => quote!(#rt::AssetSource::Custom { js: #js, css: #css }),
-    };
-    let list = o.accepted_files().list;
-    let rules = o.accepted_files().rules.iter().map(|rule| match rule {
-        Accept::Extension(e) => quote!(#rt::Accept::Extension(#e)),
-        Accept::TopLevel(t) => quote!(#rt::Accept::TopLevel(#t)),
-        Accept::MediaType(m) => quote!(#rt::Accept::MediaType(#m)),
-        _ => unreachable!("the parser makes these three"),
-    });
-    let chunking = some(o.chunking().map(|c| {
-        let (force, parallel) = (c.force, c.parallel);
-        let size = Literal::u64_unsuffixed(c.chunk_size);
-        let retry = some(c.retry_limit.map(u32_lit));
-        quote!(#rt::Chunking { force: #force, chunk_size: #size, parallel: #parallel, retry_limit: #retry })
-    }));
-    let extra = o.extra().iter().map(|e| {
-        let (name, json) = (e.name, e.json);
-        quote!(#rt::ExtraOption { name: #name, json: #json })
-    });
-    let (redirect, upload_action) = (some(o.redirect_url()), some(o.upload_action()));
-    let (init, custom) = (some(o.custom_init()), some(o.custom_options()));
-    let (multiple, csrf, click, in_form, strict) = (
-        o.upload_multiple(),
-        o.enable_csrf(),
-        o.upload_on_click(),
-        o.in_form(),
-        o.strict_csp(),
-    );
-    vec![
-        setter(&["id"], id == d.id(), quote!(with_id(#id))),
-        setter(
-            &["action"],
-            action == d.action(),
-            quote!(with_action(#action)),
-        ),
-        setter(
-            &["version"],
-            o.version() == d.version(),
-            quote!(with_version(#rt::Version::new(#text, #major))),
-        ),
-        setter(
-            &["serve_local", "js_url", "css_url"],
-            o.assets() == d.assets(),
-            quote!(with_assets(#assets)),
-        ),
-        setter(
-            &["max_file_size"],
-            o.max_file_size() == d.max_file_size(),
-            quote!(with_max_file_size(#size)),
-        ),
-        setter(
-            &["input_name"],
-            input_name == d.input_name(),
-            quote!(with_input_name(#input_name)),
-        ),
-        setter(
-            &["allowed_file_type", "allowed_file_custom"],
-            o.accepted_files() == d.accepted_files(),
-            quote!(with_accepted_files(#rt::AcceptedFiles { list: #list, rules: &[#(#rules),*] })),
-        ),
-        setter(
-            &["max_files"],
-            o.max_files() == d.max_files(),
-            quote!(with_max_files(#max_files)),
-        ),
-        setter(
-            &["timeout"],
-            o.timeout() == d.timeout(),
-            quote!(with_timeout(#timeout)),
-        ),
-        setter(
-            &["redirect_url"],
-            o.redirect_url() == d.redirect_url(),
-            quote!(with_redirect_url(#redirect)),
-        ),
-        setter(
-            &["upload_multiple"],
-            multiple == d.upload_multiple(),
-            quote!(with_upload_multiple(#multiple)),
-        ),
-        setter(
-            &["parallel_uploads"],
-            o.parallel_uploads() == d.parallel_uploads(),
-            quote!(with_parallel_uploads(#parallel)),
-        ),
-        setter(
-            &["enable_csrf"],
-            csrf == d.enable_csrf(),
-            quote!(with_enable_csrf(#csrf)),
-        ),
-        setter(
-            &["upload_action"],
-            o.upload_action() == d.upload_action(),
-            quote!(with_upload_action(#upload_action)),
-        ),
-        setter(
-            &["upload_on_click"],
-            click == d.upload_on_click(),
-            quote!(with_upload_on_click(#click)),
-        ),
-        setter(
-            &["upload_btn_id"],
-            btn == d.upload_btn_id(),
-            quote!(with_upload_btn_id(#btn)),
-        ),
-        setter(
-            &["in_form"],
-            in_form == d.in_form(),
-            quote!(with_in_form(#in_form)),
-        ),
-        setter(
-            &["custom_init"],
-            o.custom_init() == d.custom_init(),
-            quote!(with_custom_init(#init)),
-        ),
-        setter(
-            &["custom_options"],
-            o.custom_options() == d.custom_options(),
-            quote!(with_custom_options(#custom)),
-        ),
-        setter(
-            &["chunking"],
-            o.chunking() == d.chunking(),
-            quote!(with_chunking(#chunking)),
-        ),
-        setter(
-            &["strict_csp"],
-            strict == d.strict_csp(),
-            quote!(with_strict_csp(#strict)),
-        ),
-        setter(
-            &["extra"],
-            o.extra().is_empty(),
-            quote!(with_extra(&[#(#extra),*])),
-        ),
-    ]
+impl Emit for bool {
+    fn emit(&self) -> TokenStream {
+        quote!(#self)
+    }
 }
+
+impl Emit for u32 {
+    fn emit(&self) -> TokenStream {
+        let l = u32_lit(*self);
+        quote!(#l)
+    }
+}
+
+impl Emit for u64 {
+    fn emit(&self) -> TokenStream {
+        let l = Literal::u64_unsuffixed(*self);
+        quote!(#l)
+    }
+}
+
+impl Emit for f64 {
+    fn emit(&self) -> TokenStream {
+        let l = Literal::f64_unsuffixed(*self);
+        quote!(#l)
+    }
+}
+
+impl<T: Emit> Emit for Option<T> {
+    fn emit(&self) -> TokenStream {
+        some(self.as_ref().map(Emit::emit))
+    }
+}
+
+impl Emit for Version {
+    fn emit(&self) -> TokenStream {
+        let rt = rt();
+        let (text, major) = (self.text, self.major);
+        quote!(#rt::Version::new(#text, #major))
+    }
+}
+
+impl Emit for AssetSource {
+    fn emit(&self) -> TokenStream {
+        let rt = rt();
+        match *self {
+            AssetSource::Cdn => quote!(#rt::AssetSource::Cdn),
+            AssetSource::Local => quote!(#rt::AssetSource::Local),
+            AssetSource::Custom { js, css } => {
+                quote!(#rt::AssetSource::Custom { js: #js, css: #css })
+            }
+        }
+    }
+}
+
+impl Emit for AcceptedFiles {
+    fn emit(&self) -> TokenStream {
+        let rt = rt();
+        let list = self.list;
+        let rules = self.rules.iter().map(|rule| match rule {
+            Accept::Extension(e) => quote!(#rt::Accept::Extension(#e)),
+            Accept::TopLevel(t) => quote!(#rt::Accept::TopLevel(#t)),
+            Accept::MediaType(m) => quote!(#rt::Accept::MediaType(#m)),
+            _ => unreachable!("the parser makes these three"),
+        });
+        quote!(#rt::AcceptedFiles { list: #list, rules: &[#(#rules),*] })
+    }
+}
+
+impl Emit for Chunking {
+    fn emit(&self) -> TokenStream {
+        let rt = rt();
+        let (force, parallel) = (self.force, self.parallel);
+        let size = Literal::u64_unsuffixed(self.chunk_size);
+        let retry = self.retry_limit.emit();
+        quote!(#rt::Chunking { force: #force, chunk_size: #size, parallel: #parallel, retry_limit: #retry })
+    }
+}
+
+impl Emit for &'static [ExtraOption] {
+    fn emit(&self) -> TokenStream {
+        let rt = rt();
+        let items = self.iter().map(|e| {
+            let (name, json) = (e.name, e.json);
+            quote!(#rt::ExtraOption { name: #name, json: #json })
+        });
+        quote!(&[#(#items),*])
+    }
+}
+
+impl Emit for Messages {
+    fn emit(&self) -> TokenStream {
+        let rt = rt();
+        messages(self, quote!(#rt::Messages::DEFAULT), |_, default| !default)
+    }
+}
+
+/// Declares [`setters`] from `dropzone_core`'s one list of `Options` fields: a field is
+/// written with its getter's value, so a new field needs no line here.
+macro_rules! setters_of {
+    ($( $(#[$doc:meta])* $name:ident / $with:ident : $t:ty, )*) => {
+        /// Every field of `o` as a builder call (`messages` is written by [`messages`]).
+        fn setters(o: &Options) -> Vec<Setter> {
+            let d = Options::DEFAULT;
+            vec![$(
+                Setter {
+                    field: stringify!($name),
+                    keys: keys_of(stringify!($name)).unwrap_or(&[stringify!($name)]),
+                    default: o.$name() == d.$name(),
+                    call: {
+                        let value = o.$name().emit();
+                        quote!($with(#value))
+                    },
+                },
+            )*]
+            .into_iter()
+            .filter(|s| s.field != "messages")
+            .collect()
+        }
+    };
+}
+
+dropzone_core::__options_fields!(setters_of);
 
 /// The message texts of `m` as builder calls on `start`, each with its key.
 fn messages(m: &Messages, start: TokenStream, pick: impl Fn(&str, bool) -> bool) -> TokenStream {

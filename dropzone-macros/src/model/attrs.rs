@@ -11,6 +11,7 @@ use crate::extra::{self, ExtraSetting};
 use crate::lit::{self, Literal};
 use crate::model::check;
 use crate::suggest;
+use dropzone_core::Options;
 use dropzone_core::accept::{self, Accepted};
 use dropzone_core::table::{self, Kind, OptionDef};
 use proc_macro2::TokenStream;
@@ -87,7 +88,7 @@ impl FromVal for f64 {
 /// Declares [`Attrs`] with one field per option and the one `match` that resolves a canonical
 /// name to its field. A test checks that every table option has a field.
 macro_rules! attrs {
-    ($($name:ident: $t:ty,)*) => {
+    ($($name:ident: $t:ty $(=> $with:ident($conv:ident))?,)*) => {
         /// Every option given, typed.
         #[derive(Default)]
         pub(crate) struct Attrs {
@@ -122,6 +123,17 @@ macro_rules! attrs {
                 }
             }
 
+            /// `o` with every option given that maps to one `Options` field of its own (the
+            /// `=> with_field(conversion)` lines) set; `model/options.rs` does the others.
+            pub(crate) fn apply_plain(&self, mut o: Options) -> Options {
+                $($(
+                    if let Some(a) = &self.$name {
+                        o = o.$with(conv::$conv(&a.value));
+                    }
+                )?)*
+                o
+            }
+
             #[cfg(test)]
             fn fields() -> &'static [&'static str] {
                 &[$(stringify!($name)),*]
@@ -130,27 +142,29 @@ macro_rules! attrs {
     };
 }
 
+// `name: Type` for every option, `=> with_field(conversion)` for those that set one `Options`
+// field of their own: adding such an option is one line here.
 attrs! {
     id: String,
-    action: String,
+    action: String => with_action(text),
     version: String,
     serve_local: bool,
     js_url: String,
     css_url: String,
-    max_file_size: f64,
-    input_name: String,
+    max_file_size: f64 => with_max_file_size(number),
+    input_name: String => with_input_name(text),
     allowed_file_custom: bool,
     allowed_file_type: String,
-    max_files: u64,
-    timeout: u64,
-    redirect_url: String,
-    upload_multiple: bool,
-    parallel_uploads: u64,
-    enable_csrf: bool,
-    upload_action: String,
-    upload_on_click: bool,
-    upload_btn_id: String,
-    in_form: bool,
+    max_files: u64 => with_max_files(some_count),
+    timeout: u64 => with_timeout(some_int),
+    redirect_url: String => with_redirect_url(some_text),
+    upload_multiple: bool => with_upload_multiple(flag),
+    parallel_uploads: u64 => with_parallel_uploads(count),
+    enable_csrf: bool => with_enable_csrf(flag),
+    upload_action: String => with_upload_action(some_text),
+    upload_on_click: bool => with_upload_on_click(flag),
+    upload_btn_id: String => with_upload_btn_id(text),
+    in_form: bool => with_in_form(flag),
     chunking: bool,
     force_chunking: bool,
     chunk_size: u64,
@@ -167,15 +181,46 @@ attrs! {
     remove_file: String,
     cancel_confirmation: String,
     upload_canceled: String,
-    strict_csp: bool,
-    custom_init: String,
-    custom_options: String,
+    strict_csp: bool => with_strict_csp(flag),
+    custom_init: String => with_custom_init(some_text),
+    custom_options: String => with_custom_options(some_text),
 }
 
 /// A bool option's value; absent means `false` (every bool option defaults to false).
 pub(crate) fn flag(a: &Option<Attr<bool>>) -> bool {
     a.as_ref().is_some_and(|a| a.value)
 }
+
+/// The conversions of `attrs!`, from a typed value to its `Options` field.
+mod conv {
+    /// `s` as `&'static str`. `Options` holds only static data because the expansion writes
+    /// it as a `const`; the macro process builds a handful per expansion and exits, so the
+    /// leak is a few bytes that live as long as the process would anyway.
+    pub(crate) fn text(s: &str) -> &'static str {
+        Box::leak(s.to_owned().into_boxed_str())
+    }
+    pub(crate) fn some_text(s: &str) -> Option<&'static str> {
+        Some(text(s))
+    }
+    pub(crate) fn flag(b: &bool) -> bool {
+        *b
+    }
+    pub(crate) fn number(n: &f64) -> f64 {
+        *n
+    }
+    /// The table bounds every count far below `u32::MAX`.
+    pub(crate) fn count(n: &u64) -> u32 {
+        u32::try_from(*n).expect("bounded by the table")
+    }
+    pub(crate) fn some_count(n: &u64) -> Option<u32> {
+        Some(count(n))
+    }
+    pub(crate) fn some_int(n: &u64) -> Option<u64> {
+        Some(*n)
+    }
+}
+
+pub(crate) use conv::text as leak;
 
 impl Attrs {
     /// Whether any of `names` was given with an invalid value.

@@ -1,20 +1,13 @@
 //! The typed model as a `dropzone_core::Options`: the value the rules are evaluated on and the
 //! expansion writes out, built with the same const builder the expansion calls.
 
-use crate::model::attrs::{Attr, Attrs, flag};
+use crate::model::attrs::{Attr, Attrs, flag, leak};
 use dropzone_core::accept::Rule as Parsed;
 use dropzone_core::options::{
     Accept, AcceptedFiles, AssetSource, Chunking, ExtraOption, Messages, Options,
 };
 use dropzone_core::table::defaults;
 use dropzone_core::version::{self, Version};
-
-/// `s` as `&'static str`. `Options` holds only static data because the expansion writes it as
-/// a `const`; the macro process builds a handful per expansion and exits, so the leak is a
-/// few bytes that live as long as the process would anyway.
-fn leak(s: &str) -> &'static str {
-    Box::leak(s.to_owned().into_boxed_str())
-}
 
 fn text(a: &Option<Attr<String>>) -> Option<&'static str> {
     a.as_ref().map(|a| leak(&a.value))
@@ -27,7 +20,8 @@ fn count(a: &Option<Attr<u64>>) -> Option<u32> {
 }
 
 /// The options `a` describes, every option not given at its default; `id` is the default id
-/// (a derived zone's comes from its type name).
+/// (a derived zone's comes from its type name). The options with a field of their own are
+/// set by `Attrs::apply_plain`; this sets the ones that combine keys or need a default.
 pub(crate) fn options(a: &Attrs, id: &'static str) -> Options {
     let mut o = Options::DEFAULT
         .with_id(text(&a.id).unwrap_or(id))
@@ -36,35 +30,10 @@ pub(crate) fn options(a: &Attrs, id: &'static str) -> Options {
         .with_messages(messages(a, Messages::DEFAULT))
         .with_chunking(chunking(a))
         .with_extra(extra(a));
-    if let Some(action) = text(&a.action) {
-        o = o.with_action(action);
-    }
-    if let Some(mib) = &a.max_file_size {
-        o = o.with_max_file_size(mib.value);
-    }
-    if let Some(name) = text(&a.input_name) {
-        o = o.with_input_name(name);
-    }
     if let Some(accepted) = accepted(a) {
         o = o.with_accepted_files(accepted);
     }
-    if let Some(n) = count(&a.parallel_uploads) {
-        o = o.with_parallel_uploads(n);
-    }
-    if let Some(id) = text(&a.upload_btn_id) {
-        o = o.with_upload_btn_id(id);
-    }
-    o.with_max_files(count(&a.max_files))
-        .with_timeout(a.timeout.as_ref().map(|t| t.value))
-        .with_redirect_url(text(&a.redirect_url))
-        .with_upload_multiple(flag(&a.upload_multiple))
-        .with_enable_csrf(flag(&a.enable_csrf))
-        .with_upload_action(text(&a.upload_action))
-        .with_upload_on_click(flag(&a.upload_on_click))
-        .with_in_form(flag(&a.in_form))
-        .with_custom_init(text(&a.custom_init))
-        .with_custom_options(text(&a.custom_options))
-        .with_strict_csp(flag(&a.strict_csp))
+    a.apply_plain(o)
 }
 
 /// `version`, or the default.
