@@ -33,7 +33,7 @@ pub(crate) const UUID_FIELD: &str = "dzuuid";
 /// Whether a request with these text fields (read before the file part) is a chunk of a chunked
 /// upload of this zone. Files up to one chunk come as plain uploads without `dz*` fields.
 pub(crate) fn is_chunk_request(options: &Options, fields: &[(String, String)]) -> bool {
-    options.chunking.is_some() && fields.iter().any(|(n, _)| n == UUID_FIELD)
+    options.chunking().is_some() && fields.iter().any(|(n, _)| n == UUID_FIELD)
 }
 
 /// One chunk's `dz*` fields, checked against each other and the zone.
@@ -202,15 +202,14 @@ pub(crate) async fn receive_chunk(
     body_limit: u64,
 ) -> Result<ChunkPart, UploadRejection> {
     let chunking = options
-        .chunking
-        .as_ref()
+        .chunking()
         .expect("is_chunk_request checked that the zone chunks");
-    let dz = ChunkFields::parse(fields, chunking)?;
+    let dz = ChunkFields::parse(fields, &chunking)?;
     let file_limit = max_file_bytes(options);
     if dz.total_size > file_limit {
         return Err(FileTooLarge::new(
-            options.messages.file_too_big,
-            options.max_file_size,
+            options.messages().file_too_big(),
+            options.max_file_size(),
             file_limit,
             Some(dz.total_size),
         )
@@ -219,11 +218,11 @@ pub(crate) async fn receive_chunk(
     let content_type = field.content_type().map(|m| m.essence_str().to_owned());
     let claimed = content_type.as_deref().unwrap_or("");
     if !is_valid_file(
-        options.accepted_files.rules,
+        options.accepted_files().rules,
         &file_name,
         effective_type(&file_name, claimed),
     ) {
-        return Err(UnsupportedFileType::new(options.messages.invalid_file_type).into());
+        return Err(UnsupportedFileType::new(options.messages().invalid_file_type()).into());
     }
 
     let index = storage.chunk_index().clone();
@@ -390,13 +389,13 @@ pub(crate) async fn complete(
     // the declared type is the one the type check used. Dropping `part` deletes the part file.
     let declared = effective_type(&file_name, content_type.as_deref().unwrap_or(""));
     if !sniff::content_agrees(
-        options.accepted_files.rules,
+        options.accepted_files().rules,
         &file_name,
         declared,
         Some(&head),
     ) {
         index.forget(dz.uuid);
-        return Err(UnsupportedFileType::new(options.messages.invalid_file_type).into());
+        return Err(UnsupportedFileType::new(options.messages().invalid_file_type()).into());
     }
     Ok(CompletedFile {
         part,

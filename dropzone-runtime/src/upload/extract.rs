@@ -10,13 +10,14 @@ use super::rejection::{
     StorageFailed, TooManyFields, TooManyFiles, UnsupportedFileType, UploadRejection, WrongZone,
 };
 use super::report::UploadReport;
+use super::requires::{UploadState, ZoneState};
 use super::sniff;
 use super::storage::{PartFile, ReceivedPart, Storage};
 use super::{MAX_FIELD_BYTES, MAX_FIELDS, body_limit, files_per_request, max_file_bytes};
 use crate::config::DropzoneConfig;
 use crate::options::Options;
 use crate::render::ZONE_HEADER;
-use axum::extract::{FromRef, FromRequest, Request};
+use axum::extract::{FromRequest, Request};
 use futures_util::Stream;
 use http::HeaderMap;
 use http::header::{CONTENT_DISPOSITION, CONTENT_LENGTH, CONTENT_TYPE};
@@ -41,7 +42,11 @@ use std::task::{Context, Poll, ready};
 /// `RequestBodyLimitLayer` still applies and is answered with 413.
 ///
 /// ⚠️ Since this extractor consumes the request body, it must be the last extractor of the
-/// handler. The router's state must provide a [`Storage`] (`Storage: FromRef<S>`).
+/// handler. The router's state must provide a [`Storage`] (`Storage: FromRef<S>`, see
+/// [`UploadState`]), and a [`Csrf`](crate::csrf::Csrf) for a zone with `enable_csrf` (see
+/// [`ZoneState`]); both are checked while compiling. Wrap the handler in
+/// `#[axum::debug_handler]` to see which, and to be told when `Upload` is not the last
+/// argument (it reads the body).
 ///
 /// ⚠️ Nothing half-written is ever left behind: if the body is refused, malformed, cut short,
 /// or the request is abandoned (client gone, handler future dropped), every `.part-*` file of
@@ -280,15 +285,14 @@ impl<Z> Upload<Z> {
 
 impl<S, Z> FromRequest<S> for Upload<Z>
 where
-    Z: DropzoneConfig,
-    Storage: FromRef<S>,
-    S: Send + Sync,
+    Z: DropzoneConfig + ZoneState<S>,
+    S: UploadState + Send + Sync,
 {
     type Rejection = UploadRejection;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        check_zone(req.headers(), Z::OPTIONS.id)?;
-        let storage = Storage::from_ref(state);
+        check_zone(req.headers(), Z::OPTIONS.id())?;
+        let storage = state.storage();
         let (outcomes, fields) = receive(req, &storage, Z::OPTIONS).await?;
         Ok(Upload {
             outcomes,
@@ -374,7 +378,7 @@ async fn receive(
     };
     let mut multipart = multer::Multipart::with_constraints(stream, boundary, constraints);
 
-    let multiple = options.upload_multiple;
+    let multiple = options.upload_multiple();
     let per_request = files_per_request(options);
     let file_limit = max_file_bytes(options);
     let multer_err = |e| multer_rejection(e, limit);
@@ -435,7 +439,7 @@ async fn receive(
         file_parts += 1;
         if file_parts > per_request {
             refuse(
-                TooManyFiles::new(options.messages.max_file_exceed, per_request).into(),
+                TooManyFiles::new(options.messages().max_file_exceed(), per_request).into(),
                 &mut slots,
             )?;
             continue;
@@ -449,10 +453,10 @@ async fn receive(
             continue;
         }
         let claimed_type = content_type.as_deref().unwrap_or("");
-        let rules = options.accepted_files.rules;
+        let rules = options.accepted_files().rules;
         if !is_valid_file(rules, &file_name, claimed_type) {
             refuse(
-                UnsupportedFileType::new(options.messages.invalid_file_type).into(),
+                UnsupportedFileType::new(options.messages().invalid_file_type()).into(),
                 &mut slots,
             )?;
             continue;
@@ -463,7 +467,7 @@ async fn receive(
             .await
             .map_err(multer_err)?;
         if !sniff::content_agrees(rules, &file_name, claimed_type, first.as_deref()) {
-            let message = options.messages.invalid_file_type;
+            let message = options.messages().invalid_file_type();
             refuse(UnsupportedFileType::new(message).into(), &mut slots)?;
             continue;
         }
@@ -479,8 +483,8 @@ async fn receive(
             })),
             PartEnd::TooLarge(size) => {
                 let reason = FileTooLarge::new(
-                    options.messages.file_too_big,
-                    options.max_file_size,
+                    options.messages().file_too_big(),
+                    options.max_file_size(),
                     file_limit,
                     size,
                 );
@@ -512,7 +516,7 @@ async fn finish(
     options: &Options,
 ) -> Result<(Vec<FileOutcome>, Vec<(String, String)>), UploadRejection> {
     if slots.is_empty() {
-        return Err(MissingFile::new(options.input_name, options.upload_multiple).into());
+        return Err(MissingFile::new(options.input_name(), options.upload_multiple()).into());
     }
     if !slots.iter().any(|s| matches!(s, Slot::Pending(_))) {
         // Every file of the batch was refused (single mode returned at its refusal): answer
@@ -634,13 +638,13 @@ async fn read_text(
 /// Whether a part name is one the zone takes files from: `input_name`, and with
 /// `upload_multiple` also `input_name[N]`.
 fn is_zone_field(name: &str, options: &Options) -> bool {
-    let Some(rest) = name.strip_prefix(options.input_name) else {
+    let Some(rest) = name.strip_prefix(options.input_name()) else {
         return false;
     };
     if rest.is_empty() {
         return true;
     }
-    options.upload_multiple
+    options.upload_multiple()
         && rest
             .strip_prefix('[')
             .and_then(|r| r.strip_suffix(']'))

@@ -31,8 +31,8 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use dropzone_runtime::DropzoneConfig;
 use dropzone_runtime::upload::{Storage, Upload};
+use dropzone_runtime::{Dropzone, DropzoneConfig, dropzone};
 use maud::{DOCTYPE, Markup, html};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -54,22 +54,6 @@ use std::time::{Duration, Instant};
     serve_local = true
 )]
 struct Photos;
-
-/// The same zone on Dropzone.js 5.9.3.
-#[derive(DropzoneConfig)]
-#[dropzone(
-    id = "photos",
-    allowed_file_type = "image",
-    max_file_size = 3,
-    max_files = 30,
-    in_form = true,
-    upload_on_click = true,
-    upload_action = "/upload",
-    upload_btn_id = "submit",
-    serve_local = true,
-    version = "5.9.3"
-)]
-struct Photos5;
 
 /// Most forms waiting for their submission at once.
 const MAX_PENDING: usize = 1024;
@@ -140,9 +124,9 @@ fn layout(title: &str, head: Markup, body: Markup) -> Html<String> {
 }
 
 /// The user's form with the zone inside it, and this page load's token in two places.
-fn page<Z: DropzoneConfig>(state: &AppState) -> Html<String> {
+fn page(zone: Dropzone, state: &AppState) -> Html<String> {
     let token = state.issue();
-    let zone = Z::dropzone().upload_action(format!("/upload?batch={token}"));
+    let zone = zone.upload_action(format!("/upload?batch={token}"));
     layout(
         "dropzone-rs in-form example",
         html! {
@@ -188,7 +172,9 @@ async fn upload(
     };
     let recorded = {
         let mut pending = state.pending.lock().expect("not poisoned");
-        let max = Photos::OPTIONS.max_files.map_or(usize::MAX, |m| m as usize);
+        let max = Photos::OPTIONS
+            .max_files()
+            .map_or(usize::MAX, |m| m as usize);
         match pending.get_mut(&batch) {
             Some(p) if p.files.len() < max => {
                 p.files.push(up.file().stored_name.clone());
@@ -262,11 +248,13 @@ async fn main() -> std::io::Result<()> {
     let app = Router::new()
         .route(
             "/",
-            get(|State(s): State<AppState>| async move { page::<Photos>(&s) }),
+            get(|State(s): State<AppState>| async move { page(Photos::dropzone(), &s) }),
         )
         .route(
             "/v5",
-            get(|State(s): State<AppState>| async move { page::<Photos5>(&s) }),
+            get(|State(s): State<AppState>| async move {
+                page(dropzone!(Photos, version = "5.9.3"), &s)
+            }),
         )
         .route("/upload", post(upload))
         .route("/form", post(handle_form))
