@@ -27,16 +27,16 @@ for (const { version, prefix } of VERSIONS) {
       ex = await openExample(browser, 'example-click-upload', pagePath(prefix, '/'));
       assert.equal(await ex.page.evaluate(() => window.Dropzone.version), version);
       const files = [png('harbour-one.png', 1), png('harbour-two.png', 2), png('harbour-three.png', 3)];
-      await addFiles(ex.page, 'myDropzone', files);
+      await addFiles(ex.page, 'photos', files);
       await sleep(IDLE_MS);
       assert.equal(ex.posts.length, 0, 'nothing is sent before the button is pressed');
-      const waiting = await previewStates(ex.page, 'myDropzone');
+      const waiting = await previewStates(ex.page, 'photos');
       assert.deepEqual(Object.values(waiting), [[], [], []], JSON.stringify(waiting));
       await shot('queued');
 
       await ex.page.click('#upload');
       // parallel_uploads = 2: the third file goes once a slot is free, with no second click.
-      await waitForPreviews(ex.page, 'myDropzone', 'dz-success', 3);
+      await waitForPreviews(ex.page, 'photos', 'dz-success', 3);
       await shot('uploaded');
       assert.equal(postsTo(ex.posts, '/upload').length, 3, 'one request per file');
       assert.deepEqual(await sentParts(ex.page), [['file'], ['file'], ['file']]);
@@ -49,7 +49,7 @@ for (const { version, prefix } of VERSIONS) {
       ex = await openExample(browser, 'example-click-upload', pagePath(prefix, '/two'));
       const first = png('valley-first-zone.png', 4);
       const second = png('valley-second-zone.png', 5);
-      await addFiles(ex.page, 'myDropzone', [first]);
+      await addFiles(ex.page, 'photos', [first]);
       await addFiles(ex.page, 'second', [second]);
       await sleep(IDLE_MS);
       assert.equal(ex.posts.length, 0);
@@ -58,14 +58,14 @@ for (const { version, prefix } of VERSIONS) {
       await waitForPreviews(ex.page, 'second', 'dz-success', 1);
       await sleep(500);
       assert.deepEqual(ex.posts.map((r) => new URL(r.url()).pathname), ['/upload/second']);
-      assert.deepEqual(await previewStates(ex.page, 'myDropzone'), { 'valley-first-zone.png': [] });
+      assert.deepEqual(await previewStates(ex.page, 'photos'), { 'valley-first-zone.png': [] });
       await shot('two-second-sent');
       await assertStored(ex.server, [second]);
 
       await ex.page.click('#upload');
-      await waitForPreviews(ex.page, 'myDropzone', 'dz-success', 1);
+      await waitForPreviews(ex.page, 'photos', 'dz-success', 1);
       assert.deepEqual(ex.posts.map((r) => new URL(r.url()).pathname), ['/upload/second', '/upload']);
-      assert.deepEqual(ex.posts.map((r) => r.headers()['x-dropzone-zone']), ['second', 'myDropzone']);
+      assert.deepEqual(ex.posts.map((r) => r.headers()['x-dropzone-zone']), ['second', 'photos']);
       await shot('two-both-sent');
       await assertStored(ex.server, [first, second]);
       assert.deepEqual(ex.problems, []);

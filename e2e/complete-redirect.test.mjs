@@ -10,7 +10,7 @@ import {
   skipBrowserChecks, sleep,
 } from './modes-helpers.mjs';
 
-const ZONE = 'myDropzone';
+const ZONE = 'photos';
 const png = (name, seed) => ({ name, mimeType: 'image/png', buffer: makePng(160, 120, { seed }) });
 const text = (name) => ({ name, mimeType: 'text/plain', buffer: Buffer.from(`${name}: not an image\n`) });
 const STAY_MS = 2_000; // a redirect would have happened by then

@@ -16,7 +16,7 @@ before(async () => { browser = await launchBrowser(); });
 after(async () => { await browser?.close(); });
 
 const PAGES = [
-  { kind: 'raw', page: '/', zone: 'myDropzone', upload: '/upload' },
+  { kind: 'raw', page: '/', zone: 'photos', upload: '/upload' },
   { kind: 'typed', page: '/typed', zone: 'typed', upload: '/upload/typed' },
 ];
 

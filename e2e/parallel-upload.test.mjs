@@ -10,7 +10,7 @@ import {
   postsTo, previewStates, sentParts, skipBrowserChecks, waitForPreviews,
 } from './modes-helpers.mjs';
 
-const ZONE = 'myDropzone';
+const ZONE = 'photos';
 const png = (name, seed) => ({ name, mimeType: 'image/png', buffer: makePng(160, 120, { seed }) });
 const text = (name) => ({ name, mimeType: 'text/plain', buffer: Buffer.from(`${name}: not an image\n`) });
 

@@ -25,27 +25,27 @@ enum InForm {}
 #[test]
 fn derived_options() {
     let o = Zone::OPTIONS;
-    assert_eq!(o.max_file_size, 3.5);
-    assert_eq!(o.max_files, Some(2));
-    assert_eq!(o.timeout, Some(0));
-    assert_eq!(o.accepted_files.list, "image/png, .pdf, text/*");
+    assert_eq!(o.max_file_size(), 3.5);
+    assert_eq!(o.max_files(), Some(2));
+    assert_eq!(o.timeout(), Some(0));
+    assert_eq!(o.accepted_files().list, "image/png, .pdf, text/*");
     assert_eq!(
-        o.accepted_files.rules,
+        o.accepted_files().rules,
         &[
             Accept::MediaType("image/png"),
             Accept::Extension(".pdf"),
             Accept::TopLevel("text")
         ]
     );
-    assert_eq!(InForm::OPTIONS.assets, AssetSource::Local);
-    assert_eq!(InForm::OPTIONS.action, "");
+    assert_eq!(InForm::OPTIONS.assets(), AssetSource::Local);
+    assert_eq!(InForm::OPTIONS.action(), "");
 }
 
 #[test]
 fn macro_values() {
     let inline = dropzone!(action = "/x", id = "inline", parallel_uploads = 1);
-    assert_eq!(inline.options().id, "inline");
-    assert_eq!(inline.options().parallel_uploads, 1);
+    assert_eq!(inline.options().id(), "inline");
+    assert_eq!(inline.options().parallel_uploads(), 1);
     let merged = dropzone!(
         Zone,
         id = "merged",
@@ -53,12 +53,12 @@ fn macro_values() {
         js_url = "/a.js",
         css_url = "/a.css"
     );
-    assert_eq!(merged.options().id, "merged");
-    assert_eq!(merged.options().max_files, Some(2));
-    assert_eq!(merged.options().messages.default_message, "Drop");
-    assert_eq!(merged.options().messages.cancel_upload, "Cancel upload");
+    assert_eq!(merged.options().id(), "merged");
+    assert_eq!(merged.options().max_files(), Some(2));
+    assert_eq!(merged.options().messages().default_message(), "Drop");
+    assert_eq!(merged.options().messages().cancel_upload(), "Cancel upload");
     assert_eq!(
-        merged.options().assets,
+        merged.options().assets(),
         AssetSource::Custom {
             js: "/a.js",
             css: "/a.css"
@@ -79,19 +79,19 @@ struct Chunked;
 
 #[test]
 fn chunking_strict_csp_and_extra() {
-    let c = Chunked::OPTIONS.chunking.expect("chunking");
+    let c = Chunked::OPTIONS.chunking().expect("chunking");
     assert_eq!((c.chunk_size, c.retry_limit), (1_048_576, Some(3)));
-    assert!(Chunked::OPTIONS.strict_csp);
+    assert!(Chunked::OPTIONS.strict_csp());
     let merged = dropzone!(
         Chunked,
         parallel_chunk_uploads = true,
         retry_chunks_limit = 9,
         extra(thumbnail_width = null)
     );
-    let m = merged.options().chunking.expect("chunking");
+    let m = merged.options().chunking().expect("chunking");
     assert!(m.parallel && m.retry_limit == Some(9));
-    assert_eq!(merged.options().extra[0].name, "thumbnailWidth");
-    assert_eq!(merged.options().extra[0].json, "null");
+    assert_eq!(merged.options().extra()[0].name, "thumbnailWidth");
+    assert_eq!(merged.options().extra()[0].json, "null");
 }
 
 #[test]
@@ -112,9 +112,9 @@ fn new_options_reach_the_page() {
 /// uploads still belong to `Upload<Type>`, which checks the zone header against `Type`'s id.
 #[test]
 fn an_overridden_id_keeps_the_declaring_zone_for_uploads() {
-    let zone_id = Zone::OPTIONS.id;
+    let zone_id = Zone::OPTIONS.id();
     let second = dropzone!(Zone, id = "second-copy");
-    assert_eq!(second.options().id, "second-copy");
+    assert_eq!(second.options().id(), "second-copy");
     assert_eq!(second.zone(), zone_id);
     let page = second.config().into_string();
     assert!(

@@ -2,9 +2,10 @@
 //! from the option table. The test fails when the committed files differ; run it with
 //! `DROPZONE_BLESS=1` to rewrite them.
 
-use crate::extra::{self, EXTRAS};
-use crate::filetypes::PRESETS;
-use crate::table::{Default, Kind, OPTIONS, OptionDef};
+use crate::extra;
+use dropzone_core::accept::PRESETS;
+use dropzone_core::extra::EXTRAS;
+use dropzone_core::table::{Default, Kind, OPTIONS, OptionDef};
 use std::fmt::Write as _;
 
 const START: &str = "<!-- options:start -->";
@@ -25,13 +26,16 @@ fn type_text(o: &OptionDef) -> String {
     let mut t = match o.kind {
         Kind::Bool => "bool",
         Kind::Int { .. } => "integer",
-        Kind::Size => "number",
+        Kind::Size { .. } => "number",
         _ => "string",
     }
     .to_owned();
-    if let Kind::Int { min, .. } = o.kind {
-        write!(t, " ≥ {min}").expect("writing to a String");
+    match o.kind {
+        Kind::Int { min, max, .. } => write!(t, " {min} to {max}"),
+        Kind::Size { max } => write!(t, " > 0, at most {max}"),
+        _ => Ok(()),
     }
+    .expect("writing to a String");
     t
 }
 
@@ -47,7 +51,7 @@ fn names(o: &OptionDef) -> String {
 pub(crate) fn reference() -> String {
     let mut out = String::from(
         "# Options reference\n\n\
-         <!-- Generated from dropzone-macros/src/table.rs by the `docs` unit test; do not edit. -->\n\n\
+         <!-- Generated from dropzone-core/src/table.rs by the `docs` unit test; do not edit. -->\n\n\
          Every option of `#[derive(DropzoneConfig)]` (in `#[dropzone(key = value, ...)]`) and of\n\
          `dropzone!(key = value, ...)`. Values must be literals; every one is checked while\n\
          compiling. *Server rule* options are also enforced by the zone's upload extractor, so\n\

@@ -1,9 +1,11 @@
 //! Implementation detail of `dropzone-runtime`: use that crate, which re-exports these macros.
 //!
-//! The pipeline is split as in thiserror and serde_derive: `attr/parse.rs` reads the syntax,
-//! `model/ast.rs` resolves keys against the one option table (`table.rs`) and checks each value
-//! on its own, `valid.rs` checks the rules between options, and `expand.rs` writes the code.
-//! Errors accumulate in `ctxt.rs`, so one compile reports every mistake.
+//! The pipeline is split as in thiserror and serde_derive, each layer importing only the ones
+//! below it: `attr/parse.rs` reads the syntax; `model/attrs.rs` resolves every key once into a
+//! typed field (reading literals with `lit.rs`, `extra(...)` with `extra.rs`) and checks each
+//! value on its own; `model/options.rs` turns the model into a `dropzone_core::Options`;
+//! `valid.rs` runs `dropzone_core`'s rules between options on it; `write.rs` and `expand.rs`
+//! write the code. Errors accumulate in `ctxt.rs`, so one compile reports every mistake.
 
 mod attr {
     pub(crate) mod parse;
@@ -13,14 +15,15 @@ mod ctxt;
 mod docs;
 mod expand;
 mod extra;
-mod filetypes;
+mod lit;
 mod model {
-    pub(crate) mod ast;
+    pub(crate) mod attrs;
     pub(crate) mod check;
+    pub(crate) mod options;
 }
 mod suggest;
-mod table;
 mod valid;
+mod write;
 
 use proc_macro::TokenStream;
 
@@ -45,7 +48,7 @@ use proc_macro::TokenStream;
 /// #[dropzone(allowed_file_type = "image", max_file_size = 0.5, max_files = 4)]
 /// struct Avatars;
 ///
-/// assert_eq!(Avatars::OPTIONS.max_files, Some(4));
+/// assert_eq!(Avatars::OPTIONS.max_files(), Some(4));
 /// ```
 ///
 /// # Errors

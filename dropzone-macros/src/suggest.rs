@@ -1,38 +1,20 @@
-//! "Did you mean" suggestions: strsim's Jaro-Winkler above 0.8, the threshold that turns
-//! `max_file_sise` into `max_file_size` and `acton` into `action` without suggesting nonsense.
+//! The message for an unknown option key: another library's name pointed to ours, a
+//! Dropzone.js option outside the table pointed to `extra(...)`, a typo given its correction,
+//! or else the list.
 
-use crate::table;
-
-const THRESHOLD: f64 = 0.8;
-
-/// The candidate closest to `word`, if it is close enough.
-pub(crate) fn closest<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
-    candidates
-        .into_iter()
-        .map(|c| (strsim::jaro_winkler(word, c), c))
-        .filter(|(score, _)| *score > THRESHOLD)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
-}
-
-/// `a`, `b`, `c` as a backquoted list.
-pub(crate) fn list<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
-    items
-        .into_iter()
-        .map(|i| format!("`{i}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
+use dropzone_core::suggest::{closest, list};
+use dropzone_core::table::{self, snake_case};
 
 /// The message for an unknown option key.
 pub(crate) fn unknown_option(key: &str) -> String {
-    if let Some(x) = crate::extra::lookup(key) {
+    if let Some(ours) = table::foreign(key) {
+        return format!("unknown option `{key}`: this crate calls it `{ours}`; write `{ours} = …`");
+    }
+    let snaked = snake_case(key);
+    if let Some(x) = dropzone_core::extra::lookup(&snaked) {
         return format!(
-            "unknown option `{key}`; it is a Dropzone.js option outside the table: write `extra({key} = {})`",
-            x.example
+            "unknown option `{key}`; it is a Dropzone.js option outside the table: write `extra({} = {})`",
+            x.name, x.example
         );
     }
     match closest(key, table::all_spellings()) {
@@ -62,6 +44,19 @@ mod tests {
         assert_eq!(
             closest("max_files_exceeded", table::all_spellings()),
             Some("max_file_exceeded")
+        );
+    }
+
+    #[test]
+    fn other_libraries_names_point_to_ours() {
+        assert_eq!(
+            unknown_option("url"),
+            "unknown option `url`: this crate calls it `action`; write `action = …`"
+        );
+        assert!(unknown_option("paramName").contains("calls it `input_name`"));
+        assert!(unknown_option("DROPZONE_MAX_FILE_SIZE").contains("calls it `max_file_size`"));
+        assert!(
+            unknown_option("addRemoveLinks").contains("write `extra(add_remove_links = true)`")
         );
     }
 

@@ -11,6 +11,11 @@ use maud::Markup;
 /// disagree. The methods are the counterparts of Flask-Dropzone's template helpers; for
 /// per-request values (CSP nonce, CSRF token, an action URL with parameters) start from
 /// [`DropzoneConfig::dropzone`] and use the [`Dropzone`] builder.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a dropzone type",
+    label = "not declared with `#[derive(DropzoneConfig)]`",
+    note = "declare the zone: `#[derive(DropzoneConfig)] #[dropzone(action = \"/upload\")] struct {Self};`"
+)]
 pub trait DropzoneConfig: 'static {
     /// The zone's validated options.
     const OPTIONS: &'static Options;

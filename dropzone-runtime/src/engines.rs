@@ -209,7 +209,7 @@ mod minijinja_impls {
             write!(
                 f,
                 "[dropzone {:?}: print zone.create() and zone.config(), not the zone]",
-                self.dropzone().options().id
+                self.dropzone().options().id()
             )
         }
     }

@@ -10,7 +10,6 @@ pub mod assets;
 mod config;
 pub mod csrf;
 pub mod engines;
-mod merge;
 pub mod options;
 mod render;
 pub mod serve;
@@ -41,12 +40,16 @@ pub mod modes {}
 #[doc(hidden)]
 pub mod __private {
     pub use crate::config::DropzoneConfig;
-    pub use crate::merge::{
-        FALLBACK_OPTIONS, check_merged, chunking_on, merge_chunking, require, retries_on,
-    };
-    pub use crate::options::{
-        Accept, AcceptedFiles, AssetSource, Chunking, ExtraOption, Messages, Options, Version,
-    };
+    pub use crate::csrf::Csrf;
     pub use crate::render::{Dropzone, INIT_JS, ZONE_HEADER, init_script_url};
+    pub use crate::upload::ZoneState;
+    pub use axum::extract::FromRef;
+    pub use dropzone_core::FALLBACK_OPTIONS;
+    pub use dropzone_core::options::{
+        Accept, AcceptedFiles, AssetSource, Chunking, ExtraOption, Messages, Options,
+        merge_chunking,
+    };
+    pub use dropzone_core::rules::{Given, Rule};
+    pub use dropzone_core::version::Version;
     pub use maud;
 }

@@ -22,17 +22,17 @@ const MIB_U64: u64 = 1 << 20;
 /// 1 MiB chunks, files up to 1025 MiB: the last chunk of a 1 GiB + 1 byte file is one byte.
 struct Large;
 impl DropzoneConfig for Large {
-    const OPTIONS: &'static Options = &Options {
-        chunking: Some(Chunking {
+    const OPTIONS: &'static Options = &BASE
+        .with_chunking(Some(Chunking {
             force: false,
             chunk_size: MIB_U64,
             parallel: true,
             retry_limit: Some(3),
-        }),
-        max_file_size: 1025.0,
-        ..BASE
-    };
+        }))
+        .with_max_file_size(1025.0);
 }
+// Declared by hand: no compile-time state requirement (the derive adds one for CSRF).
+impl<S> dropzone_runtime::upload::ZoneState<S> for Large {}
 
 fn large_app(storage: Storage) -> Router {
     Router::new()

@@ -19,17 +19,17 @@ const CHUNK: usize = 8 * MIB;
 
 struct BigChunks;
 impl DropzoneConfig for BigChunks {
-    const OPTIONS: &'static Options = &Options {
-        chunking: Some(Chunking {
+    const OPTIONS: &'static Options = &BASE
+        .with_chunking(Some(Chunking {
             force: false,
             chunk_size: CHUNK as u64,
             parallel: true,
             retry_limit: None,
-        }),
-        max_file_size: 64.0,
-        ..BASE
-    };
+        }))
+        .with_max_file_size(64.0);
 }
+// Declared by hand: no compile-time state requirement (the derive adds one for CSRF).
+impl<S> dropzone_runtime::upload::ZoneState<S> for BigChunks {}
 
 async fn serve(dir: &Path) -> std::net::SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -44,16 +44,16 @@ fn variants() -> Vec<&'static Options> {
         ] {
             for strict_csp in [false, true] {
                 for in_form in [false, true] {
-                    out.push(leak(Options {
-                        version,
-                        assets,
-                        strict_csp,
-                        in_form,
-                        upload_action: in_form.then_some("/upload"),
-                        action: if in_form { "" } else { "/upload" },
-                        enable_csrf: true,
-                        ..DEFAULT
-                    }));
+                    out.push(leak(
+                        DEFAULT
+                            .with_version(version)
+                            .with_assets(assets)
+                            .with_strict_csp(strict_csp)
+                            .with_in_form(in_form)
+                            .with_upload_action(in_form.then_some("/upload"))
+                            .with_action(if in_form { "" } else { "/upload" })
+                            .with_enable_csrf(true),
+                    ));
                 }
             }
         }
@@ -102,7 +102,7 @@ fn every_emitted_element_carries_the_nonce() {
 
 #[test]
 fn strict_pages_without_a_nonce_have_no_inline_code() {
-    for options in variants().into_iter().filter(|o| o.strict_csp) {
+    for options in variants().into_iter().filter(|o| o.strict_csp()) {
         let html = page(&Dropzone::new(options).csrf_token("tok"));
         for tag in tags(&html) {
             let inline_script = tag.starts_with("<script") && !tag.contains(" src=");

@@ -21,11 +21,10 @@ use std::time::Duration;
 
 struct Guarded;
 impl DropzoneConfig for Guarded {
-    const OPTIONS: &'static Options = &Options {
-        enable_csrf: true,
-        ..BASE
-    };
+    const OPTIONS: &'static Options = &BASE.with_enable_csrf(true);
 }
+// Declared by hand: no compile-time state requirement (the derive adds one for CSRF).
+impl<S> dropzone_runtime::upload::ZoneState<S> for Guarded {}
 
 #[derive(Clone)]
 struct AppState {
@@ -373,17 +372,18 @@ async fn file_parts_of_other_names_also_wait_for_the_token() {
 
 struct GuardedChunks;
 impl DropzoneConfig for GuardedChunks {
-    const OPTIONS: &'static Options = &Options {
-        enable_csrf: true,
-        chunking: Some(dropzone_runtime::options::Chunking {
-            force: true,
-            chunk_size: 1000,
-            parallel: false,
-            retry_limit: None,
-        }),
-        ..BASE
-    };
+    const OPTIONS: &'static Options =
+        &BASE
+            .with_enable_csrf(true)
+            .with_chunking(Some(dropzone_runtime::options::Chunking {
+                force: true,
+                chunk_size: 1000,
+                parallel: false,
+                retry_limit: None,
+            }));
 }
+// Declared by hand: no compile-time state requirement (the derive adds one for CSRF).
+impl<S> dropzone_runtime::upload::ZoneState<S> for GuardedChunks {}
 
 /// Chunk `index` of `data` in 1000-byte chunks, as Dropzone.js sends it (fields first).
 fn chunk_body(uuid: &str, data: &[u8], index: usize) -> Vec<u8> {

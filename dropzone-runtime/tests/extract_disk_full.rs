@@ -18,20 +18,19 @@ use upload_common::*;
 /// Files up to 4 MiB; batches of two.
 struct Big;
 impl DropzoneConfig for Big {
-    const OPTIONS: &'static Options = &Options {
-        max_file_size: 4.0,
-        ..BASE
-    };
+    const OPTIONS: &'static Options = &BASE.with_max_file_size(4.0);
 }
+// Declared by hand: no compile-time state requirement (the derive adds one for CSRF).
+impl<S> dropzone_runtime::upload::ZoneState<S> for Big {}
 struct BigBatch;
 impl DropzoneConfig for BigBatch {
-    const OPTIONS: &'static Options = &Options {
-        max_file_size: 4.0,
-        upload_multiple: true,
-        parallel_uploads: 2,
-        ..BASE
-    };
+    const OPTIONS: &'static Options = &BASE
+        .with_max_file_size(4.0)
+        .with_upload_multiple(true)
+        .with_parallel_uploads(2);
 }
+// Declared by hand: no compile-time state requirement (the derive adds one for CSRF).
+impl<S> dropzone_runtime::upload::ZoneState<S> for BigBatch {}
 
 /// A tmpfs of 1 MiB, unmounted (by its path) when dropped.
 struct Tmpfs {

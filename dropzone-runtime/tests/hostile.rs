@@ -5,7 +5,7 @@ mod common;
 
 use common::{DEFAULT, attr, html_unescape, leak, leak_str, script_body, start_tag};
 use dropzone_runtime::Dropzone;
-use dropzone_runtime::options::{Accept, AcceptedFiles, AssetSource, Messages, Options};
+use dropzone_runtime::options::{Accept, AcceptedFiles, AssetSource, Messages};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use serde_json::{Value, json};
@@ -85,38 +85,39 @@ fn case() -> impl Strategy<Value = Case> {
 
 fn zone(c: &Case) -> Dropzone {
     let t = |i: usize| leak_str(c.texts[i].clone());
-    let o = leak(Options {
-        id: leak_str(c.id.clone()),
-        action: leak_str(c.action.clone()),
-        assets: AssetSource::Custom {
-            js: leak_str(c.js_url.clone()),
-            css: leak_str(c.css_url.clone()),
-        },
-        input_name: leak_str(c.input_name.clone()),
-        accepted_files: AcceptedFiles {
-            list: leak_str(c.accepted.clone()),
-            rules: &[Accept::TopLevel("image")],
-        },
-        redirect_url: Some("/unused"),
-        enable_csrf: true,
-        upload_action: Some("/unused"),
-        upload_on_click: true,
-        upload_btn_id: leak_str(c.button.clone()),
-        in_form: c.in_form,
-        messages: Messages {
-            default_message: t(0),
-            invalid_file_type: t(1),
-            file_too_big: t(2),
-            server_error: t(3),
-            browser_unsupported: t(4),
-            max_file_exceed: t(5),
-            cancel_upload: t(6),
-            remove_file: t(7),
-            cancel_confirmation: t(8),
-            upload_canceled: t(9),
-        },
-        ..DEFAULT
-    });
+    let o = leak(
+        DEFAULT
+            .with_id(leak_str(c.id.clone()))
+            .with_action(leak_str(c.action.clone()))
+            .with_assets(AssetSource::Custom {
+                js: leak_str(c.js_url.clone()),
+                css: leak_str(c.css_url.clone()),
+            })
+            .with_input_name(leak_str(c.input_name.clone()))
+            .with_accepted_files(AcceptedFiles {
+                list: leak_str(c.accepted.clone()),
+                rules: &[Accept::TopLevel("image")],
+            })
+            .with_redirect_url(Some("/unused"))
+            .with_enable_csrf(true)
+            .with_upload_action(Some("/unused"))
+            .with_upload_on_click(true)
+            .with_upload_btn_id(leak_str(c.button.clone()))
+            .with_in_form(c.in_form)
+            .with_messages(
+                Messages::DEFAULT
+                    .with_default_message(t(0))
+                    .with_invalid_file_type(t(1))
+                    .with_file_too_big(t(2))
+                    .with_server_error(t(3))
+                    .with_browser_unsupported(t(4))
+                    .with_max_file_exceed(t(5))
+                    .with_cancel_upload(t(6))
+                    .with_remove_file(t(7))
+                    .with_cancel_confirmation(t(8))
+                    .with_upload_canceled(t(9)),
+            ),
+    );
     let d = Dropzone::new(o)
         .nonce(c.nonce.clone())
         .csrf_token(c.token.clone())
@@ -131,14 +132,11 @@ fn zone(c: &Case) -> Dropzone {
 
 fn strict_zone(c: &Case) -> Dropzone {
     let o = zone(c).options();
-    let d = Dropzone::new(leak(Options {
-        strict_csp: true,
-        ..*o
-    }))
-    .nonce(c.nonce.clone())
-    .csrf_token(c.token.clone())
-    .redirect_url(c.redirect.clone())
-    .upload_action(c.upload_action.clone());
+    let d = Dropzone::new(leak((*o).with_strict_csp(true)))
+        .nonce(c.nonce.clone())
+        .csrf_token(c.token.clone())
+        .redirect_url(c.redirect.clone())
+        .upload_action(c.upload_action.clone());
     if c.in_form {
         d
     } else {

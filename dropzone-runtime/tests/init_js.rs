@@ -10,16 +10,13 @@ use dropzone_runtime::{Dropzone, INIT_JS};
 use serde_json::{Value, json};
 
 fn strict(o: Options) -> Dropzone {
-    Dropzone::new(leak(Options {
-        strict_csp: true,
-        ..o
-    }))
+    Dropzone::new(leak(o.with_strict_csp(true)))
 }
 
 /// The `data-dropzone` value of a strict zone, as a browser's `getAttribute` returns it.
 fn data(d: &Dropzone) -> &'static str {
     let html = d.create().into_string();
-    let tag = if d.options().in_form { "div" } else { "form" };
+    let tag = if d.options().in_form() { "div" } else { "form" };
     let (attrs, _) = common::start_tag(&html, tag).unwrap();
     leak_str(common::attr(&attrs, "data-dropzone").unwrap().to_owned())
 }
@@ -35,15 +32,8 @@ fn init_js_syntax() {
 
 #[test]
 fn strict_zones_start_once_in_every_order_even_if_init_runs_twice() {
-    let a = strict(Options {
-        id: "zone-a",
-        ..DEFAULT
-    });
-    let b = strict(Options {
-        id: "zone_b",
-        upload_on_click: true,
-        ..DEFAULT
-    });
+    let a = strict(DEFAULT.with_id("zone-a"));
+    let b = strict(DEFAULT.with_id("zone_b").with_upload_on_click(true));
     let page = [
         El {
             id: "zone-a",
@@ -82,14 +72,8 @@ fn strict_zones_start_once_in_every_order_even_if_init_runs_twice() {
 
 #[test]
 fn inline_and_strict_zones_share_a_page() {
-    let a = Dropzone::new(leak(Options {
-        id: "inline-zone",
-        ..DEFAULT
-    }));
-    let b = strict(Options {
-        id: "strict-zone",
-        ..DEFAULT
-    });
+    let a = Dropzone::new(leak(DEFAULT.with_id("inline-zone")));
+    let b = strict(DEFAULT.with_id("strict-zone"));
     let page = [
         El::id("inline-zone"),
         El {
@@ -127,12 +111,12 @@ fn options_keys_follow_dropzones_camelize() {
     ];
     let zones: Vec<Dropzone> = table
         .iter()
-        .map(|(id, _)| strict(Options { id, ..DEFAULT }))
+        .map(|(id, _)| strict(DEFAULT.with_id(id)))
         .collect();
     let page: Vec<El<'_>> = zones
         .iter()
         .map(|z| El {
-            id: z.options().id,
+            id: z.options().id(),
             data: Some(data(z)),
         })
         .collect();
@@ -146,10 +130,7 @@ fn options_keys_follow_dropzones_camelize() {
 
 #[test]
 fn unreadable_specs_are_skipped_and_the_rest_start() {
-    let ok = strict(Options {
-        id: "ok",
-        ..DEFAULT
-    });
+    let ok = strict(DEFAULT.with_id("ok"));
     let page = [
         El {
             id: "broken",
@@ -171,12 +152,9 @@ fn unreadable_specs_are_skipped_and_the_rest_start() {
 
 #[test]
 fn headers_carry_zone_and_csrf_token_in_both_modes() {
-    let o = Options {
-        enable_csrf: true,
-        ..DEFAULT
-    };
+    let o = DEFAULT.with_enable_csrf(true);
     let s = strict(o).csrf_token("tok</script>");
-    let d = Dropzone::new(leak(Options { id: "other", ..o })).csrf_token("t2");
+    let d = Dropzone::new(leak(o.with_id("other"))).csrf_token("t2");
     let page = [
         El {
             id: "myDropzone",
@@ -195,11 +173,9 @@ fn headers_carry_zone_and_csrf_token_in_both_modes() {
     );
 }
 
-const BATCH: Options = Options {
-    upload_multiple: true,
-    redirect_url: Some("/done"),
-    ..DEFAULT
-};
+const BATCH: Options = DEFAULT
+    .with_upload_multiple(true)
+    .with_redirect_url(Some("/done"));
 
 /// Runs one batch of `a.png`, `b.txt`, `c.gif` through `outcome` (JS using `dz` and `files`).
 fn batch(d: &Dropzone, outcome: &str) -> Value {
@@ -207,7 +183,7 @@ fn batch(d: &Dropzone, outcome: &str) -> Value {
         "const dz = zone(\"myDropzone\"); const files = dz.files(\"a.png\", \"b.txt\", \"c.gif\");\n\
          {outcome}\nout.files = files.map(state);\nfor (const fn of dz.handlers.queuecomplete || []) fn();"
     );
-    let (scripts, page) = if d.options().strict_csp {
+    let (scripts, page) = if d.options().strict_csp() {
         (
             vec![INIT_JS.to_owned()],
             vec![El {
@@ -329,10 +305,7 @@ fn batch_without_entries_keeps_dropzones_verdict() {
 
 #[test]
 fn single_uploads_are_not_remapped() {
-    let o = Options {
-        redirect_url: Some("/done"),
-        ..DEFAULT
-    };
+    let o = DEFAULT.with_redirect_url(Some("/done"));
     let body = json!({"files": [{"field": "file", "saved": true}]});
     let r = batch(&strict(o), &format!("dz.finished([files[0]], {body});"));
     assert_eq!(r["out"]["files"][0]["status"], "success");
@@ -355,20 +328,17 @@ fn extras_then_custom_options_in_that_order() {
             json: r#"{"mb":"</script>"}"#,
         },
     ];
-    let d = Dropzone::new(leak(Options {
-        extra: EXTRA,
-        custom_options: Some("addRemoveLinks: true"),
-        ..DEFAULT
-    }));
+    let d = Dropzone::new(leak(
+        DEFAULT
+            .with_extra(EXTRA)
+            .with_custom_options(Some("addRemoveLinks: true")),
+    ));
     let r = run(&[inline(&d)], &[El::id("myDropzone")], "now", "");
     let o = &r["calls"][0]["options"];
     assert_eq!(o["addRemoveLinks"], json!(true), "custom_options wins");
     assert_eq!(o["thumbnailWidth"], json!(80));
     assert_eq!(o["dictFileSizeUnits"], json!({"mb": "</script>"}));
-    let d = strict(Options {
-        extra: EXTRA,
-        ..DEFAULT
-    });
+    let d = strict(DEFAULT.with_extra(EXTRA));
     let r = run(
         &[INIT_JS.to_owned()],
         &[El {

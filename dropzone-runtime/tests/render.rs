@@ -16,11 +16,7 @@ fn zone(o: Options) -> Dropzone {
 }
 
 fn with_assets(version: Version, assets: AssetSource) -> Dropzone {
-    zone(Options {
-        version,
-        assets,
-        ..DEFAULT
-    })
+    zone(DEFAULT.with_version(version).with_assets(assets))
 }
 
 #[test]
@@ -192,12 +188,9 @@ fn style_scoped_and_unscoped() {
         "<style>.dropzone{width: 500px}</style>"
     );
     assert_eq!(
-        zone(Options {
-            id: "9 lives",
-            ..DEFAULT
-        })
-        .style("a:b}</style>")
-        .into_string(),
+        zone(DEFAULT.with_id("9 lives"))
+            .style("a:b}</style>")
+            .into_string(),
         r"<style>.dropzone#\39 \20 lives{a:b\7d \3c /style\3e }</style>"
     );
 }
@@ -242,10 +235,7 @@ fn init_js_is_safe_to_inline() {
 #[test]
 fn config_is_the_same_for_both_versions() {
     // One script shape serves 5.9.3 and 6.3.5; only load_css/load_js differ.
-    let five = zone(Options {
-        version: Version::V5_9_3,
-        ..DEFAULT
-    });
+    let five = zone(DEFAULT.with_version(Version::V5_9_3));
     assert_eq!(five.config().into_string(), default_config());
 }
 
@@ -261,16 +251,16 @@ fn render_is_create_then_config() {
 
 #[test]
 fn config_options_json() {
-    let d = zone(Options {
-        max_file_size: 0.5,
-        max_files: Some(7),
-        timeout: Some(0),
-        accepted_files: dropzone_runtime::options::AcceptedFiles {
-            list: "",
-            rules: &[],
-        },
-        ..DEFAULT
-    });
+    let d = zone(
+        DEFAULT
+            .with_max_file_size(0.5)
+            .with_max_files(Some(7))
+            .with_timeout(Some(0))
+            .with_accepted_files(dropzone_runtime::options::AcceptedFiles {
+                list: "",
+                rules: &[],
+            }),
+    );
     let page = d.config().into_string();
     // Only the zone's own part, before the embedded init code.
     let s = page.split(dropzone_runtime::INIT_JS).next().unwrap();
@@ -289,10 +279,7 @@ fn config_options_json() {
 
 #[test]
 fn headers_carry_the_zone_and_csrf_only_with_enable_csrf_and_token() {
-    let on = zone(Options {
-        enable_csrf: true,
-        ..DEFAULT
-    });
+    let on = zone(DEFAULT.with_enable_csrf(true));
     let s = on.config().into_string();
     assert!(s.contains(r#""headers":{"X-Dropzone-Zone":"myDropzone"}"#));
     let s = on.clone().csrf_token("ab.c-d_e").config().into_string();
@@ -346,11 +333,11 @@ fn custom_code_normalized_on_own_lines() {
     assert!(s.contains(
         "\"init\": function (dz) {\n      (function () {\nthis.on(\"addedfile\", function () { window.__added = true; }) // trailing;\n      }).call(dz);\n    }"
     ), "{s}");
-    let d = zone(Options {
-        custom_init: Some("foo();  "),
-        custom_options: Some("a: '</SCRIPT>',"),
-        ..DEFAULT
-    });
+    let d = zone(
+        DEFAULT
+            .with_custom_init(Some("foo();  "))
+            .with_custom_options(Some("a: '</SCRIPT>',")),
+    );
     let s = d.config().into_string();
     assert!(s.contains("\nfoo();  \n"), "{s}");
     assert!(s.contains("\na: '<\\/SCRIPT>',\n"), "{s}");

@@ -5,7 +5,6 @@ mod common;
 
 use common::{DEFAULT, EVERYTHING, fake_dom_harness, leak, node, script_body};
 use dropzone_runtime::Dropzone;
-use dropzone_runtime::options::Options;
 use serde_json::{Value, json};
 
 fn script(d: &Dropzone) -> String {
@@ -28,20 +27,19 @@ fn syntax_every_option_in_form() {
 
 #[test]
 fn syntax_every_option_click_without_form() {
-    let o = leak(Options {
-        in_form: false,
-        ..EVERYTHING
-    });
+    let o = leak(EVERYTHING.with_in_form(false));
     check_syntax(&Dropzone::new(o).csrf_token("t").redirect_url("/r"));
 }
 
 #[test]
 fn syntax_custom_code_with_comments_and_markup() {
-    let o = leak(Options {
-        custom_init: Some("var x = '</script><!--'; // c"),
-        custom_options: Some("accept: function (f, done) { done(); }, // c\nmaxFiles: 9 /* c */"),
-        ..DEFAULT
-    });
+    let o = leak(
+        DEFAULT
+            .with_custom_init(Some("var x = '</script><!--'; // c"))
+            .with_custom_options(Some(
+                "accept: function (f, done) { done(); }, // c\nmaxFiles: 9 /* c */",
+            )),
+    );
     let s = script(&Dropzone::new(o));
     assert!(!s.to_ascii_lowercase().contains("</script"));
     node(&["--check"], &s);
@@ -52,7 +50,7 @@ fn scripts_array(zones: &[&Dropzone]) -> String {
 }
 
 fn run_fake(zones: &[&Dropzone], order: &str) -> Value {
-    let ids: Vec<&str> = zones.iter().map(|d| d.options().id).collect();
+    let ids: Vec<&str> = zones.iter().map(|d| d.options().id()).collect();
     let out = node(&[], &fake_dom_harness(&scripts_array(zones), &ids, order));
     serde_json::from_str(out.trim()).expect("harness prints JSON")
 }
@@ -116,15 +114,8 @@ fn starts_at_once_when_the_document_is_parsed() {
 
 #[test]
 fn two_zones_on_one_page_both_start() {
-    let a = Dropzone::new(leak(Options {
-        id: "zone-a",
-        ..DEFAULT
-    }));
-    let b = Dropzone::new(leak(Options {
-        id: "zone_b",
-        upload_on_click: true,
-        ..DEFAULT
-    }));
+    let a = Dropzone::new(leak(DEFAULT.with_id("zone-a")));
+    let b = Dropzone::new(leak(DEFAULT.with_id("zone_b").with_upload_on_click(true)));
     for order in ["before", "after", "now"] {
         let r = run_fake(&[&a, &b], order);
         let calls = r["calls"].as_array().unwrap();
@@ -200,8 +191,8 @@ const dz = el.dropzone;
 {steps}
 console.log(JSON.stringify({{ log, href: window.location.href, submitted, added: ctx.__added === true }}));
 "#,
-        id = serde_json::to_string(d.options().id).unwrap(),
-        btn = serde_json::to_string(d.options().upload_btn_id).unwrap(),
+        id = serde_json::to_string(d.options().id()).unwrap(),
+        btn = serde_json::to_string(d.options().upload_btn_id()).unwrap(),
         script = serde_json::to_string(&script(d)).unwrap(),
     );
     serde_json::from_str(node(&[], &harness).trim()).expect("harness prints JSON")
@@ -209,10 +200,7 @@ console.log(JSON.stringify({{ log, href: window.location.href, submitted, added:
 
 #[test]
 fn redirect_only_after_a_success() {
-    let d = Dropzone::new(leak(Options {
-        redirect_url: Some("/done?a=1&b=\"2\""),
-        ..DEFAULT
-    }));
+    let d = Dropzone::new(leak(DEFAULT.with_redirect_url(Some("/done?a=1&b=\"2\""))));
     let r = run_init(
         &d,
         r#"dz.emit("error"); dz.emit("complete"); dz.emit("queuecomplete");"#,
@@ -235,10 +223,7 @@ fn redirect_only_after_a_success() {
 
 #[test]
 fn click_upload_sends_the_whole_queue() {
-    let d = Dropzone::new(leak(Options {
-        upload_on_click: true,
-        ..DEFAULT
-    }));
+    let d = Dropzone::new(leak(DEFAULT.with_upload_on_click(true)));
     let r = run_init(
         &d,
         r#"dz.queued = 3;
@@ -265,13 +250,13 @@ dz.queued = 1; dz.emit("complete");"#,
 
 #[test]
 fn in_form_uploads_first_then_submits() {
-    let d = Dropzone::new(leak(Options {
-        in_form: true,
-        upload_on_click: true,
-        upload_action: Some("/files"),
-        upload_btn_id: "submit",
-        ..DEFAULT
-    }));
+    let d = Dropzone::new(leak(
+        DEFAULT
+            .with_in_form(true)
+            .with_upload_on_click(true)
+            .with_upload_action(Some("/files"))
+            .with_upload_btn_id("submit"),
+    ));
     let r = run_init(
         &d,
         r#"dz.queued = 2;
@@ -303,14 +288,10 @@ dz.emit("queuecomplete");"#,
 
 #[test]
 fn custom_init_runs_last_with_this_as_the_zone() {
-    let d = Dropzone::new(leak(Options {
-        upload_on_click: true,
-        // Flask-Dropzone's documented idiom `dz = this` must keep working in strict mode.
-        custom_init: Some(
+    // Flask-Dropzone's documented idiom `dz = this` must keep working in strict mode.
+    let d = Dropzone::new(leak(DEFAULT.with_upload_on_click(true).with_custom_init(Some(
             "dz = this; log.push(this === dz && this.element.id === \"myDropzone\" ? \"this is the zone\" : \"wrong this\"); log.push(\"handlers before: \" + this.handlers.complete.length)",
-        ),
-        ..DEFAULT
-    }));
+        ))));
     let r = run_init(&d, "");
     assert_eq!(
         r["log"],

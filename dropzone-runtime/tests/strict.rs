@@ -8,27 +8,20 @@ use dropzone_runtime::{Dropzone, init_script_url};
 use serde_json::{Value, json};
 
 fn strict(o: Options) -> Dropzone {
-    Dropzone::new(leak(Options {
-        strict_csp: true,
-        ..o
-    }))
+    Dropzone::new(leak(o.with_strict_csp(true)))
 }
 
 /// The `data-dropzone` attribute of `create()`, HTML-unescaped and parsed.
 fn spec(d: &Dropzone) -> Value {
     let html = d.create().into_string();
-    let tag = if d.options().in_form { "div" } else { "form" };
+    let tag = if d.options().in_form() { "div" } else { "form" };
     let (attrs, _) = start_tag(&html, tag).unwrap();
     serde_json::from_str(attr(&attrs, "data-dropzone").expect("data-dropzone")).unwrap()
 }
 
 #[test]
 fn strict_page_has_no_inline_script_or_style() {
-    let d = strict(Options {
-        enable_csrf: true,
-        ..DEFAULT
-    })
-    .csrf_token("t\"<&>'");
+    let d = strict(DEFAULT.with_enable_csrf(true)).csrf_token("t\"<&>'");
     let page = maud::html! {
         (d.load_css()) (d.load_js()) (d.style("width: 10px")) (d)
     }
@@ -47,12 +40,8 @@ fn strict_page_has_no_inline_script_or_style() {
 
 #[test]
 fn data_attribute_round_trips_to_the_same_json() {
-    let d = strict(Options {
-        custom_init: None,
-        custom_options: None,
-        ..EVERYTHING
-    })
-    .csrf_token("t\"<&>'\u{2028}");
+    let d = strict(EVERYTHING.with_custom_init(None).with_custom_options(None))
+        .csrf_token("t\"<&>'\u{2028}");
     let s = spec(&d);
     assert_eq!(s["v"], json!(1));
     assert_eq!(s["redirect"], json!("/done?a=1&b=2"));
@@ -115,28 +104,22 @@ fn default_mode_has_no_data_attribute_and_keeps_thumbnails() {
 
 #[test]
 fn chunking_keys() {
-    let o = Options {
-        chunking: Some(Chunking {
-            force: true,
-            chunk_size: 1_048_576,
-            parallel: true,
-            retry_limit: Some(5),
-        }),
-        ..DEFAULT
-    };
+    let o = DEFAULT.with_chunking(Some(Chunking {
+        force: true,
+        chunk_size: 1_048_576,
+        parallel: true,
+        retry_limit: Some(5),
+    }));
     let s = Dropzone::new(leak(o)).config().into_string();
     assert!(s.contains(
         r#""headers":{"X-Dropzone-Zone":"myDropzone"},"chunking":true,"forceChunking":true,"chunkSize":1048576,"parallelChunkUploads":true,"retryChunks":true,"retryChunksLimit":5,"dictDefaultMessage""#
     ), "{s}");
-    let o = Options {
-        chunking: Some(Chunking {
-            force: false,
-            chunk_size: 2_097_152,
-            parallel: false,
-            retry_limit: None,
-        }),
-        ..o
-    };
+    let o = o.with_chunking(Some(Chunking {
+        force: false,
+        chunk_size: 2_097_152,
+        parallel: false,
+        retry_limit: None,
+    }));
     let s = spec(&strict(o));
     let keys: Vec<(&str, &Value)> = s["options"]
         .as_object()
@@ -170,11 +153,11 @@ const EXTRA: &[ExtraOption] = &[
 
 #[test]
 fn extras_follow_the_generated_options_script_safe() {
-    let d = Dropzone::new(leak(Options {
-        extra: EXTRA,
-        custom_options: Some("addRemoveLinks: false"),
-        ..DEFAULT
-    }));
+    let d = Dropzone::new(leak(
+        DEFAULT
+            .with_extra(EXTRA)
+            .with_custom_options(Some("addRemoveLinks: false")),
+    ));
     let s = d.config().into_string();
     let extra = r#""dictUploadCanceled":"Upload canceled","addRemoveLinks":true,"dictFileSizeUnits":{"mb":"\u003c/script\u003e\u003c!--"}}}"#;
     let at = s.find(extra).unwrap_or_else(|| panic!("{s}"));
@@ -190,10 +173,7 @@ fn an_extra_replaces_a_generated_key_once() {
         name: "createImageThumbnails",
         json: "true",
     }];
-    let d = strict(Options {
-        extra: THUMBS,
-        ..DEFAULT
-    });
+    let d = strict(DEFAULT.with_extra(THUMBS));
     let html = d.create().into_string();
     assert_eq!(html.matches("createImageThumbnails").count(), 1, "{html}");
     assert!(

@@ -125,11 +125,10 @@ async fn captured<F: std::future::Future>(capture: &Capture, test: F) -> F::Outp
 
 struct Guarded;
 impl DropzoneConfig for Guarded {
-    const OPTIONS: &'static Options = &Options {
-        enable_csrf: true,
-        ..BASE
-    };
+    const OPTIONS: &'static Options = &BASE.with_enable_csrf(true);
 }
+// Declared by hand: no compile-time state requirement (the derive adds one for CSRF).
+impl<S> dropzone_runtime::upload::ZoneState<S> for Guarded {}
 
 #[derive(Clone)]
 struct AppState {

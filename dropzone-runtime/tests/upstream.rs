@@ -13,10 +13,7 @@ use dropzone_runtime::options::{AssetSource, Options, Version};
 use dropzone_runtime::{Dropzone, DropzoneConfig};
 
 /// Flask-Dropzone's defaults: 5.9.3 from jsDelivr.
-const FLASK: Options = Options {
-    version: Version::V5_9_3,
-    ..DEFAULT
-};
+const FLASK: Options = DEFAULT.with_version(Version::V5_9_3);
 
 fn zone(o: Options) -> Dropzone {
     Dropzone::new(leak(o))
@@ -27,6 +24,8 @@ struct Upload;
 impl DropzoneConfig for Upload {
     const OPTIONS: &'static Options = &FLASK;
 }
+// Declared by hand: no compile-time state requirement (the derive adds one for CSRF).
+impl<S> dropzone_runtime::upload::ZoneState<S> for Upload {}
 
 #[test]
 fn test_extension_init() {
@@ -46,12 +45,9 @@ fn test_load_css() {
     // `dropzone.min.css` and `5.1.0`. Ours: the same, with `version` an option.
     let css = Upload::load_css().into_string();
     assert!(css.contains("dropzone.min.css"), "{css}");
-    let css = zone(Options {
-        version: Version::new("5.1.0", 5),
-        ..FLASK
-    })
-    .load_css()
-    .into_string();
+    let css = zone(FLASK.with_version(Version::new("5.1.0", 5)))
+        .load_css()
+        .into_string();
     assert!(
         css.contains("dropzone.min.css") && css.contains("5.1.0"),
         "{css}"
@@ -63,12 +59,9 @@ fn test_load_js() {
     // Flask: as test_load_css, for `dropzone.min.js`.
     let js = Upload::load_js().into_string();
     assert!(js.contains("dropzone.min.js"), "{js}");
-    let js = zone(Options {
-        version: Version::new("5.1.0", 5),
-        ..FLASK
-    })
-    .load_js()
-    .into_string();
+    let js = zone(FLASK.with_version(Version::new("5.1.0", 5)))
+        .load_js()
+        .into_string();
     assert!(
         js.contains("dropzone.min.js") && js.contains("5.1.0"),
         "{js}"
@@ -85,10 +78,7 @@ async fn test_local_resources() {
     use dropzone_runtime::assets;
     use tower::ServiceExt;
 
-    let d = zone(Options {
-        assets: AssetSource::Local,
-        ..FLASK
-    });
+    let d = zone(FLASK.with_assets(AssetSource::Local));
     let (css, js) = (d.load_css().into_string(), d.load_js().into_string());
     assert!(
         css.contains("/dropzone/static/5.9.3/dropzone.min.css"),
@@ -119,19 +109,14 @@ async fn test_local_resources() {
 /// Flask's `test_config_dropzone` configuration: ALLOWED_FILE_TYPE='image',
 /// MAX_FILE_SIZE=5, MAX_FILES=40, INPUT_NAME='test', DEFAULT_MESSAGE='Drop file here',
 /// REDIRECT_VIEW='index' (→ "/"), TIMEOUT=10000.
-const CONFIGURED: Options = Options {
-    accepted_files: IMAGE_TYPES,
-    max_file_size: 5.0,
-    max_files: Some(40),
-    input_name: "test",
-    messages: dropzone_runtime::options::Messages {
-        default_message: "Drop file here",
-        ..common::MESSAGES
-    },
-    redirect_url: Some("/"),
-    timeout: Some(10000),
-    ..FLASK
-};
+const CONFIGURED: Options = FLASK
+    .with_accepted_files(IMAGE_TYPES)
+    .with_max_file_size(5.0)
+    .with_max_files(Some(40))
+    .with_input_name("test")
+    .with_messages(common::MESSAGES.with_default_message("Drop file here"))
+    .with_redirect_url(Some("/"))
+    .with_timeout(Some(10000));
 
 /// Flask's option assertions, as the JSON / JS our script carries:
 /// `Dropzone.options.myDropzone` → the zone's `"id": "myDropzone"` (init.js camelizes it into
@@ -168,12 +153,7 @@ fn test_config_dropzone() {
         .into_string();
     assert!(s.contains(r#""redirect":"/redirect""#), "{s}");
     // Flask: TIMEOUT=None → no `timeout:`. Ours: no `"timeout":` key.
-    let s = zone(Options {
-        timeout: None,
-        ..CONFIGURED
-    })
-    .config()
-    .into_string();
+    let s = zone(CONFIGURED.with_timeout(None)).config().into_string();
     assert!(!s.contains("\"timeout\":"), "{s}");
 }
 
@@ -182,19 +162,14 @@ fn test_config_overwrite() {
     // Flask: `config(input_name='test', max_file_size=12, max_files=60, …)` overrides per
     // call. Ours: `dropzone!(Zone, key = value)` emits the base options with struct update,
     // which is what this literal does.
-    let o = Options {
-        input_name: "test",
-        max_file_size: 12.0,
-        max_files: Some(60),
-        accepted_files: IMAGE_TYPES,
-        messages: dropzone_runtime::options::Messages {
-            default_message: "Drop file here",
-            ..common::MESSAGES
-        },
-        redirect_url: Some("/"),
-        timeout: Some(10000),
-        ..FLASK
-    };
+    let o = FLASK
+        .with_input_name("test")
+        .with_max_file_size(12.0)
+        .with_max_files(Some(60))
+        .with_accepted_files(IMAGE_TYPES)
+        .with_messages(common::MESSAGES.with_default_message("Drop file here"))
+        .with_redirect_url(Some("/"))
+        .with_timeout(Some(10000));
     assert_configured(&zone(o).config().into_string(), 12, 60);
 }
 
@@ -217,13 +192,10 @@ fn test_csrf_field() {
     // have it (the token comes from Flask-WTF). Ours: `enable_csrf` plus the per-request
     // `.csrf_token(..)` give `"headers":{"X-CSRF-Token":"…",…}` (next to the zone header).
     assert!(!Upload::config().into_string().contains("X-CSRF-Token"));
-    let s = zone(Options {
-        enable_csrf: true,
-        ..FLASK
-    })
-    .csrf_token("token")
-    .config()
-    .into_string();
+    let s = zone(FLASK.with_enable_csrf(true))
+        .csrf_token("token")
+        .config()
+        .into_string();
     assert!(
         s.contains(r#""headers":{"X-CSRF-Token":"token","X-Dropzone-Zone":"myDropzone"}"#),
         "{s}"
@@ -279,11 +251,7 @@ fn test_get_url() {
     // the macros; what remains is that a per-request action renders exactly as a configured
     // one.
     let configured = Dropzone::new(&FLASK);
-    let per_request = zone(Options {
-        action: "/elsewhere",
-        ..FLASK
-    })
-    .action("/upload");
+    let per_request = zone(FLASK.with_action("/elsewhere")).action("/upload");
     assert_eq!(
         configured.create().into_string(),
         per_request.create().into_string()
@@ -299,12 +267,9 @@ fn test_click_upload() {
     // Flask: UPLOAD_ON_CLICK → `dz.processQueue();` and `autoProcessQueue: false,`. Ours: the
     // zone's own `dz.processQueue();` (a closure local, not a global) and
     // `"autoProcessQueue":false`; the button id travels as `"click":{"button":"upload",…}`.
-    let s = zone(Options {
-        upload_on_click: true,
-        ..FLASK
-    })
-    .config()
-    .into_string();
+    let s = zone(FLASK.with_upload_on_click(true))
+        .config()
+        .into_string();
     assert!(s.contains("dz.processQueue();"), "{s}");
     assert!(s.contains(r#""autoProcessQueue":false"#), "{s}");
     assert!(
@@ -324,13 +289,13 @@ fn test_in_form() {
     // `autoProcessQueue: false,` and `document.getElementById("submit").click();`. Ours: the
     // button id is data (`"click":{"button":"submit","inForm":true}`), init looks it up once
     // and `button.click()` submits once the queue completes.
-    let d = zone(Options {
-        in_form: true,
-        upload_on_click: true,
-        upload_action: Some("/upload"),
-        upload_btn_id: "submit",
-        ..FLASK
-    });
+    let d = zone(
+        FLASK
+            .with_in_form(true)
+            .with_upload_on_click(true)
+            .with_upload_action(Some("/upload"))
+            .with_upload_btn_id("submit"),
+    );
     assert_eq!(
         d.clone().action("/upload").create().into_string(),
         r#"<div class="dropzone" id="myDropzone"></div>"#
@@ -355,21 +320,15 @@ fn test_custom_js() {
     // normalization, each on its own line. (`foo = true,` is not valid inside an object
     // literal in either library; like upstream, this test checks the text only.)
     for init in ["dz = this;", "dz = this"] {
-        let s = zone(Options {
-            custom_init: Some(init),
-            ..FLASK
-        })
-        .config()
-        .into_string();
+        let s = zone(FLASK.with_custom_init(Some(init)))
+            .config()
+            .into_string();
         assert!(s.contains("\ndz = this;\n"), "{s}");
     }
     for opts in ["foo = true,", "foo = true"] {
-        let s = zone(Options {
-            custom_options: Some(opts),
-            ..FLASK
-        })
-        .config()
-        .into_string();
+        let s = zone(FLASK.with_custom_options(Some(opts)))
+            .config()
+            .into_string();
         assert!(s.contains("\nfoo = true,\n"), "{s}");
     }
 }
@@ -390,10 +349,7 @@ fn test_custom_id() {
             .into_string()
             .contains(r#""id": "myDropzone""#)
     );
-    let hello = zone(Options {
-        id: "hello",
-        ..FLASK
-    });
+    let hello = zone(FLASK.with_id("hello"));
     assert!(hello.create().into_string().contains(r#"id="hello""#));
     assert!(hello.config().into_string().contains(r#""id": "hello""#));
 }

@@ -18,16 +18,16 @@ use http::{HeaderValue, StatusCode};
 /// Two zones of one page with their own ids; `Bar` takes its file in a part named `doc`.
 struct Foo;
 impl DropzoneConfig for Foo {
-    const OPTIONS: &'static Options = &Options { id: "foo", ..BASE };
+    const OPTIONS: &'static Options = &BASE.with_id("foo");
 }
+// Declared by hand: no compile-time state requirement (the derive adds one for CSRF).
+impl<S> dropzone_runtime::upload::ZoneState<S> for Foo {}
 struct Bar;
 impl DropzoneConfig for Bar {
-    const OPTIONS: &'static Options = &Options {
-        id: "bar",
-        input_name: "doc",
-        ..BASE
-    };
+    const OPTIONS: &'static Options = &BASE.with_id("bar").with_input_name("doc");
 }
+// Declared by hand: no compile-time state requirement (the derive adds one for CSRF).
+impl<S> dropzone_runtime::upload::ZoneState<S> for Bar {}
 
 fn request(uri: &str, zone: Option<&[u8]>, body: Vec<u8>) -> http::Request<Body> {
     let mut req = http::Request::post(uri)

@@ -28,8 +28,9 @@ pub(crate) enum Entry {
     List(RawList),
 }
 
+#[cfg(test)]
 impl Entry {
-    pub(crate) fn key(&self) -> &Ident {
+    fn key(&self) -> &Ident {
         match self {
             Entry::Pair(p) => &p.key,
             Entry::List(l) => &l.key,

@@ -1,10 +1,26 @@
-//! Single-option checks of string values: HTML ids, field names, versions, message
+//! Single-option checks of string values: URLs, HTML ids, field names, versions, message
 //! placeholders and raw JavaScript. Each returns the full error message, or `None` if fine.
 
-use crate::suggest;
-use crate::table::{self, Kind};
+use dropzone_core::suggest;
+use dropzone_core::table::{self, Kind, OptionDef};
 
-pub(super) fn html_id(name: &str, s: &str) -> Option<String> {
+/// The check of a string option's value, by its kind.
+pub(crate) fn string(def: &OptionDef, s: &str) -> Option<String> {
+    match def.kind {
+        Kind::Url if s.trim().is_empty() => Some(format!(
+            "`{}` must not be empty; write a URL such as `{}`",
+            def.name, def.example
+        )),
+        Kind::HtmlId => html_id(def.name, s),
+        Kind::InputName => input_name(s),
+        Kind::Version => dropzone_core::version::parse(s).err(),
+        Kind::Message(allowed) => placeholders(def.name, s, allowed),
+        Kind::RawJs => raw_js(def.name, s),
+        _ => None,
+    }
+}
+
+fn html_id(name: &str, s: &str) -> Option<String> {
     if s.is_empty() {
         Some(format!(
             "`{name}` must be a non-empty HTML id such as `\"avatars\"`"
@@ -19,7 +35,7 @@ pub(super) fn html_id(name: &str, s: &str) -> Option<String> {
     }
 }
 
-pub(super) fn input_name(s: &str) -> Option<String> {
+fn input_name(s: &str) -> Option<String> {
     let ok = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.');
     if !s.is_empty() && s.chars().all(ok) {
         return None;
@@ -35,24 +51,7 @@ pub(super) fn input_name(s: &str) -> Option<String> {
     ))
 }
 
-/// Parses `MAJOR.MINOR.PATCH` with major 5 or 6; returns the major.
-pub(crate) fn version(s: &str) -> Result<u8, String> {
-    let parts: Vec<&str> = s.split('.').collect();
-    let numeric = |p: &&str| !p.is_empty() && p.len() <= 9 && p.bytes().all(|b| b.is_ascii_digit());
-    if parts.len() != 3 || !parts.iter().all(numeric) {
-        return Err(format!(
-            "`version` must be an exact Dropzone.js release, `MAJOR.MINOR.PATCH` such as `\"6.3.5\"`, not `\"{s}\"`"
-        ));
-    }
-    match parts[0].parse::<u8>() {
-        Ok(major @ (5 | 6)) => Ok(major),
-        _ => Err(format!(
-            "Dropzone.js {s} is not supported: `version` must be a 5.x or 6.x release, such as `\"6.3.5\"` or `\"5.9.3\"`"
-        )),
-    }
-}
-
-pub(super) fn placeholders(name: &str, s: &str, allowed: &[&str]) -> Option<String> {
+fn placeholders(name: &str, s: &str, allowed: &[&str]) -> Option<String> {
     let mut rest = s;
     while let Some(start) = rest.find("{{") {
         let after = &rest[start + 2..];
@@ -99,7 +98,7 @@ fn braces(allowed: &[&str]) -> String {
         .join(" or ")
 }
 
-pub(super) fn raw_js(name: &str, s: &str) -> Option<String> {
+fn raw_js(name: &str, s: &str) -> Option<String> {
     let lower = s.to_ascii_lowercase();
     ["</script", "<!--", "<script"].iter().find(|bad| lower.contains(*bad)).map(|bad| {
         format!(
@@ -139,13 +138,9 @@ mod tests {
     }
 
     #[test]
-    fn raw_js_and_versions() {
-        assert!(raw_js("custom_init", "x</SCRIPT>").is_some());
-        assert!(raw_js("custom_init", "<!-- x").is_some());
-        assert!(raw_js("custom_init", "a < b && c > d").is_none());
-        assert_eq!(version("5.9.3"), Ok(5));
-        assert!(version("6.3").is_err());
-        assert!(version("6.3.5-beta").is_err());
-        assert!(version("7.0.0").unwrap_err().contains("not supported"));
+    fn raw_js() {
+        assert!(super::raw_js("custom_init", "x</SCRIPT>").is_some());
+        assert!(super::raw_js("custom_init", "<!-- x").is_some());
+        assert!(super::raw_js("custom_init", "a < b && c > d").is_none());
     }
 }

@@ -59,7 +59,7 @@ pub struct Dropzone {
 impl Dropzone {
     /// A zone with the given options and no per-request values.
     pub const fn new(options: &'static Options) -> Self {
-        Dropzone::of_zone(options, options.id)
+        Dropzone::of_zone(options, options.id())
     }
 
     /// A zone rendered with `options` whose uploads belong to the zone type with id `zone`:
@@ -132,13 +132,13 @@ impl Dropzone {
     /// `serve_local`; or the configured `css_url`.
     pub fn load_css(&self) -> Markup {
         let o = self.options;
-        assets_tags::load_css(&o.version, &o.assets, self.nonce_attr())
+        assets_tags::load_css(&o.version(), &o.assets(), self.nonce_attr())
     }
 
     /// The Dropzone.js `<script src>` (same sources and SRI rule as [`Dropzone::load_css`]).
     pub fn load_js(&self) -> Markup {
         let o = self.options;
-        assets_tags::load_js(&o.version, &o.assets, self.nonce_attr())
+        assets_tags::load_js(&o.version(), &o.assets(), self.nonce_attr())
     }
 
     /// The upload area.
@@ -149,13 +149,13 @@ impl Dropzone {
     /// the init script reads; the per-request values (CSRF token, URLs) are taken now.
     pub fn create(&self) -> Markup {
         let o = self.options;
-        let spec = o.strict_csp.then(|| self.spec_json());
-        if o.in_form {
-            return html! { div class="dropzone" id=(o.id) data-dropzone=[spec] {} };
+        let spec = o.strict_csp().then(|| self.spec_json());
+        if o.in_form() {
+            return html! { div class="dropzone" id=(o.id()) data-dropzone=[spec] {} };
         }
-        let action = self.action.as_deref().unwrap_or(o.action);
+        let action = self.action.as_deref().unwrap_or(o.action());
         html! {
-            form action=(action) method="post" class="dropzone" id=(o.id)
+            form action=(action) method="post" class="dropzone" id=(o.id())
                 enctype="multipart/form-data" data-dropzone=[spec] {}
         }
     }
@@ -176,7 +176,7 @@ impl Dropzone {
     /// there (the macros reject them with `strict_csp`), and image thumbnails are off unless
     /// an extra option turns them on: they are `data:` URLs, which `img-src 'self'` blocks.
     pub fn config(&self) -> Markup {
-        if self.options.strict_csp {
+        if self.options.strict_csp() {
             return html! { script src=(init_script_url()) defer nonce=[self.nonce_attr()] {} };
         }
         html! { script nonce=[self.nonce_attr()] { (PreEscaped(self.config_script())) } }
@@ -189,10 +189,10 @@ impl Dropzone {
     /// without a nonce style their zones from their own stylesheet (`.dropzone#<id> { … }`).
     pub fn style(&self, css: &str) -> Markup {
         let nonce = self.nonce_attr();
-        if self.options.strict_csp && nonce.is_none() {
+        if self.options.strict_csp() && nonce.is_none() {
             return html! {};
         }
-        style::style_rule(Some(self.options.id), css, nonce)
+        style::style_rule(Some(self.options.id()), css, nonce)
     }
 }
 

@@ -31,7 +31,7 @@ pub(super) const INLINE_ZONE_VAR: &str = "__dropzone_rs_zone__";
 impl Dropzone {
     /// `custom_init` as a function of the zone: `this` and `dz` are the zone, as before.
     fn custom_init_js(&self) -> Option<String> {
-        let code = self.options.custom_init?;
+        let code = self.options.custom_init()?;
         let mut code = code.to_owned();
         if !code.trim_end().ends_with(';') {
             code.push(';');
@@ -46,7 +46,7 @@ impl Dropzone {
     /// `custom_options` as a function returning the object, evaluated when the zone starts
     /// and applied after every generated option (upstream #16).
     fn custom_options_js(&self) -> Option<String> {
-        let custom = self.options.custom_options?;
+        let custom = self.options.custom_options()?;
         let mut custom = custom.to_owned();
         if !custom.trim_end().ends_with(',') {
             custom.push(',');
@@ -63,7 +63,7 @@ impl Dropzone {
         let _ = write!(
             s,
             "  var {INLINE_ZONE_VAR} = {{\n    \"id\": {},\n    \"spec\": {}",
-            script_json(self.options.id),
+            script_json(self.options.id()),
             self.spec_json()
         );
         if let Some(init) = self.custom_init_js() {

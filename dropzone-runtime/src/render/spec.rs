@@ -75,46 +75,46 @@ impl Dropzone {
     /// replaceable per request.
     pub(super) fn upload_url(&self) -> &str {
         let o = self.options;
-        if o.in_form
-            && let Some(u) = self.upload_action.as_deref().or(o.upload_action)
+        if o.in_form()
+            && let Some(u) = self.upload_action.as_deref().or(o.upload_action())
         {
             return u;
         }
-        self.action.as_deref().unwrap_or(o.action)
+        self.action.as_deref().unwrap_or(o.action())
     }
 
     /// The Dropzone.js options, in the order they are emitted: the table's options, chunking,
     /// then the typed extra options (an extra replaces a generated key of the same name).
     fn js_options(&self) -> Object {
         let o = self.options;
-        let m = &o.messages;
+        let m = &o.messages();
         let mut js = Object::default();
         js.push("url", self.upload_url());
-        js.push("paramName", o.input_name);
-        js.push("maxFilesize", size_number(o.max_file_size));
+        js.push("paramName", o.input_name());
+        js.push("maxFilesize", size_number(o.max_file_size()));
         // `null` = accept every file.
-        let accepted = (!o.accepted_files.rules.is_empty()).then_some(o.accepted_files.list);
+        let accepted = (!o.accepted_files().rules.is_empty()).then_some(o.accepted_files().list);
         js.push("acceptedFiles", accepted);
-        js.push("maxFiles", o.max_files);
-        js.push("uploadMultiple", o.upload_multiple);
-        js.push("parallelUploads", o.parallel_uploads);
-        if let Some(t) = o.timeout {
+        js.push("maxFiles", o.max_files());
+        js.push("uploadMultiple", o.upload_multiple());
+        js.push("parallelUploads", o.parallel_uploads());
+        if let Some(t) = o.timeout() {
             js.push("timeout", t);
         }
-        if o.upload_on_click {
+        if o.upload_on_click() {
             js.push("autoProcessQueue", false);
         }
         // Dropzone sends `headers` with every XHR, each chunk included (5.9.3 and 6.3.5
         // `_uploadData`); `params` would replace the function that adds the dz* chunk fields.
         let mut headers = serde_json::Map::new();
-        if o.enable_csrf
+        if o.enable_csrf()
             && let Some(token) = self.csrf_token.as_deref()
         {
             headers.insert("X-CSRF-Token".to_owned(), json!(token));
         }
         headers.insert(ZONE_HEADER.to_owned(), json!(self.zone));
         js.push("headers", headers);
-        if let Some(c) = o.chunking {
+        if let Some(c) = o.chunking() {
             js.push("chunking", true);
             js.push("forceChunking", c.force);
             js.push("chunkSize", c.chunk_size);
@@ -124,7 +124,7 @@ impl Dropzone {
                 js.push("retryChunksLimit", limit);
             }
         }
-        if o.strict_csp {
+        if o.strict_csp() {
             // Thumbnails are `data:` URLs, which `img-src 'self'` blocks (one CSP violation per
             // image); an extra `create_image_thumbnails = true` turns them back on.
             js.push("createImageThumbnails", false);
@@ -132,17 +132,17 @@ impl Dropzone {
         // Dropzone inserts these three with innerHTML (5.9.3 and 6.3.5: the default message
         // button, the remove link, the cancel link); every other text goes through textContent
         // or confirm(). Escaping them here keeps all messages plain text.
-        js.push("dictDefaultMessage", html_text(m.default_message));
-        js.push("dictInvalidFileType", m.invalid_file_type);
-        js.push("dictFileTooBig", m.file_too_big);
-        js.push("dictResponseError", m.server_error);
-        js.push("dictFallbackMessage", m.browser_unsupported);
-        js.push("dictMaxFilesExceeded", m.max_file_exceed);
-        js.push("dictCancelUpload", html_text(m.cancel_upload));
-        js.push("dictRemoveFile", html_text(m.remove_file));
-        js.push("dictCancelUploadConfirmation", m.cancel_confirmation);
-        js.push("dictUploadCanceled", m.upload_canceled);
-        for extra in o.extra {
+        js.push("dictDefaultMessage", html_text(m.default_message()));
+        js.push("dictInvalidFileType", m.invalid_file_type());
+        js.push("dictFileTooBig", m.file_too_big());
+        js.push("dictResponseError", m.server_error());
+        js.push("dictFallbackMessage", m.browser_unsupported());
+        js.push("dictMaxFilesExceeded", m.max_file_exceed());
+        js.push("dictCancelUpload", html_text(m.cancel_upload()));
+        js.push("dictRemoveFile", html_text(m.remove_file()));
+        js.push("dictCancelUploadConfirmation", m.cancel_confirmation());
+        js.push("dictUploadCanceled", m.upload_canceled());
+        for extra in o.extra() {
             // The macro wrote valid JSON; parsing it again means only data, never code, can
             // reach the page, and script_json then escapes it like every other value.
             match serde_json::from_str::<Value>(extra.json) {
@@ -160,10 +160,10 @@ impl Dropzone {
         let spec = Spec {
             v: SPEC_VERSION,
             options: self.js_options(),
-            redirect: self.redirect_url.as_deref().or(o.redirect_url),
-            click: o.upload_on_click.then_some(Click {
-                button: o.upload_btn_id,
-                in_form: o.in_form,
+            redirect: self.redirect_url.as_deref().or(o.redirect_url()),
+            click: o.upload_on_click().then_some(Click {
+                button: o.upload_btn_id(),
+                in_form: o.in_form(),
             }),
         };
         script_json(&spec)

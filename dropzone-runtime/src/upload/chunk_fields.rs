@@ -17,7 +17,7 @@ pub(crate) const UUID_FIELD: &str = "dzuuid";
 /// Whether a request with these text fields (read before the file part) is a chunk of a chunked
 /// upload of this zone. Files up to one chunk come as plain uploads without `dz*` fields.
 pub(crate) fn is_chunk_request(options: &Options, fields: &[(String, String)]) -> bool {
-    options.chunking.is_some() && fields.iter().any(|(n, _)| n == UUID_FIELD)
+    options.chunking().is_some() && fields.iter().any(|(n, _)| n == UUID_FIELD)
 }
 
 /// One chunk's `dz*` fields, checked against each other and the zone.

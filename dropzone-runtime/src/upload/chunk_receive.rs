@@ -55,17 +55,16 @@ pub(crate) async fn receive_chunk(
 ) -> Result<ChunkPart, UploadRejection> {
     let chunking = ctx
         .options
-        .chunking
-        .as_ref()
+        .chunking()
         .expect("is_chunk_request checked that the zone chunks");
-    let dz = ChunkFields::parse(fields, chunking)?;
+    let dz = ChunkFields::parse(fields, &chunking)?;
     if dz.total_size > ctx.file_limit {
         return Err(ctx.too_large(Some(dz.total_size)).into());
     }
     let content_type = field.content_type().map(|m| m.essence_str().to_owned());
     let claimed = content_type.as_deref().unwrap_or("");
     if !is_valid_file(
-        ctx.options.accepted_files.rules,
+        ctx.options.accepted_files().rules,
         &file_name,
         effective_type(&file_name, claimed),
     ) {
@@ -73,7 +72,7 @@ pub(crate) async fn receive_chunk(
     }
     // Every chunk is put to the policy before its bytes are written (see policy.rs).
     let meta = FileMeta {
-        zone: ctx.options.id,
+        zone: ctx.options.id(),
         field: field.name().unwrap_or(""),
         file_name: &secure_filename(&file_name),
         declared_type: content_type.as_deref(),
@@ -294,7 +293,7 @@ pub(crate) async fn complete(part: ChunkPart, ctx: &Ctx<'_>) -> Result<ChunkEnd,
     // head, before it gets a final name. The chunks came typed `application/octet-stream`, so
     // the declared type is the one the type check used. Dropping `part` deletes the part file.
     let declared = effective_type(&file_name, content_type.as_deref().unwrap_or(""));
-    let rules = ctx.options.accepted_files.rules;
+    let rules = ctx.options.accepted_files().rules;
     let Some(verdict) = sniff::decide(rules, &file_name, declared, &head) else {
         index.forget(dz.uuid);
         return Err(ctx.wrong_type().into());

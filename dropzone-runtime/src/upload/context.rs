@@ -59,8 +59,8 @@ impl<'a> Ctx<'a> {
     /// The zone's `file_too_big` refusal for a file of `size` bytes, if known.
     pub(crate) fn too_large(&self, size: Option<u64>) -> super::refusal::FileTooLarge {
         super::refusal::FileTooLarge::new(
-            self.options.messages.file_too_big,
-            self.options.max_file_size,
+            self.options.messages().file_too_big(),
+            self.options.max_file_size(),
             self.file_limit,
             size,
         )
@@ -70,7 +70,7 @@ impl<'a> Ctx<'a> {
     /// is one file over `max_file_size`, so it gets the zone's `file_too_big` message (with the
     /// limit in MiB) like a file found too large while streaming, whatever the overshoot.
     pub(crate) fn single_file_overshoot(&self, response: UploadResponse) -> UploadResponse {
-        let single = !self.options.upload_multiple && self.options.chunking.is_none();
+        let single = !self.options.upload_multiple() && self.options.chunking().is_none();
         match response {
             UploadResponse::Rejected(UploadRejection::BodyTooLarge(_)) if single => {
                 self.too_large(None).into()
@@ -81,6 +81,6 @@ impl<'a> Ctx<'a> {
 
     /// The zone's `invalid_file_type` refusal.
     pub(crate) fn wrong_type(&self) -> super::refusal::UnsupportedFileType {
-        super::refusal::UnsupportedFileType::new(self.options.messages.invalid_file_type)
+        super::refusal::UnsupportedFileType::new(self.options.messages().invalid_file_type())
     }
 }

@@ -40,17 +40,17 @@ impl CsrfGate {
         storage: &Storage,
         headers: &HeaderMap,
     ) -> Result<Self, UploadRejection> {
-        if !options.enable_csrf {
+        if !options.enable_csrf() {
             return Ok(CsrfGate::Open);
         }
         let Some(csrf) = storage.csrf_protection() else {
             tracing::error!(
-                zone = options.id,
+                zone = options.id(),
                 "dropzone-runtime: zone `{}` has enable_csrf but its Storage has no Csrf; \
                  configure it with `Storage::new(dir).csrf(csrf)`. Refusing the upload.",
-                options.id
+                options.id()
             );
-            return Err(CsrfNotConfigured::new(options.id).into());
+            return Err(CsrfNotConfigured::new(options.id()).into());
         };
         match csrf.verify(headers, None) {
             Ok(()) => Ok(CsrfGate::Open),

@@ -4,12 +4,12 @@ use super::limits::body_limit;
 use super::outcome::{FileOutcome, RefusedFile, SavedFile};
 use super::receive::receive;
 use super::report::UploadReport;
+use super::requires::{UploadState, ZoneState};
 use super::response::UploadResponse;
-use super::storage::Storage;
 use super::trace;
 use crate::config::DropzoneConfig;
 use crate::options::Options;
-use axum::extract::{FromRef, FromRequest, Request};
+use axum::extract::{FromRequest, Request};
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -28,7 +28,11 @@ use std::marker::PhantomData;
 /// `RequestBodyLimitLayer` still applies and is answered with 413.
 ///
 /// ⚠️ Since this extractor consumes the request body, it must be the last extractor of the
-/// handler. The router's state must provide a [`Storage`] (`Storage: FromRef<S>`).
+/// handler. The router's state must provide a [`Storage`] (`Storage: FromRef<S>`, see
+/// [`UploadState`]), and a [`Csrf`](crate::csrf::Csrf) for a zone with `enable_csrf` (see
+/// [`ZoneState`]); both are checked while compiling. Wrap the handler in
+/// `#[axum::debug_handler]` to see which, and to be told when `Upload` is not the last
+/// argument (it reads the body).
 ///
 /// ⚠️ Nothing half-written is ever left behind: if the body is refused, malformed, cut short,
 /// or the request is abandoned (client gone, handler future dropped), every `.part-*` file of
@@ -221,15 +225,14 @@ impl<Z> Upload<Z> {
 
 impl<S, Z> FromRequest<S> for Upload<Z>
 where
-    Z: DropzoneConfig,
-    Storage: FromRef<S>,
-    S: Send + Sync,
+    Z: DropzoneConfig + ZoneState<S>,
+    S: UploadState + Send + Sync,
 {
     type Rejection = UploadResponse;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let storage = Storage::from_ref(state);
-        let span = trace::upload_span(&req, Z::OPTIONS.id);
+        let storage = state.storage();
+        let span = trace::upload_span(&req, Z::OPTIONS.id());
         let received = trace::traced(receive(req, &storage, Z::OPTIONS), span).await?;
         Ok(Upload {
             outcomes: received.outcomes,

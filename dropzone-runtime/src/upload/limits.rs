@@ -16,19 +16,19 @@ pub const MAX_FIELD_BYTES: usize = 64 * 1024;
 /// The largest accepted file in bytes: `max_file_size * 1048576`, rounded down, as Dropzone.js
 /// counts (a file of exactly that size is accepted).
 pub const fn max_file_bytes(options: &Options) -> u64 {
-    // `as` saturates: a huge limit becomes u64::MAX, NaN becomes 0.
-    (options.max_file_size * 1_048_576.0) as u64
+    // The one MiB→bytes conversion, shared with the macros' `chunk_size` rule.
+    options.max_file_bytes()
 }
 
 /// How many files one request may carry: 1, or with `upload_multiple` the smaller of
 /// `parallel_uploads` and `max_files` (Dropzone.js batches at most `parallel_uploads` files).
 pub const fn files_per_request(options: &Options) -> u32 {
-    if !options.upload_multiple {
+    if !options.upload_multiple() {
         return 1;
     }
-    match options.max_files {
-        Some(max) if max < options.parallel_uploads => max,
-        _ => options.parallel_uploads,
+    match options.max_files() {
+        Some(max) if max < options.parallel_uploads() => max,
+        _ => options.parallel_uploads(),
     }
 }
 
@@ -50,7 +50,7 @@ pub const fn files_per_request(options: &Options) -> u32 {
 /// files count too, so a batch with an oversize file can reach it before the file's own limit.
 pub const fn body_limit(options: &Options) -> u64 {
     let files = (files_per_request(options) as u64).saturating_mul(max_file_bytes(options));
-    let data = match options.chunking {
+    let data = match options.chunking() {
         Some(chunking) if chunking.chunk_size < files => chunking.chunk_size,
         _ => files,
     };

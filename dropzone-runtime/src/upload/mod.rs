@@ -37,6 +37,7 @@ mod receive;
 mod refusal;
 pub mod rejection;
 mod report;
+mod requires;
 mod response;
 mod sniff;
 mod storage;
@@ -56,6 +57,7 @@ pub use policy::{ChunkMeta, CompleteFile, FileMeta, PolicyRefused, UploadPolicy}
 #[doc(no_inline)]
 pub use rejection::{FileRefusal, UploadRejection};
 pub use report::{FileReport, UploadReport};
+pub use requires::{UploadState, ZoneState};
 pub use response::UploadResponse;
 pub use storage::{
     DEFAULT_BODY_IDLE_TIMEOUT, DEFAULT_CHUNK_EXPIRY, DEFAULT_MAX_PENDING_CHUNKED,

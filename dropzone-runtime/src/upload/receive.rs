@@ -79,11 +79,11 @@ async fn read_parts(
     ctx: &Ctx<'_>,
 ) -> Result<Received, UploadResponse> {
     let options = ctx.options;
-    check_zone(headers, options.id)?;
+    check_zone(headers, options.id())?;
     let mut csrf = CsrfGate::new(options, ctx.storage, headers)?;
     let mut multipart = multipart::open(headers, body, ctx.body_limit)?;
     let limit = ctx.body_limit;
-    let multiple = options.upload_multiple;
+    let multiple = options.upload_multiple();
     let per_request = files_per_request(options);
 
     let mut slots: Vec<Slot> = Vec::new();
@@ -146,7 +146,7 @@ async fn read_parts(
 
         file_parts += 1;
         if file_parts > per_request {
-            let reason = TooManyFiles::new(options.messages.max_file_exceed, per_request);
+            let reason = TooManyFiles::new(options.messages().max_file_exceed(), per_request);
             refuse(reason.into(), &mut slots)?;
             continue;
         }
@@ -157,13 +157,13 @@ async fn read_parts(
             continue;
         }
         let claimed_type = content_type.as_deref().unwrap_or("");
-        let rules = options.accepted_files.rules;
+        let rules = options.accepted_files().rules;
         if !is_valid_file(rules, &file_name, claimed_type) {
             refuse(ctx.wrong_type().into(), &mut slots)?;
             continue;
         }
         let meta = FileMeta {
-            zone: options.id,
+            zone: options.id(),
             field: &name,
             file_name: &original_name,
             declared_type: content_type.as_deref(),
@@ -222,7 +222,7 @@ async fn finish(
 ) -> Result<Received, UploadRejection> {
     if slots.is_empty() {
         let options = ctx.options;
-        return Err(MissingFile::new(options.input_name, options.upload_multiple).into());
+        return Err(MissingFile::new(options.input_name(), options.upload_multiple()).into());
     }
     let slots = vet_complete(slots, ctx).await?;
     if !slots.iter().any(|s| matches!(s, Slot::Pending(_))) {
@@ -298,7 +298,7 @@ async fn vet_complete(slots: Vec<Slot>, ctx: &Ctx<'_>) -> Result<Vec<Slot>, Uplo
             continue;
         };
         let complete = CompleteFile {
-            zone: ctx.options.id,
+            zone: ctx.options.id(),
             field: &p.field,
             file_name: &p.original_name,
             declared_type: p.content_type.as_deref(),
@@ -314,7 +314,7 @@ async fn vet_complete(slots: Vec<Slot>, ctx: &Ctx<'_>) -> Result<Vec<Slot>, Uplo
             // Later chunks of a vetoed file are answered 410, never acknowledged.
             ctx.storage.chunk_index().forget(uuid);
         }
-        if !ctx.options.upload_multiple {
+        if !ctx.options.upload_multiple() {
             return Err(FileRefusal::from(refusal).into());
         }
         vetted.push(Slot::Refused(RefusedFile {
@@ -347,7 +347,7 @@ async fn receive_part(
         if part.size() + chunk.len() as u64 > file_limit {
             let mut seen = part.size() + chunk.len() as u64;
             drop(part);
-            if !ctx.options.upload_multiple {
+            if !ctx.options.upload_multiple() {
                 return Ok(PartEnd::TooLarge(None));
             }
             while let Some(chunk) = next_chunk(field, limit).await? {
@@ -365,13 +365,13 @@ async fn receive_part(
 /// Whether a part name is one the zone takes files from: `input_name`, and with
 /// `upload_multiple` also `input_name[N]`.
 fn is_zone_field(name: &str, options: &crate::options::Options) -> bool {
-    let Some(rest) = name.strip_prefix(options.input_name) else {
+    let Some(rest) = name.strip_prefix(options.input_name()) else {
         return false;
     };
     if rest.is_empty() {
         return true;
     }
-    options.upload_multiple
+    options.upload_multiple()
         && rest
             .strip_prefix('[')
             .and_then(|r| r.strip_suffix(']'))

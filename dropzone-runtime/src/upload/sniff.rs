@@ -186,11 +186,15 @@ fn accepts(rule: &Accept, sniffed: &Sniffed, client_ext: Option<&str>) -> Option
         Accept::Extension(ext) => kind_of_extension(ext),
         Accept::MediaType(full) => kind_of_type(&essence(full)),
         Accept::TopLevel(_) => None,
+        // A kind of rule this sniffing does not know accepts nothing (`Accept` is
+        // `#[non_exhaustive]`): refusing is the safe side.
+        _ => return None,
     };
     let is_image = match *rule {
         Accept::TopLevel(top) => top == "image",
         Accept::MediaType(full) => top_level(full) == "image",
         Accept::Extension(_) => named.is_some_and(|k| top_level(k.media_type()) == "image"),
+        _ => return None,
     };
     // The rule's own extension (`.tar.gz` → `gz`), for extension rules.
     let rule_ext = match *rule {
@@ -243,7 +247,7 @@ fn accepts(rule: &Accept, sniffed: &Sniffed, client_ext: Option<&str>) -> Option
         Accept::MediaType(full) => named.map_or(essence(full) == media_type, |k| {
             k.types.contains(&media_type)
         }),
-        Accept::Extension(_) => false,
+        _ => false,
     };
     let extension = match sniffed.content {
         Content::Known(found) if found.evidence == Evidence::Signature => {

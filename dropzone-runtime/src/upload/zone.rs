@@ -74,7 +74,7 @@ impl ZoneId {
 
     /// Whether the request came from zone `Z` (its `id` option).
     pub fn is<Z: DropzoneConfig>(&self) -> bool {
-        self.0 == Z::OPTIONS.id
+        self.0 == Z::OPTIONS.id()
     }
 }
 

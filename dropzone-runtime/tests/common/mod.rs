@@ -9,18 +9,17 @@ use std::io::Write as _;
 use std::process::Command;
 
 /// Flask-Dropzone's default texts.
-pub const MESSAGES: Messages = Messages {
-    default_message: "Drop files here or click to upload.",
-    invalid_file_type: "You can't upload files of this type.",
-    file_too_big: "File is too big {{filesize}}. Max filesize: {{maxFilesize}}MiB.",
-    server_error: "Server error: {{statusCode}}",
-    browser_unsupported: "Your browser does not support drag'n'drop file uploads.",
-    max_file_exceed: "You can't upload any more files.",
-    cancel_upload: "Cancel upload",
-    remove_file: "Remove file",
-    cancel_confirmation: "You really want to delete this file?",
-    upload_canceled: "Upload canceled",
-};
+pub const MESSAGES: Messages = Messages::DEFAULT
+    .with_default_message("Drop files here or click to upload.")
+    .with_invalid_file_type("You can't upload files of this type.")
+    .with_file_too_big("File is too big {{filesize}}. Max filesize: {{maxFilesize}}MiB.")
+    .with_server_error("Server error: {{statusCode}}")
+    .with_browser_unsupported("Your browser does not support drag'n'drop file uploads.")
+    .with_max_file_exceed("You can't upload any more files.")
+    .with_cancel_upload("Cancel upload")
+    .with_remove_file("Remove file")
+    .with_cancel_confirmation("You really want to delete this file?")
+    .with_upload_canceled("Upload canceled");
 
 /// The `default` preset.
 pub const DEFAULT_TYPES: AcceptedFiles = AcceptedFiles {
@@ -41,72 +40,73 @@ pub const IMAGE_TYPES: AcceptedFiles = AcceptedFiles {
 };
 
 /// What the macros emit for a zone with no options but `action = "/upload"`.
-pub const DEFAULT: Options = Options {
-    id: "myDropzone",
-    action: "/upload",
-    version: Version::DEFAULT,
-    assets: AssetSource::Cdn,
-    max_file_size: 3.0,
-    input_name: "file",
-    accepted_files: DEFAULT_TYPES,
-    max_files: None,
-    timeout: None,
-    redirect_url: None,
-    upload_multiple: false,
-    parallel_uploads: 2,
-    enable_csrf: false,
-    upload_action: None,
-    upload_on_click: false,
-    upload_btn_id: "upload",
-    in_form: false,
-    messages: MESSAGES,
-    custom_init: None,
-    custom_options: None,
-    chunking: None,
-    strict_csp: false,
-    extra: &[],
-};
+pub const DEFAULT: Options = Options::DEFAULT
+    .with_id("myDropzone")
+    .with_action("/upload")
+    .with_version(Version::DEFAULT)
+    .with_assets(AssetSource::Cdn)
+    .with_max_file_size(3.0)
+    .with_input_name("file")
+    .with_accepted_files(DEFAULT_TYPES)
+    .with_max_files(None)
+    .with_timeout(None)
+    .with_redirect_url(None)
+    .with_upload_multiple(false)
+    .with_parallel_uploads(2)
+    .with_enable_csrf(false)
+    .with_upload_action(None)
+    .with_upload_on_click(false)
+    .with_upload_btn_id("upload")
+    .with_in_form(false)
+    .with_messages(MESSAGES)
+    .with_custom_init(None)
+    .with_custom_options(None)
+    .with_chunking(None)
+    .with_strict_csp(false)
+    .with_extra(&[]);
 
 /// Every option set to something other than its default.
-pub const EVERYTHING: Options = Options {
-    id: "my-zone_2",
-    action: "/up?x=1&y=2",
-    version: Version::V5_9_3,
-    assets: AssetSource::Local,
-    max_file_size: 0.5,
-    input_name: "upload",
-    accepted_files: AcceptedFiles {
+pub const EVERYTHING: Options = Options::DEFAULT
+    .with_id("my-zone_2")
+    .with_action("/up?x=1&y=2")
+    .with_version(Version::V5_9_3)
+    .with_assets(AssetSource::Local)
+    .with_max_file_size(0.5)
+    .with_input_name("upload")
+    .with_accepted_files(AcceptedFiles {
         list: "image/*, .pdf",
         rules: &[Accept::TopLevel("image"), Accept::Extension(".pdf")],
-    },
-    max_files: Some(4),
-    timeout: Some(0),
-    redirect_url: Some("/done?a=1&b=2"),
-    upload_multiple: true,
-    parallel_uploads: 3,
-    enable_csrf: true,
-    upload_action: Some("/files"),
-    upload_on_click: true,
-    upload_btn_id: "send-btn",
-    in_form: true,
-    messages: Messages {
-        default_message: "Drop <b>here</b>",
-        invalid_file_type: "Bad type <x>",
-        file_too_big: "Too big {{filesize}} > {{maxFilesize}}",
-        server_error: "Oops {{statusCode}}",
-        browser_unsupported: "No \"drag\" here",
-        max_file_exceed: "Max {{maxFiles}}",
-        cancel_upload: "Stop & drop",
-        remove_file: "Remove 'it'",
-        cancel_confirmation: "Really?",
-        upload_canceled: "Canceled.",
-    },
-    custom_init: Some("this.on(\"addedfile\", function () { window.__added = true; }) // trailing"),
-    custom_options: Some("addRemoveLinks: true // trailing comment"),
-    chunking: None,
-    strict_csp: false,
-    extra: &[],
-};
+    })
+    .with_max_files(Some(4))
+    .with_timeout(Some(0))
+    .with_redirect_url(Some("/done?a=1&b=2"))
+    .with_upload_multiple(true)
+    .with_parallel_uploads(3)
+    .with_enable_csrf(true)
+    .with_upload_action(Some("/files"))
+    .with_upload_on_click(true)
+    .with_upload_btn_id("send-btn")
+    .with_in_form(true)
+    .with_messages(
+        Messages::DEFAULT
+            .with_default_message("Drop <b>here</b>")
+            .with_invalid_file_type("Bad type <x>")
+            .with_file_too_big("Too big {{filesize}} > {{maxFilesize}}")
+            .with_server_error("Oops {{statusCode}}")
+            .with_browser_unsupported("No \"drag\" here")
+            .with_max_file_exceed("Max {{maxFiles}}")
+            .with_cancel_upload("Stop & drop")
+            .with_remove_file("Remove 'it'")
+            .with_cancel_confirmation("Really?")
+            .with_upload_canceled("Canceled."),
+    )
+    .with_custom_init(Some(
+        "this.on(\"addedfile\", function () { window.__added = true; }) // trailing",
+    ))
+    .with_custom_options(Some("addRemoveLinks: true // trailing comment"))
+    .with_chunking(None)
+    .with_strict_csp(false)
+    .with_extra(&[]);
 
 /// Options with a different lifetime than `'static`, for per-test variations.
 pub fn leak(o: Options) -> &'static Options {

@@ -12,32 +12,31 @@ use std::path::Path;
 
 pub const CHUNK: usize = 1000;
 
-pub const CHUNKED: Options = Options {
-    chunking: Some(Chunking {
+pub const CHUNKED: Options = BASE
+    .with_chunking(Some(Chunking {
         force: false,
         chunk_size: CHUNK as u64,
         parallel: true,
         retry_limit: Some(3),
-    }),
-    max_file_size: 0.01, // 10485 bytes
-    ..BASE
-};
+    }))
+    .with_max_file_size(0.01);
 
 pub struct Chunked;
 impl DropzoneConfig for Chunked {
     const OPTIONS: &'static Options = &CHUNKED;
 }
+// Declared by hand: no compile-time state requirement (the derive adds one for CSRF).
+impl<S> dropzone_runtime::upload::ZoneState<S> for Chunked {}
 
 pub struct ChunkedImages;
 impl DropzoneConfig for ChunkedImages {
-    const OPTIONS: &'static Options = &Options {
-        accepted_files: AcceptedFiles {
-            list: "image/*",
-            rules: &[Accept::TopLevel("image")],
-        },
-        ..CHUNKED
-    };
+    const OPTIONS: &'static Options = &CHUNKED.with_accepted_files(AcceptedFiles {
+        list: "image/*",
+        rules: &[Accept::TopLevel("image")],
+    });
 }
+// Declared by hand: no compile-time state requirement (the derive adds one for CSRF).
+impl<S> dropzone_runtime::upload::ZoneState<S> for ChunkedImages {}
 
 pub fn chunk_app(storage: Storage) -> Router {
     Router::new()

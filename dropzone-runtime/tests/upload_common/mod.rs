@@ -16,48 +16,46 @@ pub mod chunks;
 
 pub const MIB: usize = 1 << 20;
 
-pub const MESSAGES: Messages = Messages {
-    default_message: "Drop files here to upload",
-    invalid_file_type: "You can't upload files of this type.",
-    file_too_big: "File is too big ({{filesize}}MiB). Max filesize: {{maxFilesize}}MiB.",
-    server_error: "Server responded with {{statusCode}} code.",
-    browser_unsupported: "Your browser does not support drag'n'drop file uploads.",
-    max_file_exceed: "You cannot upload any more files.",
-    cancel_upload: "Cancel upload",
-    remove_file: "Remove file",
-    cancel_confirmation: "Are you sure you want to cancel this upload?",
-    upload_canceled: "Upload canceled.",
-};
+pub const MESSAGES: Messages = Messages::DEFAULT
+    .with_default_message("Drop files here to upload")
+    .with_invalid_file_type("You can't upload files of this type.")
+    .with_file_too_big("File is too big ({{filesize}}MiB). Max filesize: {{maxFilesize}}MiB.")
+    .with_server_error("Server responded with {{statusCode}} code.")
+    .with_browser_unsupported("Your browser does not support drag'n'drop file uploads.")
+    .with_max_file_exceed("You cannot upload any more files.")
+    .with_cancel_upload("Cancel upload")
+    .with_remove_file("Remove file")
+    .with_cancel_confirmation("Are you sure you want to cancel this upload?")
+    .with_upload_canceled("Upload canceled.");
 
 /// A single-file zone: 1 MiB, any type. The other zones are variations of it.
-pub const BASE: Options = Options {
-    id: "myDropzone",
-    action: "/upload",
-    version: Version::V6_3_5,
-    assets: AssetSource::Cdn,
-    max_file_size: 1.0,
-    input_name: "file",
-    accepted_files: AcceptedFiles {
+pub const BASE: Options = Options::DEFAULT
+    .with_id("myDropzone")
+    .with_action("/upload")
+    .with_version(Version::V6_3_5)
+    .with_assets(AssetSource::Cdn)
+    .with_max_file_size(1.0)
+    .with_input_name("file")
+    .with_accepted_files(AcceptedFiles {
         list: "",
         rules: &[],
-    },
-    max_files: None,
-    timeout: None,
-    redirect_url: None,
-    upload_multiple: false,
-    parallel_uploads: 2,
-    enable_csrf: false,
-    upload_action: None,
-    upload_on_click: false,
-    upload_btn_id: "upload",
-    in_form: false,
-    messages: MESSAGES,
-    custom_init: None,
-    custom_options: None,
-    chunking: None,
-    strict_csp: false,
-    extra: &[],
-};
+    })
+    .with_max_files(None)
+    .with_timeout(None)
+    .with_redirect_url(None)
+    .with_upload_multiple(false)
+    .with_parallel_uploads(2)
+    .with_enable_csrf(false)
+    .with_upload_action(None)
+    .with_upload_on_click(false)
+    .with_upload_btn_id("upload")
+    .with_in_form(false)
+    .with_messages(MESSAGES)
+    .with_custom_init(None)
+    .with_custom_options(None)
+    .with_chunking(None)
+    .with_strict_csp(false)
+    .with_extra(&[]);
 
 macro_rules! zone {
     ($name:ident, $options:expr) => {
@@ -65,79 +63,57 @@ macro_rules! zone {
         impl DropzoneConfig for $name {
             const OPTIONS: &'static Options = &$options;
         }
+        // Declared by hand: no compile-time state requirement (the derive adds one for CSRF).
+        impl<S> dropzone_runtime::upload::ZoneState<S> for $name {}
     };
 }
 
 zone!(AnyFile, BASE);
 zone!(
     Images,
-    Options {
-        max_file_size: 2.0,
-        accepted_files: AcceptedFiles {
+    BASE.with_max_file_size(2.0)
+        .with_accepted_files(AcceptedFiles {
             list: "image/*",
             rules: &[Accept::TopLevel("image")],
-        },
-        ..BASE
-    }
+        })
 );
 zone!(
     Pdfs,
-    Options {
-        accepted_files: AcceptedFiles {
-            list: ".pdf",
-            rules: &[Accept::Extension(".pdf")],
-        },
-        ..BASE
-    }
+    BASE.with_accepted_files(AcceptedFiles {
+        list: ".pdf",
+        rules: &[Accept::Extension(".pdf")],
+    })
 );
 zone!(
     PngOnly,
-    Options {
-        accepted_files: AcceptedFiles {
-            list: "image/png",
-            rules: &[Accept::MediaType("image/png")],
-        },
-        ..BASE
-    }
+    BASE.with_accepted_files(AcceptedFiles {
+        list: "image/png",
+        rules: &[Accept::MediaType("image/png")],
+    })
 );
 zone!(
     SvgOnly,
-    Options {
-        accepted_files: AcceptedFiles {
-            list: "image/svg+xml",
-            rules: &[Accept::MediaType("image/svg+xml")],
-        },
-        ..BASE
-    }
+    BASE.with_accepted_files(AcceptedFiles {
+        list: "image/svg+xml",
+        rules: &[Accept::MediaType("image/svg+xml")],
+    })
 );
 zone!(
     Batch,
-    Options {
-        upload_multiple: true,
-        parallel_uploads: 3,
-        accepted_files: AcceptedFiles {
+    BASE.with_upload_multiple(true)
+        .with_parallel_uploads(3)
+        .with_accepted_files(AcceptedFiles {
             list: "image/*",
             rules: &[Accept::TopLevel("image")],
-        },
-        ..BASE
-    }
+        })
 );
 zone!(
     BatchMax2,
-    Options {
-        upload_multiple: true,
-        parallel_uploads: 5,
-        max_files: Some(2),
-        ..BASE
-    }
+    BASE.with_upload_multiple(true)
+        .with_parallel_uploads(5)
+        .with_max_files(Some(2))
 );
-zone!(
-    Avatar,
-    Options {
-        input_name: "avatar",
-        ..BASE
-    }
-);
+zone!(Avatar, BASE.with_input_name("avatar"));
 
 /// The handler every test route uses: the outcome of each part, and the text fields, as JSON.
 pub async fn report<Z: DropzoneConfig>(upload: Upload<Z>) -> String {

@@ -12,9 +12,9 @@ use axum::Router;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse};
 use axum::routing::{get, post};
-use dropzone_runtime::DropzoneConfig;
 use dropzone_runtime::engines::TemplateZone;
 use dropzone_runtime::upload::{Storage, Upload};
+use dropzone_runtime::{DropzoneConfig, dropzone};
 
 /// Images up to 3 MiB, Dropzone.js 6.3.5 served from this binary.
 #[derive(DropzoneConfig)]
@@ -25,17 +25,6 @@ use dropzone_runtime::upload::{Storage, Upload};
     serve_local = true
 )]
 struct Photos;
-
-/// The same zone on Dropzone.js 5.9.3 (same element id, so its uploads are `Photos`' too).
-#[derive(DropzoneConfig)]
-#[dropzone(
-    action = "/upload",
-    allowed_file_type = "image",
-    max_file_size = 3,
-    serve_local = true,
-    version = "5.9.3"
-)]
-struct Photos5;
 
 #[derive(Template)]
 #[template(path = "index.html")]
@@ -76,7 +65,10 @@ async fn main() -> std::io::Result<()> {
     let storage = Storage::try_new(upload_dir)?;
     let app = Router::new()
         .route("/", get(|| async { page(TemplateZone::of::<Photos>()) }))
-        .route("/v5", get(|| async { page(TemplateZone::of::<Photos5>()) }))
+        .route(
+            "/v5",
+            get(|| async { page(TemplateZone::from(dropzone!(Photos, version = "5.9.3"))) }),
+        )
         .route("/upload", post(upload))
         .merge(dropzone_runtime::assets::router())
         .with_state(storage.clone());

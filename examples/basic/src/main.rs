@@ -6,15 +6,16 @@
 //! Environment: `ADDR` (default `127.0.0.1:5000`) and `UPLOAD_DIR` (default `./uploads`),
 //! plus the `DROPZONE_*` settings of [`dropzone_runtime::settings`] (`DROPZONE_STORAGE` wins
 //! over `UPLOAD_DIR`; a bad value stops the server with a message naming it).
-//! The Dropzone.js release is a compile-time choice, so the two pages use two zone types.
+//! The Dropzone.js release is a compile-time choice: `dropzone!(Photos, version = "5.9.3")`
+//! is the same zone type (its uploads are `Upload<Photos>`'s) rendered with the older release.
 
 use axum::Router;
 use axum::extract::Query;
 use axum::response::{Html, IntoResponse};
 use axum::routing::{get, post};
-use dropzone_runtime::DropzoneConfig;
 use dropzone_runtime::settings::Settings;
 use dropzone_runtime::upload::Upload;
+use dropzone_runtime::{Dropzone, DropzoneConfig, dropzone};
 use maud::{DOCTYPE, html};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -30,32 +31,20 @@ use std::path::PathBuf;
 )]
 struct Photos;
 
-/// The same zone on Dropzone.js 5.9.3, the release Flask-Dropzone bundles.
-#[derive(DropzoneConfig)]
-#[dropzone(
-    action = "/upload",
-    allowed_file_type = "image",
-    max_file_size = 3,
-    max_files = 30,
-    serve_local = true,
-    version = "5.9.3"
-)]
-struct Photos5;
-
-fn page<Z: DropzoneConfig>() -> Html<String> {
+fn page(zone: Dropzone) -> Html<String> {
     let markup = html! {
         (DOCTYPE)
         html {
             head {
                 meta charset="utf-8";
                 title { "dropzone-rs basic example" }
-                (Z::load_css())
-                (Z::style("border: 2px dashed #0087F7; margin: 10%; min-height: 400px;"))
+                (zone.load_css())
+                (zone.style("border: 2px dashed #0087F7; margin: 10%; min-height: 400px;"))
             }
             body {
-                (Z::create())
-                (Z::load_js())
-                (Z::config())
+                (zone.create())
+                (zone.load_js())
+                (zone.config())
             }
         }
     };
@@ -65,8 +54,8 @@ fn page<Z: DropzoneConfig>() -> Html<String> {
 /// `/` uses Dropzone.js 6.3.5; `/?v=5` uses 5.9.3.
 async fn index(Query(query): Query<HashMap<String, String>>) -> Html<String> {
     match query.get("v").map(String::as_str) {
-        Some("5") => page::<Photos5>(),
-        _ => page::<Photos>(),
+        Some("5") => page(dropzone!(Photos, version = "5.9.3")),
+        _ => page(Photos::dropzone()),
     }
 }
 
@@ -102,7 +91,10 @@ async fn main() -> std::io::Result<()> {
 
     let app = Router::new()
         .route("/", get(index))
-        .route("/v5", get(|| async { page::<Photos5>() }))
+        .route(
+            "/v5",
+            get(|| async { page(dropzone!(Photos, version = "5.9.3")) }),
+        )
         .route("/upload", post(upload))
         .merge(dropzone_runtime::assets::router())
         .with_state(storage.clone());

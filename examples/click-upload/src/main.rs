@@ -15,8 +15,8 @@
 use axum::Router;
 use axum::response::Html;
 use axum::routing::{get, post};
-use dropzone_runtime::DropzoneConfig;
 use dropzone_runtime::upload::{Storage, Upload, UploadReport};
+use dropzone_runtime::{Dropzone, DropzoneConfig, dropzone};
 use maud::{DOCTYPE, Markup, html};
 use std::path::PathBuf;
 
@@ -33,20 +33,6 @@ use std::path::PathBuf;
 )]
 struct Photos;
 
-/// The same zone on Dropzone.js 5.9.3.
-#[derive(DropzoneConfig)]
-#[dropzone(
-    action = "/upload",
-    allowed_file_type = "image",
-    max_file_size = 3,
-    max_files = 20,
-    upload_on_click = true,
-    upload_btn_id = "upload",
-    serve_local = true,
-    version = "5.9.3"
-)]
-struct Photos5;
-
 /// A second click-upload zone for `/two`: its own id, button and upload route.
 #[derive(DropzoneConfig)]
 #[dropzone(
@@ -61,22 +47,6 @@ struct Photos5;
     serve_local = true
 )]
 struct Second;
-
-/// The second zone on Dropzone.js 5.9.3.
-#[derive(DropzoneConfig)]
-#[dropzone(
-    id = "second",
-    action = "/upload/second",
-    allowed_file_type = "image",
-    max_file_size = 3,
-    max_files = 20,
-    upload_on_click = true,
-    upload_btn_id = "upload-second",
-    default_message = "Second zone: drop files here, then press its own button.",
-    serve_local = true,
-    version = "5.9.3"
-)]
-struct Second5;
 
 const ZONE_CSS: &str = "border: 2px dashed #0087F7; margin: 2em 10%; min-height: 200px;";
 
@@ -94,32 +64,32 @@ fn layout(title: &str, head: Markup, body: Markup) -> Html<String> {
 }
 
 /// Upstream's page: the zone, then `<button id="upload">`.
-fn page<Z: DropzoneConfig>() -> Html<String> {
+fn page(zone: Dropzone) -> Html<String> {
     layout(
         "dropzone-rs click-upload example",
-        html! { (Z::load_css()) (Z::style(ZONE_CSS)) },
+        html! { (zone.load_css()) (zone.style(ZONE_CSS)) },
         html! {
-            (Z::create())
+            (zone.create())
             p style="text-align: center" { button id="upload" { "Upload" } }
-            (Z::load_js())
-            (Z::config())
+            (zone.load_js())
+            (zone.config())
         },
     )
 }
 
 /// Two click-upload zones on one page, each with its own button.
-fn two<A: DropzoneConfig, B: DropzoneConfig>() -> Html<String> {
+fn two(a: Dropzone, b: Dropzone) -> Html<String> {
     layout(
         "dropzone-rs click-upload example: two zones",
-        html! { (A::load_css()) (A::style(ZONE_CSS)) (B::style(ZONE_CSS)) },
+        html! { (a.load_css()) (a.style(ZONE_CSS)) (b.style(ZONE_CSS)) },
         html! {
-            (A::create())
+            (a.create())
             p style="text-align: center" { button id="upload" { "Upload the first zone" } }
-            (B::create())
+            (b.create())
             p style="text-align: center" { button id="upload-second" { "Upload the second zone" } }
-            (A::load_js())
-            (A::config())
-            (B::config())
+            (a.load_js())
+            (a.config())
+            (b.config())
         },
     )
 }
@@ -156,10 +126,24 @@ async fn main() -> std::io::Result<()> {
     std::fs::create_dir_all(&upload_dir)?;
 
     let app = Router::new()
-        .route("/", get(|| async { page::<Photos>() }))
-        .route("/v5", get(|| async { page::<Photos5>() }))
-        .route("/two", get(|| async { two::<Photos, Second>() }))
-        .route("/v5/two", get(|| async { two::<Photos5, Second5>() }))
+        .route("/", get(|| async { page(Photos::dropzone()) }))
+        .route(
+            "/v5",
+            get(|| async { page(dropzone!(Photos, version = "5.9.3")) }),
+        )
+        .route(
+            "/two",
+            get(|| async { two(Photos::dropzone(), Second::dropzone()) }),
+        )
+        .route(
+            "/v5/two",
+            get(|| async {
+                two(
+                    dropzone!(Photos, version = "5.9.3"),
+                    dropzone!(Second, version = "5.9.3"),
+                )
+            }),
+        )
         .route("/upload", post(upload))
         .route("/upload/second", post(upload_second))
         .merge(dropzone_runtime::assets::router())

@@ -15,8 +15,8 @@
 use axum::Router;
 use axum::response::Html;
 use axum::routing::{get, post};
-use dropzone_runtime::DropzoneConfig;
 use dropzone_runtime::upload::{Storage, Upload};
+use dropzone_runtime::{Dropzone, DropzoneConfig, dropzone};
 use maud::{DOCTYPE, Markup, html};
 use std::path::PathBuf;
 
@@ -33,19 +33,6 @@ use std::path::PathBuf;
 )]
 struct Photos;
 
-/// The same zone on Dropzone.js 5.9.3.
-#[derive(DropzoneConfig)]
-#[dropzone(
-    action = "/upload",
-    allowed_file_type = "image",
-    max_file_size = 3,
-    max_files = 30,
-    redirect_view = "/completed",
-    serve_local = true,
-    version = "5.9.3"
-)]
-struct Photos5;
-
 fn layout(title: &str, head: Markup, body: Markup) -> Html<String> {
     Html(
         html! {
@@ -59,14 +46,14 @@ fn layout(title: &str, head: Markup, body: Markup) -> Html<String> {
     )
 }
 
-fn page<Z: DropzoneConfig>() -> Html<String> {
+fn page(zone: Dropzone) -> Html<String> {
     layout(
         "dropzone-rs complete-redirect example",
         html! {
-            (Z::load_css())
-            (Z::style("border: 2px dashed #0087F7; margin: 10%; min-height: 400px;"))
+            (zone.load_css())
+            (zone.style("border: 2px dashed #0087F7; margin: 10%; min-height: 400px;"))
         },
-        html! { (Z::create()) (Z::load_js()) (Z::config()) },
+        html! { (zone.create()) (zone.load_js()) (zone.config()) },
     )
 }
 
@@ -100,8 +87,11 @@ async fn main() -> std::io::Result<()> {
     std::fs::create_dir_all(&upload_dir)?;
 
     let app = Router::new()
-        .route("/", get(|| async { page::<Photos>() }))
-        .route("/v5", get(|| async { page::<Photos5>() }))
+        .route("/", get(|| async { page(Photos::dropzone()) }))
+        .route(
+            "/v5",
+            get(|| async { page(dropzone!(Photos, version = "5.9.3")) }),
+        )
         .route("/completed", get(completed))
         .route("/upload", post(upload))
         .merge(dropzone_runtime::assets::router())

@@ -23,9 +23,9 @@ use axum::Router;
 use axum::extract::FromRef;
 use axum::response::{Html, IntoResponse};
 use axum::routing::{get, post};
-use dropzone_runtime::DropzoneConfig;
 use dropzone_runtime::csrf::{Csrf, CsrfToken};
 use dropzone_runtime::upload::{Storage, Upload};
+use dropzone_runtime::{Dropzone, DropzoneConfig, dropzone};
 use maud::{DOCTYPE, html};
 use std::path::PathBuf;
 use tower_http::csrf::CsrfLayer;
@@ -41,19 +41,6 @@ use tower_http::csrf::CsrfLayer;
     serve_local = true
 )]
 struct Photos;
-
-/// The same zone on Dropzone.js 5.9.3.
-#[derive(DropzoneConfig)]
-#[dropzone(
-    action = "/upload",
-    allowed_file_type = "image",
-    max_file_size = 3,
-    max_files = 30,
-    enable_csrf = true,
-    serve_local = true,
-    version = "5.9.3"
-)]
-struct Photos5;
 
 #[derive(Clone)]
 struct AppState {
@@ -73,8 +60,8 @@ impl FromRef<AppState> for Csrf {
     }
 }
 
-async fn page<Z: DropzoneConfig>(csrf: CsrfToken) -> impl IntoResponse {
-    let zone = Z::dropzone().csrf_token(csrf.token());
+fn page(zone: Dropzone, csrf: CsrfToken) -> impl IntoResponse {
+    let zone = zone.csrf_token(csrf.token());
     let markup = html! {
         (DOCTYPE)
         html {
@@ -96,6 +83,10 @@ async fn page<Z: DropzoneConfig>(csrf: CsrfToken) -> impl IntoResponse {
 }
 
 /// Reached only with a valid token: the extractor checked it before storing anything.
+///
+/// `debug_handler` turns a mistake in the extractors into a pointed compile error: a state
+/// without a `Csrf` for this CSRF zone, or `Upload` (which reads the body) not last.
+#[axum::debug_handler(state = AppState)]
 async fn upload(up: Upload<Photos>) -> impl IntoResponse {
     let file = up.file();
     println!(
@@ -129,8 +120,14 @@ async fn main() -> std::io::Result<()> {
         csrf,
     };
     let app = Router::new()
-        .route("/", get(page::<Photos>))
-        .route("/v5", get(page::<Photos5>))
+        .route(
+            "/",
+            get(|csrf: CsrfToken| async { page(Photos::dropzone(), csrf) }),
+        )
+        .route(
+            "/v5",
+            get(|csrf: CsrfToken| async { page(dropzone!(Photos, version = "5.9.3"), csrf) }),
+        )
         // Defence in depth: browsers say where a request comes from, and tower-http refuses
         // cross-site posts (403) before the token check runs; the token still covers clients
         // that send no Sec-Fetch-Site/Origin (see SECURITY.md).

@@ -20,8 +20,8 @@
 use axum::Router;
 use axum::response::Html;
 use axum::routing::{get, post};
-use dropzone_runtime::DropzoneConfig;
 use dropzone_runtime::upload::{Storage, Upload};
+use dropzone_runtime::{Dropzone, DropzoneConfig, dropzone};
 use maud::{DOCTYPE, html};
 use std::path::PathBuf;
 
@@ -37,20 +37,6 @@ use std::path::PathBuf;
     serve_local = true
 )]
 struct Photos;
-
-/// The same zone on Dropzone.js 5.9.3.
-#[derive(DropzoneConfig)]
-#[dropzone(
-    action = "/upload",
-    allowed_file_type = "image",
-    max_file_size = 3,
-    max_files = 30,
-    custom_init = r#"dz = this;document.getElementById("upload-btn").addEventListener("click", function handler(e) {dz.processQueue();});"#,
-    custom_options = "autoProcessQueue: false, addRemoveLinks: true, parallelUploads: 20,",
-    serve_local = true,
-    version = "5.9.3"
-)]
-struct Photos5;
 
 /// The typed way to the same behaviour: no raw JavaScript, every option checked.
 #[derive(DropzoneConfig)]
@@ -68,38 +54,21 @@ struct Photos5;
 )]
 struct Typed;
 
-/// The typed zone on Dropzone.js 5.9.3.
-#[derive(DropzoneConfig)]
-#[dropzone(
-    id = "typed",
-    action = "/upload/typed",
-    allowed_file_type = "image",
-    max_file_size = 3,
-    max_files = 30,
-    upload_on_click = true,
-    upload_btn_id = "upload-btn",
-    parallel_uploads = 20,
-    extra(add_remove_links = true),
-    serve_local = true,
-    version = "5.9.3"
-)]
-struct Typed5;
-
-fn page<Z: DropzoneConfig>() -> Html<String> {
+fn page(zone: Dropzone) -> Html<String> {
     let markup = html! {
         (DOCTYPE)
         html {
             head {
                 meta charset="utf-8";
                 title { "dropzone-rs custom-options example" }
-                (Z::load_css())
-                (Z::style("border: 2px dashed #0087F7; margin: 10%; min-height: 400px;"))
+                (zone.load_css())
+                (zone.style("border: 2px dashed #0087F7; margin: 10%; min-height: 400px;"))
             }
             body {
-                (Z::create())
+                (zone.create())
                 p style="text-align: center" { button id="upload-btn" { "Upload" } }
-                (Z::load_js())
-                (Z::config())
+                (zone.load_js())
+                (zone.config())
             }
         }
     };
@@ -137,10 +106,16 @@ async fn main() -> std::io::Result<()> {
     std::fs::create_dir_all(&upload_dir)?;
 
     let app = Router::new()
-        .route("/", get(|| async { page::<Photos>() }))
-        .route("/v5", get(|| async { page::<Photos5>() }))
-        .route("/typed", get(|| async { page::<Typed>() }))
-        .route("/v5/typed", get(|| async { page::<Typed5>() }))
+        .route("/", get(|| async { page(Photos::dropzone()) }))
+        .route(
+            "/v5",
+            get(|| async { page(dropzone!(Photos, version = "5.9.3")) }),
+        )
+        .route("/typed", get(|| async { page(Typed::dropzone()) }))
+        .route(
+            "/v5/typed",
+            get(|| async { page(dropzone!(Typed, version = "5.9.3")) }),
+        )
         .route("/upload", post(upload))
         .route("/upload/typed", post(upload_typed))
         .merge(dropzone_runtime::assets::router())

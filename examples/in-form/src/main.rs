@@ -41,10 +41,10 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use batches::{Batches, Refused};
-use dropzone_runtime::DropzoneConfig;
 use dropzone_runtime::upload::{
     CompleteFile, FileMeta, PolicyRefused, Storage, Upload, UploadPolicy,
 };
+use dropzone_runtime::{Dropzone, DropzoneConfig, dropzone};
 use maud::{DOCTYPE, Markup, html};
 use serde::Deserialize;
 use std::path::PathBuf;
@@ -67,22 +67,6 @@ use tracing_subscriber::EnvFilter;
 )]
 struct Photos;
 
-/// The same zone on Dropzone.js 5.9.3.
-#[derive(DropzoneConfig)]
-#[dropzone(
-    id = "photos",
-    allowed_file_type = "image",
-    max_file_size = 3,
-    max_files = 30,
-    in_form = true,
-    upload_on_click = true,
-    upload_action = "/upload",
-    upload_btn_id = "submit",
-    serve_local = true,
-    version = "5.9.3"
-)]
-struct Photos5;
-
 #[derive(Clone)]
 struct AppState {
     storage: Storage,
@@ -96,7 +80,7 @@ impl FromRef<AppState> for Storage {
 }
 
 /// The zone's `max_files`: most files one batch takes.
-const MAX_FILES: usize = match Photos::OPTIONS.max_files {
+const MAX_FILES: usize = match Photos::OPTIONS.max_files() {
     Some(m) => m as usize,
     None => usize::MAX,
 };
@@ -169,7 +153,7 @@ fn layout(title: &str, head: Markup, body: Markup) -> Html<String> {
 
 /// The user's form with the zone inside it, and this page load's token in two places. Stores
 /// nothing; a browser without a `visitor` cookie gets one.
-fn page<Z: DropzoneConfig>(state: &AppState, headers: &HeaderMap) -> Response {
+fn page(zone: Dropzone, state: &AppState, headers: &HeaderMap) -> Response {
     let (visitor, cookie) = match batches::visitor_of(headers) {
         Some(visitor) => (visitor, None),
         None => {
@@ -178,7 +162,7 @@ fn page<Z: DropzoneConfig>(state: &AppState, headers: &HeaderMap) -> Response {
         }
     };
     let token = state.batches.issue(&visitor);
-    let zone = Z::dropzone().upload_action(format!("/upload?batch={token}"));
+    let zone = zone.upload_action(format!("/upload?batch={token}"));
     let html = layout(
         "dropzone-rs in-form example",
         html! {
@@ -289,11 +273,16 @@ async fn main() -> std::io::Result<()> {
     let app = Router::new()
         .route(
             "/",
-            get(|State(s): State<AppState>, h: HeaderMap| async move { page::<Photos>(&s, &h) }),
+            get(|State(s): State<AppState>, h: HeaderMap| async move {
+                page(Photos::dropzone(), &s, &h)
+            }),
         )
         .route(
             "/v5",
-            get(|State(s): State<AppState>, h: HeaderMap| async move { page::<Photos5>(&s, &h) }),
+            get(|State(s): State<AppState>, h: HeaderMap| async move {
+                // The same zone, on Dropzone.js 5.9.3.
+                page(dropzone!(Photos, version = "5.9.3"), &s, &h)
+            }),
         )
         .route("/upload", post(upload))
         .route("/form", post(handle_form))

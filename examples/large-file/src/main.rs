@@ -27,8 +27,8 @@ use axum::Router;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{Html, IntoResponse};
 use axum::routing::{get, post};
-use dropzone_runtime::DropzoneConfig;
 use dropzone_runtime::upload::{Storage, Upload};
+use dropzone_runtime::{Dropzone, DropzoneConfig, dropzone};
 use maud::{DOCTYPE, html};
 use std::path::PathBuf;
 
@@ -48,37 +48,20 @@ use std::path::PathBuf;
 )]
 struct LargeFiles;
 
-/// The same zone on Dropzone.js 5.9.3.
-#[derive(DropzoneConfig)]
-#[dropzone(
-    action = "/upload",
-    allowed_file_custom = true,
-    allowed_file_type = "",
-    max_file_size = 1024,
-    chunking = true,
-    chunk_size = 1048576,
-    parallel_chunk_uploads = true,
-    retry_chunks = true,
-    timeout = 60000,
-    serve_local = true,
-    version = "5.9.3"
-)]
-struct LargeFiles5;
-
-fn page<Z: DropzoneConfig>() -> Html<String> {
+fn page(zone: Dropzone) -> Html<String> {
     let markup = html! {
         (DOCTYPE)
         html {
             head {
                 meta charset="utf-8";
                 title { "dropzone-rs large-file example" }
-                (Z::load_css())
-                (Z::style("border: 2px dashed #0087F7; margin: 10%; min-height: 400px;"))
+                (zone.load_css())
+                (zone.style("border: 2px dashed #0087F7; margin: 10%; min-height: 400px;"))
             }
             body {
-                (Z::create())
-                (Z::load_js())
-                (Z::config())
+                (zone.create())
+                (zone.load_js())
+                (zone.config())
             }
         }
     };
@@ -116,8 +99,11 @@ async fn main() -> std::io::Result<()> {
     std::fs::create_dir_all(&upload_dir)?;
 
     let app = Router::new()
-        .route("/", get(|| async { page::<LargeFiles>() }))
-        .route("/v5", get(|| async { page::<LargeFiles5>() }))
+        .route("/", get(|| async { page(LargeFiles::dropzone()) }))
+        .route(
+            "/v5",
+            get(|| async { page(dropzone!(LargeFiles, version = "5.9.3")) }),
+        )
         .route("/upload", post(upload))
         .merge(dropzone_runtime::assets::router())
         .with_state(Storage::new(upload_dir.clone()));

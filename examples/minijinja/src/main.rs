@@ -15,9 +15,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
-use dropzone_runtime::DropzoneConfig;
 use dropzone_runtime::engines::TemplateZone;
 use dropzone_runtime::upload::{Storage, Upload};
+use dropzone_runtime::{DropzoneConfig, dropzone};
 use minijinja::{Environment, context};
 
 /// Images up to 3 MiB, Dropzone.js 6.3.5 served from this binary.
@@ -29,17 +29,6 @@ use minijinja::{Environment, context};
     serve_local = true
 )]
 struct Photos;
-
-/// The same zone on Dropzone.js 5.9.3 (same element id, so its uploads are `Photos`' too).
-#[derive(DropzoneConfig)]
-#[dropzone(
-    action = "/upload",
-    allowed_file_type = "image",
-    max_file_size = 3,
-    serve_local = true,
-    version = "5.9.3"
-)]
-struct Photos5;
 
 #[derive(Clone)]
 struct AppState {
@@ -103,7 +92,9 @@ async fn main() -> std::io::Result<()> {
         )
         .route(
             "/v5",
-            get(|State(s): State<AppState>| async move { page(&s, TemplateZone::of::<Photos5>()) }),
+            get(|State(s): State<AppState>| async move {
+                page(&s, TemplateZone::from(dropzone!(Photos, version = "5.9.3")))
+            }),
         )
         .route("/upload", post(upload))
         .merge(dropzone_runtime::assets::router())

@@ -19,8 +19,8 @@ use axum::extract::{FromRequest, Request, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
-use dropzone_runtime::DropzoneConfig;
 use dropzone_runtime::upload::{Storage, Upload, UploadReport, ZoneId};
+use dropzone_runtime::{Dropzone, DropzoneConfig, dropzone};
 use maud::{DOCTYPE, html};
 use std::path::PathBuf;
 
@@ -50,37 +50,8 @@ struct Foo;
 )]
 struct Bar;
 
-/// `foo` on Dropzone.js 5.9.3 (same id, so `Upload<Foo>` takes its uploads).
-#[derive(DropzoneConfig)]
-#[dropzone(
-    id = "foo",
-    action = "/upload/foo",
-    allowed_file_type = "image",
-    max_file_size = 3,
-    max_files = 30,
-    default_message = "Dropzone Foo",
-    serve_local = true,
-    version = "5.9.3"
-)]
-struct Foo5;
-
-/// `bar` on Dropzone.js 5.9.3.
-#[derive(DropzoneConfig)]
-#[dropzone(
-    id = "bar",
-    action = "/upload/bar",
-    allowed_file_type = "image",
-    max_file_size = 3,
-    max_files = 30,
-    default_message = "Dropzone Bar",
-    serve_local = true,
-    version = "5.9.3"
-)]
-struct Bar5;
-
 /// `shared`: both zones post to `/upload` instead of their own routes.
-fn page<F: DropzoneConfig, B: DropzoneConfig>(shared: bool) -> Html<String> {
-    let (mut zone_foo, mut zone_bar) = (F::dropzone(), B::dropzone());
+fn page(mut zone_foo: Dropzone, mut zone_bar: Dropzone, shared: bool) -> Html<String> {
     if shared {
         zone_foo = zone_foo.action("/upload");
         zone_bar = zone_bar.action("/upload");
@@ -166,10 +137,34 @@ async fn main() -> std::io::Result<()> {
     };
 
     let app = Router::new()
-        .route("/", get(|| async { page::<Foo, Bar>(false) }))
-        .route("/v5", get(|| async { page::<Foo5, Bar5>(false) }))
-        .route("/shared", get(|| async { page::<Foo, Bar>(true) }))
-        .route("/v5/shared", get(|| async { page::<Foo5, Bar5>(true) }))
+        .route(
+            "/",
+            get(|| async { page(Foo::dropzone(), Bar::dropzone(), false) }),
+        )
+        .route(
+            "/v5",
+            get(|| async {
+                page(
+                    dropzone!(Foo, version = "5.9.3"),
+                    dropzone!(Bar, version = "5.9.3"),
+                    false,
+                )
+            }),
+        )
+        .route(
+            "/shared",
+            get(|| async { page(Foo::dropzone(), Bar::dropzone(), true) }),
+        )
+        .route(
+            "/v5/shared",
+            get(|| async {
+                page(
+                    dropzone!(Foo, version = "5.9.3"),
+                    dropzone!(Bar, version = "5.9.3"),
+                    true,
+                )
+            }),
+        )
         // Each zone's own route, with its own folder as the state.
         .merge(
             Router::new()

@@ -15,8 +15,8 @@
 use axum::Router;
 use axum::response::Html;
 use axum::routing::{get, post};
-use dropzone_runtime::DropzoneConfig;
 use dropzone_runtime::upload::{FileOutcome, Storage, Upload, UploadReport};
+use dropzone_runtime::{Dropzone, DropzoneConfig, dropzone};
 use maud::{DOCTYPE, html};
 use std::path::PathBuf;
 
@@ -33,34 +33,20 @@ use std::path::PathBuf;
 )]
 struct Photos;
 
-/// The same zone on Dropzone.js 5.9.3.
-#[derive(DropzoneConfig)]
-#[dropzone(
-    action = "/upload",
-    allowed_file_type = "image",
-    max_file_size = 3,
-    max_files = 30,
-    upload_multiple = true,
-    parallel_uploads = 3,
-    serve_local = true,
-    version = "5.9.3"
-)]
-struct Photos5;
-
-fn page<Z: DropzoneConfig>() -> Html<String> {
+fn page(zone: Dropzone) -> Html<String> {
     let markup = html! {
         (DOCTYPE)
         html {
             head {
                 meta charset="utf-8";
                 title { "dropzone-rs parallel-upload example" }
-                (Z::load_css())
-                (Z::style("border: 2px dashed #0087F7; margin: 10%; min-height: 400px;"))
+                (zone.load_css())
+                (zone.style("border: 2px dashed #0087F7; margin: 10%; min-height: 400px;"))
             }
             body {
-                (Z::create())
-                (Z::load_js())
-                (Z::config())
+                (zone.create())
+                (zone.load_js())
+                (zone.config())
             }
         }
     };
@@ -101,8 +87,11 @@ async fn main() -> std::io::Result<()> {
     std::fs::create_dir_all(&upload_dir)?;
 
     let app = Router::new()
-        .route("/", get(|| async { page::<Photos>() }))
-        .route("/v5", get(|| async { page::<Photos5>() }))
+        .route("/", get(|| async { page(Photos::dropzone()) }))
+        .route(
+            "/v5",
+            get(|| async { page(dropzone!(Photos, version = "5.9.3")) }),
+        )
         .route("/upload", post(upload))
         .merge(dropzone_runtime::assets::router())
         .with_state(Storage::new(upload_dir.clone()));

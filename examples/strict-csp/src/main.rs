@@ -17,8 +17,8 @@ use axum::http::{HeaderValue, header};
 use axum::middleware::map_response;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
-use dropzone_runtime::DropzoneConfig;
 use dropzone_runtime::upload::{Storage, Upload};
+use dropzone_runtime::{Dropzone, DropzoneConfig, dropzone};
 use maud::{DOCTYPE, html};
 use std::path::PathBuf;
 
@@ -37,35 +37,22 @@ const POLICY: &str = "default-src 'self'";
 )]
 struct Photos;
 
-/// The same zone on Dropzone.js 5.9.3.
-#[derive(DropzoneConfig)]
-#[dropzone(
-    action = "/upload",
-    allowed_file_type = "image",
-    max_file_size = 3,
-    max_files = 30,
-    serve_local = true,
-    strict_csp = true,
-    version = "5.9.3"
-)]
-struct Photos5;
-
 const APP_CSS: &str = ".dropzone { border: 2px dashed #0087F7; margin: 10%; min-height: 400px; }\n";
 
-async fn page<Z: DropzoneConfig>() -> Html<String> {
+fn page(zone: Dropzone) -> Html<String> {
     let markup = html! {
         (DOCTYPE)
         html {
             head {
                 meta charset="utf-8";
                 title { "dropzone-rs strict CSP example" }
-                (Z::load_css())
+                (zone.load_css())
                 link rel="stylesheet" href="/static/app.css";
             }
             body {
-                (Z::create())
-                (Z::load_js())
-                (Z::config())
+                (zone.create())
+                (zone.load_js())
+                (zone.config())
             }
         }
     };
@@ -105,8 +92,11 @@ async fn main() -> std::io::Result<()> {
     std::fs::create_dir_all(&upload_dir)?;
 
     let app = Router::new()
-        .route("/", get(page::<Photos>))
-        .route("/v5", get(page::<Photos5>))
+        .route("/", get(|| async { page(Photos::dropzone()) }))
+        .route(
+            "/v5",
+            get(|| async { page(dropzone!(Photos, version = "5.9.3")) }),
+        )
         .route(
             "/static/app.css",
             get(|| async { ([(header::CONTENT_TYPE, "text/css")], APP_CSS) }),

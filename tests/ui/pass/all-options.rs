@@ -49,15 +49,15 @@ struct Anything;
 
 fn main() {
     let o = Docs::OPTIONS;
-    assert_eq!(o.id, "docs-zone");
-    assert_eq!(o.version.text, "5.9.3");
-    assert_eq!(o.version.major, 5);
-    assert_eq!(o.assets, AssetSource::Custom { js: "/static/dz.js", css: "/static/dz.css" });
-    assert_eq!(o.max_file_size, 0.5);
-    assert_eq!(o.input_name, "doc.file-1");
-    assert_eq!(o.accepted_files.list, "image/*, .pdf, .tar.gz, application/vnd.ms-excel");
+    assert_eq!(o.id(), "docs-zone");
+    assert_eq!(o.version().text, "5.9.3");
+    assert_eq!(o.version().major, 5);
+    assert_eq!(o.assets(), AssetSource::Custom { js: "/static/dz.js", css: "/static/dz.css" });
+    assert_eq!(o.max_file_size(), 0.5);
+    assert_eq!(o.input_name(), "doc.file-1");
+    assert_eq!(o.accepted_files().list, "image/*, .pdf, .tar.gz, application/vnd.ms-excel");
     assert_eq!(
-        o.accepted_files.rules,
+        o.accepted_files().rules,
         &[
             Accept::TopLevel("image"),
             Accept::Extension(".pdf"),
@@ -65,22 +65,22 @@ fn main() {
             Accept::MediaType("application/vnd.ms-excel"),
         ]
     );
-    assert_eq!(o.max_files, Some(30));
-    assert_eq!(o.timeout, Some(0));
-    assert_eq!(o.redirect_url, Some("/done"));
-    assert!(o.upload_multiple && o.enable_csrf && o.upload_on_click && !o.in_form);
-    assert_eq!(o.parallel_uploads, 4);
-    assert_eq!(o.upload_btn_id, "go");
-    assert_eq!(o.messages.max_file_exceed, "At most {{maxFiles}}");
-    assert_eq!(o.messages.upload_canceled, "Canceled");
-    assert_eq!(o.custom_options, Some("addRemoveLinks: true"));
+    assert_eq!(o.max_files(), Some(30));
+    assert_eq!(o.timeout(), Some(0));
+    assert_eq!(o.redirect_url(), Some("/done"));
+    assert!(o.upload_multiple() && o.enable_csrf() && o.upload_on_click() && !o.in_form());
+    assert_eq!(o.parallel_uploads(), 4);
+    assert_eq!(o.upload_btn_id(), "go");
+    assert_eq!(o.messages().max_file_exceed(), "At most {{maxFiles}}");
+    assert_eq!(o.messages().upload_canceled(), "Canceled");
+    assert_eq!(o.custom_options(), Some("addRemoveLinks: true"));
 
     let f = InForm::OPTIONS;
-    assert!(f.in_form);
-    assert_eq!(f.action, "");
-    assert_eq!(f.upload_action, Some("/files"));
-    assert_eq!(f.assets, AssetSource::Local);
+    assert!(f.in_form());
+    assert_eq!(f.action(), "");
+    assert_eq!(f.upload_action(), Some("/files"));
+    assert_eq!(f.assets(), AssetSource::Local);
 
-    assert_eq!(Anything::OPTIONS.accepted_files.list, "");
-    assert!(Anything::OPTIONS.accepted_files.rules.is_empty());
+    assert_eq!(Anything::OPTIONS.accepted_files().list, "");
+    assert!(Anything::OPTIONS.accepted_files().rules.is_empty());
 }

@@ -16,12 +16,12 @@ struct Plain;
 fn main() {
     let o = Big::OPTIONS;
     assert_eq!(
-        o.chunking,
+        o.chunking(),
         Some(Chunking { force: true, chunk_size: 1_048_576, parallel: true, retry_limit: Some(5) })
     );
-    assert!(o.strict_csp);
+    assert!(o.strict_csp());
     assert_eq!(
-        o.extra,
+        o.extra(),
         &[
             ExtraOption { name: "addRemoveLinks", json: "true" },
             ExtraOption { name: "thumbnailWidth", json: "200" },
@@ -34,10 +34,10 @@ fn main() {
 
     // Defaults: 2 MiB chunks, no retries.
     assert_eq!(
-        Plain::OPTIONS.chunking,
+        Plain::OPTIONS.chunking(),
         Some(Chunking { force: false, chunk_size: 2_097_152, parallel: false, retry_limit: None })
     );
-    assert!(!Plain::OPTIONS.strict_csp && Plain::OPTIONS.extra.is_empty());
+    assert!(!Plain::OPTIONS.strict_csp() && Plain::OPTIONS.extra().is_empty());
 
     // Page-only chunk options, strict_csp and extra can be overridden; extra is replaced.
     let z = dropzone!(
@@ -49,12 +49,12 @@ fn main() {
         custom_init = "this.on('success', function () {});",
         extra(with_credentials = true),
     );
-    let c = z.options().chunking.unwrap();
+    let c = z.options().chunking().unwrap();
     assert!(!c.force && c.parallel && c.chunk_size == 1_048_576);
     assert_eq!(c.retry_limit, Some(2));
-    assert_eq!(z.options().extra, &[ExtraOption { name: "withCredentials", json: "true" }]);
+    assert_eq!(z.options().extra(), &[ExtraOption { name: "withCredentials", json: "true" }]);
     let off = dropzone!(Plain, retry_chunks = true, extra());
-    assert_eq!(off.options().chunking.unwrap().retry_limit, Some(3));
+    assert_eq!(off.options().chunking().unwrap().retry_limit, Some(3));
 
     // The same options in the one-off form, 6.x-only extras on the default version.
     let one = dropzone!(
@@ -63,6 +63,6 @@ fn main() {
         retry_chunks = true,
         extra(default_headers = false, method = "put", previews_container = false),
     );
-    assert_eq!(one.options().chunking.unwrap().retry_limit, Some(3));
-    assert_eq!(one.options().extra.len(), 3);
+    assert_eq!(one.options().chunking().unwrap().retry_limit, Some(3));
+    assert_eq!(one.options().extra().len(), 3);
 }

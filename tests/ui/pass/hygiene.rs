@@ -35,6 +35,6 @@ struct ExtraOption;
 fn main() {
     let zone = dropzone!(O, id = "o", timeout = 5, retry_chunks_limit = 4, extra(clickable = false));
     let inline = dropzone!(action = "/x", max_files = 1);
-    std::assert_eq!(zone.options().max_files, std::option::Option::Some(2));
-    std::assert_eq!(inline.options().max_files, std::option::Option::Some(1));
+    std::assert_eq!(zone.options().max_files(), std::option::Option::Some(2));
+    std::assert_eq!(inline.options().max_files(), std::option::Option::Some(1));
 }

@@ -1,14 +1,16 @@
-//! `allowed_file_type` / `allowed_file_custom`: presets and accept lists.
+//! `allowed_file_type` / `allowed_file_custom`: presets and accept lists, parsed for the macros
+//! and matched for the upload extractor, with one reading of the list for both.
 //!
 //! The rules mirror Dropzone.js's `isValidFile`: the list is split on `,` and trimmed; `.ext`
 //! is a case-insensitive suffix of the file name, `type/*` compares the top-level type, any
 //! other entry must equal the MIME type. Everything is lowercased here, once, so the page and
 //! the server extractor read the same normalized list.
 
-use crate::suggest;
+use crate::options::Accept;
+use crate::suggest::{closest, list};
 
 /// Flask-Dropzone's presets (`allowed_file_extensions`), exact strings.
-pub(crate) const PRESETS: &[(&str, &str)] = &[
+pub const PRESETS: &[(&str, &str)] = &[
     (
         "default",
         "image/*, audio/*, video/*, text/*, application/*",
@@ -21,10 +23,11 @@ pub(crate) const PRESETS: &[(&str, &str)] = &[
 ];
 
 /// The IANA top-level media types.
-pub(crate) const TOP_LEVEL: &[&str] = &[
+pub const TOP_LEVEL: &[&str] = &[
     "application",
     "audio",
     "font",
+    "haptics",
     "image",
     "message",
     "model",
@@ -33,9 +36,45 @@ pub(crate) const TOP_LEVEL: &[&str] = &[
     "video",
 ];
 
-/// One parsed entry, lowercase.
+/// Subtypes people write that no browser sends, with the registered spelling: a zone that
+/// lists `image/jpg` would refuse every real JPEG (browsers send `image/jpeg`).
+pub const WRONG_SUBTYPES: &[(&str, &str)] = &[
+    ("image/jpg", "image/jpeg"),
+    ("image/pjpg", "image/jpeg"),
+    ("image/svg", "image/svg+xml"),
+    ("image/tif", "image/tiff"),
+    ("image/ico", "image/x-icon"),
+    ("audio/mp3", "audio/mpeg"),
+    ("audio/mpeg3", "audio/mpeg"),
+    ("audio/m4a", "audio/mp4"),
+    ("audio/oga", "audio/ogg"),
+    ("video/mkv", "video/x-matroska"),
+    ("video/avi", "video/x-msvideo"),
+    ("video/mov", "video/quicktime"),
+    ("video/mp4v", "video/mp4"),
+    ("text/json", "application/json"),
+    ("text/md", "text/markdown"),
+    ("text/yaml", "application/yaml"),
+    ("text/yml", "application/yaml"),
+    ("application/js", "text/javascript"),
+    ("application/csv", "text/csv"),
+    ("application/doc", "application/msword"),
+    ("application/xls", "application/vnd.ms-excel"),
+    (
+        "application/docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    (
+        "application/xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    ("application/rar", "application/vnd.rar"),
+    ("application/7z", "application/x-7z-compressed"),
+];
+
+/// One parsed entry, lowercase (the owned form of [`Accept`], which the macros write out).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum Rule {
+pub enum Rule {
     /// `.ext`, with the dot.
     Extension(String),
     /// `type/*`, without `/*`.
@@ -46,14 +85,16 @@ pub(crate) enum Rule {
 
 /// What Dropzone.js gets as `acceptedFiles`, and the same list parsed.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Accepted {
-    pub(crate) list: String,
-    pub(crate) rules: Vec<Rule>,
+pub struct Accepted {
+    /// The normalized list Dropzone.js gets as `acceptedFiles`.
+    pub list: String,
+    /// The same list, parsed.
+    pub rules: Vec<Rule>,
 }
 
 /// Resolves the two options. `value` is `None` when `allowed_file_type` is absent. Every
 /// problem is returned, each as a full message about the `allowed_file_type` value.
-pub(crate) fn resolve(custom: bool, value: Option<&str>) -> Result<Accepted, Vec<String>> {
+pub fn parse(custom: bool, value: Option<&str>) -> Result<Accepted, Vec<String>> {
     if custom {
         custom_list(value.unwrap_or("default"))
     } else {
@@ -71,11 +112,11 @@ fn preset(name: &str) -> Result<Accepted, String> {
         ));
     }
     let names = PRESETS.iter().map(|(n, _)| *n);
-    Err(match suggest::closest(name, names.clone()) {
+    Err(match closest(name, names.clone()) {
         Some(near) => format!("unknown file-type preset `{name}`; did you mean `{near}`?"),
         None => format!(
             "unknown file-type preset `{name}`; the presets are {} (or set `allowed_file_custom = true` for a list such as `\"image/*, .pdf\"`)",
-            suggest::list(names)
+            list(names)
         ),
     })
 }
@@ -142,14 +183,14 @@ fn entry_rule(entry: &str) -> Result<Rule, String> {
     }
     if let Some((top, sub)) = entry.split_once('/') {
         if !TOP_LEVEL.contains(&top) {
-            let hint = match suggest::closest(top, TOP_LEVEL.iter().copied()) {
+            let hint = match closest(top, TOP_LEVEL.iter().copied()) {
                 Some(near) => format!("did you mean `{near}/{sub}`?"),
                 None if top == "*" => {
                     "to accept every file, use `allowed_file_type = \"\"`".to_owned()
                 }
                 None => format!(
                     "the top-level types are {}",
-                    suggest::list(TOP_LEVEL.iter().copied())
+                    list(TOP_LEVEL.iter().copied())
                 ),
             };
             return Err(format!(
@@ -158,6 +199,11 @@ fn entry_rule(entry: &str) -> Result<Rule, String> {
         }
         if sub == "*" {
             return Ok(Rule::TopLevel(top.to_owned()));
+        }
+        if let Some((_, right)) = WRONG_SUBTYPES.iter().find(|(wrong, _)| *wrong == entry) {
+            return Err(format!(
+                "`{entry}` is not a registered media type, so browsers never send it: write `{right}`"
+            ));
         }
         if is_restricted_name(sub) {
             return Ok(Rule::MediaType(entry.to_owned()));
@@ -184,20 +230,61 @@ fn is_restricted_name(s: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || "!#$&-^_.+".contains(c))
 }
 
+/// Whether a file passes the zone's accepted-files rules, exactly as Dropzone.js's
+/// `isValidFile(file, acceptedFiles)` decides in the browser:
+///
+/// - no rules: every file;
+/// - [`Accept::Extension`] (`.png`): the file name ends with it, ignoring case;
+/// - [`Accept::TopLevel`] (`image/*`): the part's media type before `/` equals it;
+/// - [`Accept::MediaType`] (`image/png`): the part's media type equals it.
+///
+/// `content_type` is the part's `Content-Type` as sent; parameters (`; charset=…`) are ignored
+/// and case does not matter (the macros store rules lowercase). A missing one is `""`, as the
+/// browser's `File.type` is for unknown types, and matches no media-type rule.
+pub fn is_valid_file(rules: &[Accept], file_name: &str, content_type: &str) -> bool {
+    if rules.is_empty() {
+        return true;
+    }
+    let media_type = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    rules
+        .iter()
+        .any(|rule| rule_matches(rule, file_name, &media_type))
+}
+
+/// Whether one rule matches a file name and a media type already reduced to its lowercase
+/// essence (no parameters): the one definition of what each kind of rule means, used by
+/// [`is_valid_file`] and by the runtime's content sniffing.
+pub fn rule_matches(rule: &Accept, file_name: &str, media_type: &str) -> bool {
+    match *rule {
+        Accept::Extension(ext) => file_name.to_lowercase().ends_with(&ext.to_lowercase()),
+        Accept::TopLevel(top) => media_type
+            .split('/')
+            .next()
+            .unwrap_or("")
+            .eq_ignore_ascii_case(top),
+        Accept::MediaType(full) => media_type.eq_ignore_ascii_case(full),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn ok(custom: bool, v: &str) -> Accepted {
-        resolve(custom, Some(v)).unwrap()
+        parse(custom, Some(v)).unwrap()
     }
     fn err(custom: bool, v: &str) -> Vec<String> {
-        resolve(custom, Some(v)).unwrap_err()
+        parse(custom, Some(v)).unwrap_err()
     }
 
     #[test]
     fn presets() {
-        let d = resolve(false, None).unwrap();
+        let d = parse(false, None).unwrap();
         assert_eq!(d.list, "image/*, audio/*, video/*, text/*, application/*");
         assert_eq!(d.rules.len(), 5);
         assert_eq!(
@@ -254,5 +341,52 @@ mod tests {
         assert!(err(true, "default")[0].contains("application/*"));
         assert!(err(true, "pdf")[0].contains("`.pdf`"));
         assert_eq!(err(true, "imgae/*, .p df,,").len(), 4);
+        assert!(err(true, "image/jpg")[0].ends_with("write `image/jpeg`"));
+        assert!(err(true, "Audio/MP3")[0].ends_with("write `audio/mpeg`"));
+        assert_eq!(ok(true, "image/jpeg").rules.len(), 1);
+    }
+}
+
+#[cfg(test)]
+mod match_tests {
+    use super::*;
+
+    #[test]
+    fn empty_rules_accept_everything() {
+        assert!(is_valid_file(&[], "x.exe", ""));
+    }
+
+    #[test]
+    fn extension_is_a_case_insensitive_suffix_of_the_name() {
+        let rules = [Accept::Extension(".png")];
+        assert!(is_valid_file(&rules, "A.PNG", "application/octet-stream"));
+        assert!(is_valid_file(&rules, "a.tar.png", ""));
+        assert!(!is_valid_file(&rules, "a.png.exe", "image/png"));
+        assert!(!is_valid_file(&rules, "apng", "image/png"));
+    }
+
+    #[test]
+    fn top_level_matches_the_type_before_the_slash() {
+        let rules = [Accept::TopLevel("image")];
+        assert!(is_valid_file(&rules, "x.bin", "image/png"));
+        assert!(is_valid_file(
+            &rules,
+            "x.bin",
+            "Image/SVG+XML; charset=utf-8"
+        ));
+        assert!(!is_valid_file(&rules, "x.png", "text/plain"));
+        assert!(!is_valid_file(&rules, "x.png", ""));
+        assert!(!is_valid_file(&rules, "x.png", "imagex/png"));
+    }
+
+    #[test]
+    fn media_type_must_match_exactly() {
+        let rules = [
+            Accept::MediaType("application/pdf"),
+            Accept::Extension(".txt"),
+        ];
+        assert!(is_valid_file(&rules, "x", "application/pdf"));
+        assert!(!is_valid_file(&rules, "x.pdf", "application/pdfx"));
+        assert!(is_valid_file(&rules, "notes.TXT", "application/zip"));
     }
 }

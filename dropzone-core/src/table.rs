@@ -1,13 +1,85 @@
 //! The one table of options.
 //!
 //! Every option `#[derive(DropzoneConfig)]` and `dropzone!` accept is declared here exactly once,
-//! with its aliases, value kind, default, Dropzone.js mapping and doc line. Parsing looks keys up
-//! here, did-you-mean suggests from here, and `docs/options.md` plus the README table are
-//! generated from here (see the `docs` unit test), so the three cannot drift apart.
+//! with its aliases, value kind and bounds, default, Dropzone.js mapping and doc line. The macros
+//! look keys up here, suggest from here, and generate `docs/options.md` from here; the defaults
+//! below are the ones [`crate::Options::DEFAULT`] is built from.
+
+use crate::version::Version;
+
+/// The defaults, named once: the table rows and [`crate::Options::DEFAULT`] both read them.
+pub mod defaults {
+    /// `id` of a zone built by `dropzone!(...)`; a derived zone takes its type name in
+    /// kebab-case instead, a deliberate change from Flask-Dropzone, whose zones all share
+    /// `myDropzone` so that a second zone on a page never starts.
+    pub const ID: &str = "myDropzone";
+    /// `serve_local`.
+    pub const SERVE_LOCAL: bool = false;
+    /// `max_file_size`, MiB.
+    pub const MAX_FILE_SIZE: f64 = 3.0;
+    /// `input_name`.
+    pub const INPUT_NAME: &str = "file";
+    /// `parallel_uploads`.
+    pub const PARALLEL_UPLOADS: u32 = 2;
+    /// `upload_btn_id`.
+    pub const UPLOAD_BTN_ID: &str = "upload";
+    /// `chunk_size`: Dropzone.js 6's default (5.x uses 2000000); emitted explicitly for both.
+    pub const CHUNK_SIZE: u64 = 2 * 1024 * 1024;
+    /// `retry_chunks_limit`: Dropzone.js's `retryChunksLimit` default.
+    pub const RETRY_LIMIT: u32 = 3;
+    /// `default_message`.
+    pub const DEFAULT_MESSAGE: &str = "Drop files here or click to upload.";
+    /// `invalid_file_type`.
+    pub const INVALID_FILE_TYPE: &str = "You can't upload files of this type.";
+    /// `file_too_big`.
+    pub const FILE_TOO_BIG: &str =
+        "File is too big {{filesize}}. Max filesize: {{maxFilesize}}MiB.";
+    /// `server_error`.
+    pub const SERVER_ERROR: &str = "Server error: {{statusCode}}";
+    /// `browser_unsupported`.
+    pub const BROWSER_UNSUPPORTED: &str = "Your browser does not support drag'n'drop file uploads.";
+    /// `max_file_exceed`.
+    pub const MAX_FILE_EXCEED: &str = "You can't upload any more files.";
+    /// `cancel_upload`.
+    pub const CANCEL_UPLOAD: &str = "Cancel upload";
+    /// `remove_file`.
+    pub const REMOVE_FILE: &str = "Remove file";
+    /// `cancel_confirmation`.
+    pub const CANCEL_CONFIRMATION: &str = "You really want to delete this file?";
+    /// `upload_canceled`.
+    pub const UPLOAD_CANCELED: &str = "Upload canceled";
+}
+
+/// Largest `max_file_size`, in MiB (1 TiB). With it, `max_file_size × 1048576` is exact, and
+/// the largest body limit (`MAX_PARALLEL` files per request) stays far inside `u64`.
+pub const MAX_FILE_SIZE_MIB: f64 = 1_048_576.0;
+/// Largest `chunk_size`: `MAX_FILE_SIZE_MIB` in bytes.
+pub const MAX_CHUNK_BYTES: u64 = 1 << 40;
+/// Largest `parallel_uploads`: files per request with `upload_multiple`.
+pub const MAX_PARALLEL: u64 = 1000;
+/// Largest `max_files`.
+pub const MAX_COUNT: u64 = 1_000_000;
+/// Largest `timeout`: browsers run a longer `setTimeout` at once (the delay is an `i32`).
+pub const MAX_TIMEOUT_MS: u64 = i32::MAX as u64;
+/// Largest `retry_chunks_limit`.
+pub const MAX_RETRIES: u64 = 100;
+
+/// What an integer counts; a literal suffix such as `30s` is refused with the unit named.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    /// A number of files.
+    Files,
+    /// Milliseconds.
+    Millis,
+    /// Bytes.
+    Bytes,
+    /// A number of attempts.
+    Times,
+}
 
 /// What a value must look like, checked while parsing (single-option rules).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Kind {
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Kind {
     /// Any non-empty string (URLs, paths).
     Url,
     /// A valid HTML id: non-empty, no whitespace.
@@ -16,7 +88,7 @@ pub(crate) enum Kind {
     InputName,
     /// `MAJOR.MINOR.PATCH` with major 5 or 6.
     Version,
-    /// A preset name or, with `allowed_file_custom`, an accept list (see `filetypes.rs`).
+    /// A preset name or, with `allowed_file_custom`, an accept list (see [`crate::accept`]).
     FileTypes,
     /// Plain text; every `{{word}}` must be one of these Dropzone placeholders.
     Message(&'static [&'static str]),
@@ -24,18 +96,28 @@ pub(crate) enum Kind {
     RawJs,
     /// `true` or `false`.
     Bool,
-    /// An integer literal in `min..=max`.
-    Int { min: u64, max: u64 },
-    /// An integer or float literal, finite and greater than zero.
-    Size,
+    /// An integer literal in `min..=max`, counting `unit`.
+    Int {
+        /// Smallest value.
+        min: u64,
+        /// Largest value.
+        max: u64,
+        /// What it counts.
+        unit: Unit,
+    },
+    /// A size in MiB: an integer or float literal greater than zero and at most `max`.
+    Size {
+        /// Largest value.
+        max: f64,
+    },
 }
 
 impl Kind {
     /// How the expected literal is described in a wrong-type error.
-    pub(crate) fn expects(self) -> &'static str {
+    pub fn expects(self) -> &'static str {
         match self {
             Kind::Int { .. } => "an integer",
-            Kind::Size => "a number",
+            Kind::Size { .. } => "a number",
             _ => "a string literal",
         }
     }
@@ -43,10 +125,14 @@ impl Kind {
 
 /// The value an absent option takes.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub(crate) enum Default {
+pub enum Default {
+    /// A string.
     Str(&'static str),
+    /// A bool.
     Bool(bool),
+    /// An integer.
     Int(u64),
+    /// A number.
     Num(f64),
     /// No value (`None` in `Options`, or computed from other options); the text says what that means.
     Absent(&'static str),
@@ -54,23 +140,25 @@ pub(crate) enum Default {
 
 /// One option.
 #[derive(Debug)]
-pub(crate) struct OptionDef {
-    /// The key, also the `Options` (or `Messages`) field name.
-    pub(crate) name: &'static str,
+pub struct OptionDef {
+    /// The key, also the `Options` (or `Messages`) getter name.
+    pub name: &'static str,
     /// Other accepted spellings (Flask-Dropzone's).
-    pub(crate) aliases: &'static [&'static str],
-    pub(crate) kind: Kind,
-    pub(crate) default: Default,
+    pub aliases: &'static [&'static str],
+    /// What its value must look like.
+    pub kind: Kind,
+    /// Its value when absent.
+    pub default: Default,
     /// A literal to show in "expects … such as …" messages.
-    pub(crate) example: &'static str,
+    pub example: &'static str,
     /// What the option becomes in Dropzone.js (or on the page).
-    pub(crate) js: &'static str,
+    pub js: &'static str,
     /// Enforced by the upload extractor too: `dropzone!(Zone, …)` may not override it.
-    pub(crate) server_rule: bool,
+    pub server_rule: bool,
     /// Whether the value lives in `Options::messages`.
-    pub(crate) message: bool,
+    pub message: bool,
     /// One-line doc.
-    pub(crate) doc: &'static str,
+    pub doc: &'static str,
 }
 
 const fn opt(name: &'static str, kind: Kind, default: Default, example: &'static str) -> OptionDef {
@@ -124,13 +212,8 @@ const fn msg(
     .message()
 }
 
-const U32: u64 = u32::MAX as u64;
-
-/// Dropzone.js 6's default `chunkSize` (5.x uses 2000000); emitted explicitly for both.
-pub(crate) const CHUNK_SIZE: u64 = 2 * 1024 * 1024;
-
 /// The options that only mean something with `chunking = true`.
-pub(crate) const CHUNK_OPTIONS: &[&str] = &[
+pub const CHUNK_OPTIONS: &[&str] = &[
     "force_chunking",
     "chunk_size",
     "parallel_chunk_uploads",
@@ -139,17 +222,17 @@ pub(crate) const CHUNK_OPTIONS: &[&str] = &[
 ];
 
 /// Every option, in the order of the docs.
-pub(crate) const OPTIONS: &[OptionDef] = &[
-    opt("id", Kind::HtmlId, Default::Str("myDropzone"), "\"avatars\"")
+pub const OPTIONS: &[OptionDef] = &[
+    opt("id", Kind::HtmlId, Default::Absent("a derived zone's type name in kebab-case, `PhotoZone` → `\"photo-zone\"`; `\"myDropzone\"` in `dropzone!(...)`"), "\"avatars\"")
         .js("element `id`")
-        .doc("The zone element's HTML id; non-empty, no whitespace. Give each zone on a page its own."),
+        .doc("The zone element's HTML id; non-empty, no whitespace. A derived zone without one takes its type name in kebab-case, so two zones on a page never share one (Flask-Dropzone gives every zone `myDropzone`, and the second never starts)."),
     opt("action", Kind::Url, Default::Absent("required unless `in_form`"), "\"/upload\"")
         .js("form `action` (`url`)")
         .doc("The URL the zone posts files to. Replace it per request with `.action(..)`."),
-    opt("version", Kind::Version, Default::Str("6.3.5"), "\"6.3.5\"")
+    opt("version", Kind::Version, Default::Str(Version::DEFAULT.text), "\"6.3.5\"")
         .js("script and stylesheet URLs")
         .doc("The Dropzone.js release, `MAJOR.MINOR.PATCH` with major 5 or 6; with `serve_local`, 5.9.3 or 6.3.5."),
-    opt("serve_local", Kind::Bool, Default::Bool(false), "true")
+    opt("serve_local", Kind::Bool, Default::Bool(defaults::SERVE_LOCAL), "true")
         .js("script and stylesheet URLs")
         .doc("Load Dropzone.js from the copies embedded in dropzone-runtime instead of jsDelivr."),
     opt("js_url", Kind::Url, Default::Absent("jsDelivr"), "\"/static/dropzone.js\"")
@@ -158,11 +241,11 @@ pub(crate) const OPTIONS: &[OptionDef] = &[
     opt("css_url", Kind::Url, Default::Absent("jsDelivr"), "\"/static/dropzone.css\"")
         .js("`<link href>`")
         .doc("Your own Dropzone.js stylesheet URL; needs `js_url`, conflicts with `serve_local`."),
-    opt("max_file_size", Kind::Size, Default::Num(3.0), "3")
+    opt("max_file_size", Kind::Size { max: MAX_FILE_SIZE_MIB }, Default::Num(defaults::MAX_FILE_SIZE), "3")
         .js("`maxFilesize`")
         .server()
-        .doc("Largest accepted file in MiB; fractions such as `0.5` are kept. Must be greater than 0."),
-    opt("input_name", Kind::InputName, Default::Str("file"), "\"file\"")
+        .doc("Largest accepted file in MiB; fractions such as `0.5` are kept. Greater than 0 and at most 1048576 (1 TiB), so every byte count derived from it stays exact."),
+    opt("input_name", Kind::InputName, Default::Str(defaults::INPUT_NAME), "\"file\"")
         .js("`paramName`")
         .server()
         .doc("The multipart field name of the file part: letters, digits, `_`, `-`, `.`."),
@@ -174,13 +257,13 @@ pub(crate) const OPTIONS: &[OptionDef] = &[
         .js("`acceptedFiles`")
         .server()
         .doc("A preset (`default`, `image`, `audio`, `video`, `text`, `app`) or, with `allowed_file_custom`, a list of `.ext`, `type/*` and `type/subtype`; `\"\"` accepts every file."),
-    opt("max_files", Kind::Int { min: 1, max: U32 }, Default::Absent("no limit"), "30")
+    opt("max_files", Kind::Int { min: 1, max: MAX_COUNT, unit: Unit::Files }, Default::Absent("no limit"), "30")
         .js("`maxFiles`")
         .server()
-        .doc("Most files the zone accepts, at least 1."),
-    opt("timeout", Kind::Int { min: 0, max: u64::MAX }, Default::Absent("Dropzone.js's default"), "30000")
+        .doc("Most files the zone accepts, from 1 to 1000000."),
+    opt("timeout", Kind::Int { min: 0, max: MAX_TIMEOUT_MS, unit: Unit::Millis }, Default::Absent("Dropzone.js's default"), "30000")
         .js("`timeout`")
-        .doc("Per-request timeout in milliseconds; `0` disables it explicitly."),
+        .doc("Per-request timeout in milliseconds, at most 2147483647 (a browser timer fires at once beyond it); `0` disables it explicitly."),
     opt("redirect_url", Kind::Url, Default::Absent("no redirect"), "\"/done\"")
         .alias(&["redirect_view"])
         .js("`queuecomplete` handler")
@@ -189,10 +272,10 @@ pub(crate) const OPTIONS: &[OptionDef] = &[
         .js("`uploadMultiple`")
         .server()
         .doc("Send several files per request, named `file[0]`, `file[1]`, …"),
-    opt("parallel_uploads", Kind::Int { min: 1, max: U32 }, Default::Int(2), "2")
+    opt("parallel_uploads", Kind::Int { min: 1, max: MAX_PARALLEL, unit: Unit::Files }, Default::Int(defaults::PARALLEL_UPLOADS as u64), "2")
         .js("`parallelUploads`")
         .server()
-        .doc("Files in flight at once (and per request with `upload_multiple`), at least 1."),
+        .doc("Files in flight at once (and per request with `upload_multiple`), from 1 to 1000."),
     opt("enable_csrf", Kind::Bool, Default::Bool(false), "true")
         .js("`headers: {\"X-CSRF-Token\": …}`")
         .server()
@@ -203,7 +286,7 @@ pub(crate) const OPTIONS: &[OptionDef] = &[
     opt("upload_on_click", Kind::Bool, Default::Bool(false), "true")
         .js("`autoProcessQueue: false` + button")
         .doc("Wait for the button `upload_btn_id` before uploading the queue."),
-    opt("upload_btn_id", Kind::HtmlId, Default::Str("upload"), "\"upload\"")
+    opt("upload_btn_id", Kind::HtmlId, Default::Str(defaults::UPLOAD_BTN_ID), "\"upload\"")
         .js("button `id`")
         .doc("The id of the button that starts the upload."),
     opt("in_form", Kind::Bool, Default::Bool(false), "true")
@@ -216,7 +299,7 @@ pub(crate) const OPTIONS: &[OptionDef] = &[
     opt("force_chunking", Kind::Bool, Default::Bool(false), "true")
         .js("`forceChunking`")
         .doc("Chunk every file, even one smaller than a chunk; only with `chunking = true`."),
-    opt("chunk_size", Kind::Int { min: 1, max: u64::MAX }, Default::Int(CHUNK_SIZE), "2097152")
+    opt("chunk_size", Kind::Int { min: 1, max: MAX_CHUNK_BYTES, unit: Unit::Bytes }, Default::Int(defaults::CHUNK_SIZE), "2097152")
         .js("`chunkSize`")
         .server()
         .doc("Bytes per chunk, at least 1 and at most `max_file_size` in bytes: each chunk is one request, and the zone's body limit follows `max_file_size`. Only with `chunking = true`."),
@@ -226,38 +309,38 @@ pub(crate) const OPTIONS: &[OptionDef] = &[
     opt("retry_chunks", Kind::Bool, Default::Bool(false), "true")
         .js("`retryChunks`")
         .doc("Retry a failed chunk at once, up to `retry_chunks_limit` times; only with `chunking = true`."),
-    opt("retry_chunks_limit", Kind::Int { min: 1, max: U32 }, Default::Int(3), "3")
+    opt("retry_chunks_limit", Kind::Int { min: 1, max: MAX_RETRIES, unit: Unit::Times }, Default::Int(defaults::RETRY_LIMIT as u64), "3")
         .js("`retryChunksLimit`")
-        .doc("Most retries per chunk, at least 1; only with `retry_chunks = true`."),
-    msg("default_message", "Drop files here or click to upload.", &[])
+        .doc("Most retries per chunk, from 1 to 100; only with `retry_chunks = true`."),
+    msg("default_message", defaults::DEFAULT_MESSAGE, &[])
         .js("`dictDefaultMessage`")
         .doc("Text shown in the empty zone."),
-    msg("invalid_file_type", "You can't upload files of this type.", &[])
+    msg("invalid_file_type", defaults::INVALID_FILE_TYPE, &[])
         .js("`dictInvalidFileType`")
         .doc("Error for a file whose type is not accepted."),
-    msg("file_too_big", "File is too big {{filesize}}. Max filesize: {{maxFilesize}}MiB.", &["filesize", "maxFilesize"])
+    msg("file_too_big", defaults::FILE_TOO_BIG, &["filesize", "maxFilesize"])
         .js("`dictFileTooBig`")
         .doc("Error for a file over `max_file_size`; placeholders `{{filesize}}`, `{{maxFilesize}}`."),
-    msg("server_error", "Server error: {{statusCode}}", &["statusCode"])
+    msg("server_error", defaults::SERVER_ERROR, &["statusCode"])
         .js("`dictResponseError`")
         .doc("Error for a failed request; placeholder `{{statusCode}}`."),
-    msg("browser_unsupported", "Your browser does not support drag'n'drop file uploads.", &[])
+    msg("browser_unsupported", defaults::BROWSER_UNSUPPORTED, &[])
         .js("`dictFallbackMessage`")
         .doc("Text for browsers without drag and drop."),
-    msg("max_file_exceed", "You can't upload any more files.", &["maxFiles"])
+    msg("max_file_exceed", defaults::MAX_FILE_EXCEED, &["maxFiles"])
         .alias(&["max_file_exceeded"])
         .js("`dictMaxFilesExceeded`")
         .doc("Error once `max_files` is reached; placeholder `{{maxFiles}}`."),
-    msg("cancel_upload", "Cancel upload", &[])
+    msg("cancel_upload", defaults::CANCEL_UPLOAD, &[])
         .js("`dictCancelUpload`")
         .doc("Link text that cancels an upload."),
-    msg("remove_file", "Remove file", &[])
+    msg("remove_file", defaults::REMOVE_FILE, &[])
         .js("`dictRemoveFile`")
         .doc("Link text that removes a file."),
-    msg("cancel_confirmation", "You really want to delete this file?", &[])
+    msg("cancel_confirmation", defaults::CANCEL_CONFIRMATION, &[])
         .js("`dictCancelUploadConfirmation`")
         .doc("Question asked before cancelling an upload."),
-    msg("upload_canceled", "Upload canceled", &[])
+    msg("upload_canceled", defaults::UPLOAD_CANCELED, &[])
         .js("`dictUploadCanceled`")
         .doc("Text shown for a cancelled upload."),
     opt("strict_csp", Kind::Bool, Default::Bool(false), "true")
@@ -271,15 +354,69 @@ pub(crate) const OPTIONS: &[OptionDef] = &[
         .doc("Raw `key: value` JavaScript option pairs applied last: an escape hatch, emitted as given."),
 ];
 
+/// Options of Dropzone.js and Flask-Dropzone that have an option of ours under another name,
+/// by snake_case name (`paramName` and `DROPZONE_PARAM_NAME` are looked up as `param_name`).
+pub const FOREIGN: &[(&str, &str)] = &[
+    ("url", "action"),
+    ("param_name", "input_name"),
+    ("accepted_files", "allowed_file_type"),
+    ("accepted_mime_types", "allowed_file_type"),
+    ("max_filesize", "max_file_size"),
+    ("auto_process_queue", "upload_on_click"),
+    ("dict_default_message", "default_message"),
+    ("dict_invalid_file_type", "invalid_file_type"),
+    ("dict_file_too_big", "file_too_big"),
+    ("dict_response_error", "server_error"),
+    ("dict_fallback_message", "browser_unsupported"),
+    ("dict_max_files_exceeded", "max_file_exceed"),
+    ("dict_cancel_upload", "cancel_upload"),
+    ("dict_remove_file", "remove_file"),
+    ("dict_cancel_upload_confirmation", "cancel_confirmation"),
+    ("dict_upload_canceled", "upload_canceled"),
+    ("element_id", "id"),
+    ("upload_url", "action"),
+    ("retry_chunks_max", "retry_chunks_limit"),
+];
+
 /// The option spelled `name` (canonical name or alias).
-pub(crate) fn lookup(name: &str) -> Option<&'static OptionDef> {
+pub fn lookup(name: &str) -> Option<&'static OptionDef> {
     OPTIONS
         .iter()
         .find(|o| o.name == name || o.aliases.contains(&name))
 }
 
+/// Our option for another library's name: `url`, `paramName`, `DROPZONE_MAX_FILE_SIZE`, ….
+pub fn foreign(name: &str) -> Option<&'static str> {
+    let snaked = snake_case(name);
+    let bare = snaked.strip_prefix("dropzone_").unwrap_or(&snaked);
+    if let Some(def) = lookup(bare).filter(|_| bare != name) {
+        return Some(def.name);
+    }
+    FOREIGN
+        .iter()
+        .find(|(n, _)| *n == bare)
+        .map(|(_, ours)| *ours)
+}
+
+/// `paramName` → `param_name`, `DROPZONE_MAX_FILES` → `dropzone_max_files`.
+pub fn snake_case(name: &str) -> String {
+    if name.bytes().all(|b| !b.is_ascii_lowercase()) {
+        return name.to_ascii_lowercase();
+    }
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('_');
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Every spelling a user may write, canonical names first.
-pub(crate) fn all_spellings() -> impl Iterator<Item = &'static str> {
+pub fn all_spellings() -> impl Iterator<Item = &'static str> {
     OPTIONS
         .iter()
         .map(|o| o.name)
@@ -312,10 +449,17 @@ mod tests {
     }
 
     #[test]
-    fn lookup_finds_aliases() {
+    fn lookup_finds_aliases_and_foreign_names() {
         assert_eq!(lookup("redirect_view").unwrap().name, "redirect_url");
         assert_eq!(lookup("max_file_exceeded").unwrap().name, "max_file_exceed");
         assert!(lookup("max_file_sise").is_none());
+        assert_eq!(foreign("url"), Some("action"));
+        assert_eq!(foreign("paramName"), Some("input_name"));
+        assert_eq!(foreign("maxFilesize"), Some("max_file_size"));
+        assert_eq!(foreign("DROPZONE_MAX_FILE_SIZE"), Some("max_file_size"));
+        assert_eq!(foreign("uploadMultiple"), Some("upload_multiple"));
+        assert_eq!(foreign("max_files"), None);
+        assert_eq!(foreign("colour"), None);
     }
 
     #[test]
@@ -343,10 +487,13 @@ mod tests {
     }
 
     #[test]
-    fn messages_default_to_flask_texts() {
+    fn bounds_keep_byte_counts_inside_u64() {
+        let bytes = crate::options::mib_to_bytes(MAX_FILE_SIZE_MIB);
+        assert_eq!(bytes, MAX_CHUNK_BYTES);
+        assert!(bytes.checked_mul(MAX_PARALLEL).is_some());
         assert_eq!(
             get("default_message").default,
-            Default::Str("Drop files here or click to upload.")
+            Default::Str(defaults::DEFAULT_MESSAGE)
         );
         assert_eq!(OPTIONS.iter().filter(|o| o.message).count(), 10);
     }

@@ -1,0 +1,9 @@
+use dropzone_runtime::DropzoneConfig;
+
+#[derive(DropzoneConfig)]
+#[dropzone(action = "/upload", allowed_file_custom = true, allowed_file_type = "audio/mp3")]
+struct Zone;
+
+fn main() {
+    let _ = Zone::OPTIONS;
+}
