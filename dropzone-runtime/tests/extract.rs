@@ -333,8 +333,17 @@ async fn dropping_the_request_future_mid_file_removes_the_part_file() {
     task.abort();
     let _ = task.await;
     drop(tx);
-    // The blocking pool may still hold the unlinked file; the name must be gone at once.
-    assert_eq!(entries(dir.path()), Vec::<String>::new());
+    // A write in flight on the blocking pool owns the part file until it ends; the file is
+    // deleted as soon as it does (bounded wait: the write is at most one 1 MiB block).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while !entries(dir.path()).is_empty() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "left behind: {:?}",
+            entries(dir.path())
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
 }
 
 /// A `Stream` over an mpsc receiver, without pulling in tokio-stream.
