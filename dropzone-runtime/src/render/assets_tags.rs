@@ -1,8 +1,9 @@
-//! `load_css` and `load_js`: the `<link>` and `<script src>` of the Dropzone.js release.
+//! `load_css` and `load_js`: the `<link>` and `<script src>` of the Dropzone.js release, and
+//! the init code after the library.
 
 use crate::assets;
 use crate::options::{AssetSource, Version};
-use maud::{Markup, html};
+use maud::{Markup, PreEscaped, html};
 
 /// One asset URL plus its SRI hash when the exact bytes are known.
 struct Asset {
@@ -66,10 +67,24 @@ pub(super) fn load_css(version: &Version, source: &AssetSource, nonce: Option<&s
     }
 }
 
-pub(super) fn load_js(version: &Version, source: &AssetSource, nonce: Option<&str>) -> Markup {
+pub(super) fn load_js(
+    version: &Version,
+    source: &AssetSource,
+    strict_csp: bool,
+    nonce: Option<&str>,
+) -> Markup {
     let a = asset(version, source, Kind::Js);
+    // The init file comes from the assets router, which a page with local assets has merged
+    // and a strict page needs (it allows no inline code). A page whose library comes from
+    // elsewhere may not have the router: it gets the code inline, once.
+    let init_file = strict_csp || matches!(source, AssetSource::Local);
     html! {
         script src=(a.url) integrity=[a.integrity]
             crossorigin=[a.integrity.map(|_| "anonymous")] nonce=[nonce] {}
+        @if init_file {
+            script src=(super::INIT_SCRIPT_URL) defer nonce=[nonce] {}
+        } @else {
+            script nonce=[nonce] { (PreEscaped(super::INIT_JS)) }
+        }
     }
 }

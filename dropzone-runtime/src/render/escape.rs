@@ -42,6 +42,60 @@ pub(crate) fn script_json<T: Serialize + ?Sized>(value: &T) -> String {
     out
 }
 
+/// Appends `s` as a JSON string literal exactly as [`script_json`] writes one, without
+/// going through serde: the per-request values (URLs, CSRF token) are spliced into prebuilt
+/// JSON with this on every render.
+pub(crate) fn push_script_str(out: &mut String, s: &str) {
+    out.push('"');
+    let mut start = 0;
+    for (i, c) in s.char_indices() {
+        let esc = match c {
+            '"' => "\\\"",
+            '\\' => "\\\\",
+            '\n' => "\\n",
+            '\r' => "\\r",
+            '\t' => "\\t",
+            '\u{8}' => "\\b",
+            '\u{c}' => "\\f",
+            '<' => "\\u003c",
+            '>' => "\\u003e",
+            '&' => "\\u0026",
+            '\u{2028}' => "\\u2028",
+            '\u{2029}' => "\\u2029",
+            c if c < ' ' => {
+                out.push_str(&s[start..i]);
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+                start = i + c.len_utf8();
+                continue;
+            }
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        out.push_str(esc);
+        start = i + c.len_utf8();
+    }
+    out.push_str(&s[start..]);
+    out.push('"');
+}
+
+/// Appends `s` escaped for a double-quoted attribute value, as maud escapes one.
+pub(crate) fn push_attr(out: &mut String, s: &str) {
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let esc = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        out.push_str(esc);
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
+}
+
 /// Keeps raw developer JavaScript (`custom_init`, `custom_options`) from ending the element.
 ///
 /// `</script` (any case) becomes `<\/script` and `<!--` becomes `<\!--`. Inside string,
@@ -134,6 +188,38 @@ mod tests {
             script_json("</script><!--&\u{2028}\u{2029}"),
             r#""\u003c/script\u003e\u003c!--\u0026\u2028\u2029""#
         );
+    }
+
+    #[test]
+    fn push_script_str_is_script_json() {
+        let all: String = (0u32..0x80)
+            .chain([0x2028, 0x2029, 0xe9, 0x1f600])
+            .filter_map(char::from_u32)
+            .collect();
+        for s in [
+            all.as_str(),
+            "",
+            "plain",
+            "</script><!--&\u{2028}",
+            "a\"b\\c",
+        ] {
+            let mut out = String::new();
+            push_script_str(&mut out, s);
+            assert_eq!(out, script_json(s), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn push_attr_is_mauds_escaping() {
+        for s in ["", "a&b<c>d\"e'f", "/upload?a=1&b=\u{e9}"] {
+            let mut out = String::new();
+            push_attr(&mut out, s);
+            assert_eq!(
+                out,
+                maud::html! { a title=(s) {} }.into_string()[10..].trim_end_matches("\"></a>"),
+                "{s:?}"
+            );
+        }
     }
 
     #[test]
