@@ -71,12 +71,14 @@ pub(crate) fn derive(input: TokenStream) -> TokenStream {
         return errors.unwrap_or_default();
     }
     let ident = &input.ident;
+    let dropzone_fn = crate::expand_page::derive_fn(ident);
     quote! {
         #errors
         const _: () = {
             #[automatically_derived]
             impl #rt::DropzoneConfig for #ident {
                 const OPTIONS: &'static #rt::Options = &#options;
+                #dropzone_fn
             }
         };
     }
@@ -110,13 +112,15 @@ pub(crate) fn dropzone(input: TokenStream) -> TokenStream {
     match base {
         None => {
             let options = options_literal(&settings);
+            let value = crate::expand_page::zone_value(&quote!(&#o), &quote!(#o.id));
             quote!({
                 const #o: #rt::Options = #options;
-                #rt::Dropzone::new(&#o)
+                #value
             })
         }
+        // The base zone's own value, over its own page.
         Some(path) if settings.given.is_empty() && settings.extra_key.is_none() => quote!({
-            #rt::Dropzone::new(<#path as #rt::DropzoneConfig>::OPTIONS)
+            <#path as #rt::DropzoneConfig>::dropzone()
         }),
         Some(path) => override_value(
             &settings,
@@ -188,12 +192,13 @@ fn override_value(s: &Settings, path: &Path, o: &Ident, first: Span) -> TokenStr
     let check = quote_spanned!(first=>
         const _: () = ::dropzone_runtime::__private::check_merged(&#o_at);
     );
+    // The element may get another id, but the uploads stay the base zone's.
+    let value = crate::expand_page::zone_value(&quote!(&#o), &quote!(#base.id));
     quote!({
         const #o: #rt::Options = #rt::Options { #(#fields,)* ..*#base };
         #check
         #(#checks)*
-        // The element may get another id, but the uploads stay the base zone's.
-        #rt::Dropzone::of_zone(&#o, #base.id)
+        #value
     })
 }
 
@@ -344,11 +349,22 @@ fn version(s: &Settings) -> TokenStream {
     quote!(version: #rt::Version { text: #text, major: #major })
 }
 
+/// Local (the embedded copies) unless the zone asks otherwise: `serve_local = false` for
+/// jsDelivr, `js_url`/`css_url` for its own URLs, or a `version` this crate does not embed,
+/// which only jsDelivr can serve.
 fn assets(s: &Settings) -> TokenStream {
     let rt = rt();
-    let value = match (s.flag("serve_local"), s.str("js_url"), s.str("css_url")) {
-        (true, _, _) => quote!(#rt::AssetSource::Local),
-        (false, Some(js), Some(css)) => quote!(#rt::AssetSource::Custom { js: #js, css: #css }),
+    let serve_local = match s.get("serve_local").map(|setting| &setting.val) {
+        Some(Val::Bool(b)) => Some(*b),
+        _ => None,
+    };
+    let embedded = s
+        .str("version")
+        .is_none_or(|v| ["5.9.3", "6.3.5"].contains(&v));
+    let value = match (serve_local, s.str("js_url"), s.str("css_url")) {
+        (Some(true), _, _) => quote!(#rt::AssetSource::Local),
+        (_, Some(js), Some(css)) => quote!(#rt::AssetSource::Custom { js: #js, css: #css }),
+        (None, _, _) if embedded => quote!(#rt::AssetSource::Local),
         _ => quote!(#rt::AssetSource::Cdn),
     };
     quote!(assets: #value)
@@ -425,7 +441,7 @@ mod tests {
             let out = dropzone(input);
             let expr: syn::Expr = syn::parse2(out.clone()).expect("an expression");
             assert!(matches!(expr, syn::Expr::Block(_)), "{out}");
-            assert!(text(&out).contains("Dropzone :: new"));
+            assert!(text(&out).contains("Dropzone ::"));
         }
         let bad = text(&dropzone(quote!(max_files = 0, colour = 1)));
         assert_eq!(bad.matches("compile_error").count(), 3, "{bad}");
@@ -446,7 +462,9 @@ mod tests {
         assert!(out.contains("check_merged"));
         let plain = text(&dropzone(quote!(my::Zone)));
         assert!(
-            !plain.contains("check_merged") && plain.contains("Dropzone :: new (< my :: Zone as")
+            !plain.contains("check_merged")
+                && plain.contains("< my :: Zone as :: dropzone_runtime :: __private :: DropzoneConfig > :: dropzone ()"),
+            "{plain}"
         );
     }
 

@@ -12,6 +12,7 @@ mod ctxt;
 #[cfg(test)]
 mod docs;
 mod expand;
+mod expand_page;
 mod extra;
 mod filetypes;
 mod model {

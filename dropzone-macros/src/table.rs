@@ -149,9 +149,9 @@ pub(crate) const OPTIONS: &[OptionDef] = &[
     opt("version", Kind::Version, Default::Str("6.3.5"), "\"6.3.5\"")
         .js("script and stylesheet URLs")
         .doc("The Dropzone.js release, `MAJOR.MINOR.PATCH` with major 5 or 6; with `serve_local`, 5.9.3 or 6.3.5."),
-    opt("serve_local", Kind::Bool, Default::Bool(false), "true")
+    opt("serve_local", Kind::Bool, Default::Bool(true), "false")
         .js("script and stylesheet URLs")
-        .doc("Load Dropzone.js from the copies embedded in dropzone-runtime instead of jsDelivr."),
+        .doc("Load Dropzone.js from the copies embedded in dropzone-runtime (served by `assets::router()`); `false` loads it from jsDelivr with SRI. Without `serve_local`, `js_url`/`css_url` or a `version` other than 5.9.3 and 6.3.5 (which only jsDelivr serves) choose the source instead."),
     opt("js_url", Kind::Url, Default::Absent("jsDelivr"), "\"/static/dropzone.js\"")
         .js("`<script src>`")
         .doc("Your own Dropzone.js URL; needs `css_url`, conflicts with `serve_local`."),

@@ -25,7 +25,7 @@ pub(crate) const REDIRECT_IN_FORM: &str =
 pub(crate) const SERVE_LOCAL_WITH_URLS: &str = "`serve_local` conflicts with `js_url`/`css_url`: use either the embedded copies or your own URLs";
 pub(crate) const URLS_IN_PAIRS: &str =
     "`js_url` and `css_url` go together: give both, or neither to use jsDelivr";
-pub(crate) const SERVE_LOCAL_UNKNOWN_VERSION: &str = "`serve_local` serves only the embedded Dropzone.js releases 5.9.3 and 6.3.5: set `version` to one of them, or drop `serve_local` to load it from jsDelivr";
+pub(crate) const SERVE_LOCAL_UNKNOWN_VERSION: &str = "`serve_local` serves only the embedded Dropzone.js releases 5.9.3 and 6.3.5: set `version` to one of them, or set `serve_local = false` to load it from jsDelivr";
 
 pub(crate) const CHUNKING_WITH_UPLOAD_MULTIPLE: &str = "`chunking` and `upload_multiple` cannot be combined: Dropzone.js throws \"You cannot set both: uploadMultiple and chunking.\"; choose one";
 pub(crate) const STRICT_CSP_INLINE: &str = "`custom_init` and `custom_options` cannot be used with `strict_csp = true`: strict CSP pages run no inline script; use `extra(...)` for Dropzone.js options, or reach the zone from your own script file through its element's `dropzone` property";

@@ -102,7 +102,7 @@ pub const fn check_merged(o: &Options) {
         && !is_embedded(&o.version)
     {
         panic!(
-            "`serve_local` serves only the embedded Dropzone.js releases 5.9.3 and 6.3.5: set `version` to one of them, or drop `serve_local` to load it from jsDelivr"
+            "`serve_local` serves only the embedded Dropzone.js releases 5.9.3 and 6.3.5: set `version` to one of them, or set `serve_local = false` to load it from jsDelivr"
         );
     }
     if o.strict_csp && (o.custom_init.is_some() || o.custom_options.is_some()) {
