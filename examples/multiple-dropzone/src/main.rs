@@ -78,8 +78,10 @@ struct Foo5;
 )]
 struct Bar5;
 
-/// `shared`: both zones post to `/upload` instead of their own routes.
-fn page<F: DropzoneConfig, B: DropzoneConfig>(shared: bool) -> Html<String> {
+/// `shared`: both zones post to `/upload` instead of their own routes. `head`: the library and
+/// the init code go in the `<head>`, before the zones (the init code then starts the zones
+/// once their data has been parsed); otherwise after them, at the end of the body.
+fn page<F: DropzoneConfig, B: DropzoneConfig>(shared: bool, head: bool) -> Html<String> {
     let (mut zone_foo, mut zone_bar) = (F::dropzone(), B::dropzone());
     if shared {
         zone_foo = zone_foo.action("/upload");
@@ -94,11 +96,12 @@ fn page<F: DropzoneConfig, B: DropzoneConfig>(shared: bool) -> Html<String> {
                 (zone_foo.load_css())
                 (zone_foo.style("border: 2px dashed #0087F7; margin: 2em 10%; min-height: 200px;"))
                 (zone_bar.style("border: 2px dashed #F77500; margin: 2em 10%; min-height: 200px; background: #FFF8F0;"))
+                @if head { (zone_foo.load_js()) }
             }
             body {
                 (zone_foo.create())
                 (zone_bar.create())
-                (zone_foo.load_js())
+                @if !head { (zone_foo.load_js()) }
                 (zone_foo.config())
                 (zone_bar.config())
             }
@@ -158,10 +161,18 @@ async fn main() -> std::io::Result<()> {
     };
 
     let app = Router::new()
-        .route("/", get(|| async { page::<Foo, Bar>(false) }))
-        .route("/v5", get(|| async { page::<Foo5, Bar5>(false) }))
-        .route("/shared", get(|| async { page::<Foo, Bar>(true) }))
-        .route("/v5/shared", get(|| async { page::<Foo5, Bar5>(true) }))
+        .route("/", get(|| async { page::<Foo, Bar>(false, false) }))
+        .route("/v5", get(|| async { page::<Foo5, Bar5>(false, false) }))
+        .route("/shared", get(|| async { page::<Foo, Bar>(true, false) }))
+        .route(
+            "/v5/shared",
+            get(|| async { page::<Foo5, Bar5>(true, false) }),
+        )
+        .route("/head", get(|| async { page::<Foo, Bar>(false, true) }))
+        .route(
+            "/v5/head",
+            get(|| async { page::<Foo5, Bar5>(false, true) }),
+        )
         // Each zone's own route, with its own folder as the state.
         .merge(
             Router::new()
