@@ -1,7 +1,12 @@
 //! Page render cost in-process: what each page fragment of a zone costs per request.
 //!
 //! `cargo bench -p dropzone-bench --bench render` (bench/run.sh runs it with
-//! `--output-format bencher` and prints one line per figure).
+//! `--output-format bencher` and prints one line per figure). `bench/compare-render.sh REV`
+//! runs this benchmark of an older revision and of the working tree back to back.
+//!
+//! Targets (issue 8): `render/config` <= 300 ns, `render/page` <= 600 ns. `render/config_fresh`
+//! is the same fragment from a zone without a prebuilt page (`Dropzone::new`), which writes
+//! its spec JSON on every render: the ratio of the two is what building once buys.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use dropzone_runtime::DropzoneConfig;
@@ -22,6 +27,10 @@ struct Photos;
 fn render(c: &mut Criterion) {
     c.bench_function("render/config", |b| {
         b.iter(|| black_box(Photos::config()).into_string())
+    });
+    c.bench_function("render/config_fresh", |b| {
+        let fresh = dropzone_runtime::Dropzone::new(Photos::OPTIONS);
+        b.iter(|| black_box(&fresh).config().into_string())
     });
     c.bench_function("render/config_with_csrf_and_nonce", |b| {
         b.iter(|| {

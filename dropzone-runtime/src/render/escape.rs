@@ -163,19 +163,35 @@ pub(crate) fn css_ident(id: &str) -> String {
 /// are hex-escaped. `:`, `;`, `!`, `(`, `)` and everything else pass through, so ordinary
 /// declarations such as `border: 2px dashed #0087F7; margin: 10%` are unchanged. Quoted
 /// strings are therefore not available: write `font-family: Helvetica Neue, sans-serif`.
+#[cfg(test)]
 pub(crate) fn css_declarations(css: &str) -> String {
     let mut out = String::with_capacity(css.len());
+    push_css_declarations(&mut out, css);
+    out
+}
+
+/// Appends `css` escaped as [`css_declarations`] describes.
+pub(crate) fn push_css_declarations(out: &mut String, css: &str) {
+    let clean = |b: u8| {
+        b.is_ascii()
+            && !b.is_ascii_control()
+            && !matches!(b, b'{' | b'}' | b'<' | b'>' | b'\\' | b'"' | b'\'' | b'/')
+    };
+    // Ordinary declarations (ASCII, nothing to escape) are copied as they are.
+    if css.bytes().all(clean) {
+        out.push_str(css);
+        return;
+    }
     let mut chars = css.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
-            '{' | '}' | '<' | '>' | '\\' | '"' | '\'' => css_hex(&mut out, c),
-            '/' if chars.peek() == Some(&'*') => css_hex(&mut out, c),
+            '{' | '}' | '<' | '>' | '\\' | '"' | '\'' => css_hex(out, c),
+            '/' if chars.peek() == Some(&'*') => css_hex(out, c),
             '\t' | '\n' | '\r' | '\u{c}' => out.push(' '),
-            c if c.is_control() => css_hex(&mut out, c),
+            c if c.is_control() => css_hex(out, c),
             _ => out.push(c),
         }
     }
-    out
 }
 
 #[cfg(test)]
@@ -239,6 +255,9 @@ mod tests {
         assert_eq!(css_ident("-"), "\\-");
         assert_eq!(css_ident("a b{"), "a\\20 b\\7b ");
         assert_eq!(css_declarations("width: 500px"), "width: 500px");
+        // Past the fast path for plain ASCII: non-ASCII controls are escaped, text is kept.
+        assert_eq!(css_declarations("a\u{85}b é"), "a\\85 b é");
+        assert_eq!(css_declarations("a/b"), "a/b");
         assert_eq!(
             css_declarations("}</style>/*\"'\\\0"),
             "\\7d \\3c /style\\3e \\2f *\\22 \\27 \\5c \\fffd "

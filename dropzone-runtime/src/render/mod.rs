@@ -26,7 +26,7 @@ pub use style::{style, style_with_nonce};
 pub const ZONE_HEADER: &str = "X-Dropzone-Zone";
 
 use crate::options::Options;
-use maud::{Markup, PreEscaped, Render, html};
+use maud::{Markup, PreEscaped, Render};
 use page::{Built, Values};
 
 /// One dropzone on one page: its validated options plus the values that change per request.
@@ -165,8 +165,10 @@ impl Dropzone {
     /// jsDelivr with `serve_local = false`, with `integrity` and `crossorigin="anonymous"`
     /// when the version is one whose files this crate embeds; or the configured `css_url`.
     pub fn load_css(&self) -> Markup {
-        let o = self.options;
-        assets_tags::load_css(&o.version, &o.assets, self.nonce_attr())
+        let mut out = String::new();
+        let v = self.values();
+        self.with_built(|b| b.load_css.render_to(&v, &mut out));
+        PreEscaped(out)
     }
 
     /// The Dropzone.js `<script src>` (same sources and SRI rule as [`Dropzone::load_css`]),
@@ -179,8 +181,10 @@ impl Dropzone {
     /// Emit it once per page, before or after the zones; every zone on the page (whichever
     /// type declared it) is started by it. Emitting it twice is harmless.
     pub fn load_js(&self) -> Markup {
-        let o = self.options;
-        assets_tags::load_js(&o.version, &o.assets, o.strict_csp, self.nonce_attr())
+        let mut out = String::new();
+        let v = self.values();
+        self.with_built(|b| b.load_js.render_to(&v, &mut out));
+        PreEscaped(out)
     }
 
     /// The upload area.
@@ -238,11 +242,18 @@ impl Dropzone {
     /// emitted when [`Dropzone::nonce`] is set and is empty markup otherwise. Strict pages
     /// without a nonce style their zones from their own stylesheet (`.dropzone#<id> { … }`).
     pub fn style(&self, css: &str) -> Markup {
-        let nonce = self.nonce_attr();
-        if self.options.strict_csp && nonce.is_none() {
-            return html! {};
+        if self.options.strict_csp && self.nonce_attr().is_none() {
+            return PreEscaped(String::new());
         }
-        style::style_rule(Some(self.options.id), css, nonce)
+        let mut out = String::new();
+        let v = self.values();
+        self.with_built(|b| {
+            // One allocation for the whole element, whatever the nonce and declarations.
+            out.reserve(b.style_open.literal_len() + css.len() + 48);
+            b.style_open.render_to(&v, &mut out);
+        });
+        style::push_style_close(&mut out, css);
+        PreEscaped(out)
     }
 }
 

@@ -116,8 +116,14 @@ impl Template {
         self.segs.is_empty()
     }
 
+    /// The bytes of its literal text (what it renders to without values in its holes).
+    pub(super) fn literal_len(&self) -> usize {
+        self.len
+    }
+
     /// Appends the template with `v` in its holes, each escaped for its context.
     pub(super) fn render_to(&self, v: &Values<'_>, out: &mut String) {
+        // Room for short per-request values (a nonce, a token) without a second allocation.
         out.reserve(self.len + 64);
         for seg in &self.segs {
             match seg {
@@ -179,6 +185,12 @@ fn fill(hole: Hole, ctx: Ctx, v: &Values<'_>, out: &mut String) {
 /// Every fragment of one zone that does not depend on the request.
 #[derive(Debug)]
 pub(super) struct Built {
+    /// `load_css()`.
+    pub(super) load_css: Template,
+    /// `load_js()`: the library and the init code.
+    pub(super) load_js: Template,
+    /// `style()` up to the declarations: `<style( nonce)?>.dropzone#<id>{`.
+    pub(super) style_open: Template,
     /// `create()`: the element, with the spec on it in strict mode.
     pub(super) create: Template,
     /// `config()`: the spec in a data script, plus the custom code script if any; empty in

@@ -129,7 +129,16 @@ impl Built {
         write_create(o, zone, &mut create);
         let mut config = Writer::default();
         write_config(o, zone, &mut config);
+        let mut load_css = Writer::default();
+        super::assets_tags::write_load_css(o, &mut load_css);
+        let mut load_js = Writer::default();
+        super::assets_tags::write_load_js(o, &mut load_js);
+        let mut style_open = Writer::default();
+        super::style::write_style_open(Some(o.id), &mut style_open);
         Built {
+            load_css: load_css.finish(),
+            load_js: load_js.finish(),
+            style_open: style_open.finish(),
             create: create.finish(),
             config: config.finish(),
         }
