@@ -44,6 +44,15 @@ fn render(c: &mut Criterion) {
     c.bench_function("render/create", |b| {
         b.iter(|| black_box(Photos::create()).into_string())
     });
+    c.bench_function("render/load_css", |b| {
+        b.iter(|| black_box(Photos::load_css()).into_string())
+    });
+    c.bench_function("render/load_js", |b| {
+        b.iter(|| black_box(Photos::load_js()).into_string())
+    });
+    c.bench_function("render/style", |b| {
+        b.iter(|| black_box(Photos::style("border: 2px dashed #0087F7;")).into_string())
+    });
     c.bench_function("render/page", |b| {
         b.iter(|| {
             html! {
