@@ -10,7 +10,7 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use dropzone_runtime::DropzoneConfig;
-use maud::{DOCTYPE, html};
+use maud::{DOCTYPE, PreEscaped, html};
 use std::hint::black_box;
 
 /// Flask-Dropzone's basic zone: images up to 3 MiB, local assets.
@@ -74,5 +74,30 @@ fn render(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, render);
+/// The benchmark page from fragments rendered once: what assembling the page with maud costs
+/// by itself, the floor under `render/page`.
+fn page_floor(c: &mut Criterion) {
+    let parts = [
+        Photos::load_css().into_string(),
+        Photos::style("border: 2px dashed #0087F7;").into_string(),
+        Photos::create().into_string(),
+        Photos::load_js().into_string(),
+        Photos::config().into_string(),
+    ];
+    let [css, style, create, js, config] = parts.each_ref().map(|p| PreEscaped(p.as_str()));
+    c.bench_function("render/page_floor", |b| {
+        b.iter(|| {
+            html! {
+                (DOCTYPE)
+                html {
+                    head { (black_box(css)) (black_box(style)) }
+                    body { (black_box(create)) (black_box(js)) (black_box(config)) }
+                }
+            }
+            .into_string()
+        })
+    });
+}
+
+criterion_group!(benches, render, page_floor);
 criterion_main!(benches);
