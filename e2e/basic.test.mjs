@@ -66,8 +66,15 @@ for (const { version, path: pagePath } of PAGES) {
         ...[...document.querySelectorAll('script[src]')].map((s) => s.getAttribute('src')),
         ...[...document.querySelectorAll('link[rel=stylesheet]')].map((l) => l.getAttribute('href')),
       ]);
-      assert.equal(local.length, 2, local.join(', '));
-      for (const url of local) assert.ok(url.startsWith(`/dropzone/static/${version}/`), url);
+      // The release's script and stylesheet, and the init code once, all from this server.
+      assert.equal(local.length, 3, local.join(', '));
+      const [js, init, style] = local;
+      for (const url of [js, style]) assert.ok(url.startsWith(`/dropzone/static/${version}/`), url);
+      assert.match(init, /^\/dropzone\/static\/dropzone-rs\/[0-9.]+-[0-9a-f]{16}\/init\.js$/);
+      // The page carries no init code inline: only the zone's data block.
+      const inline = await page.evaluate(() => [...document.querySelectorAll('script:not([src])')]
+        .map((s) => s.type));
+      assert.deepEqual(inline, ['application/json']);
       const css = await page.$eval('.dropzone', (el) => {
         const s = getComputedStyle(el);
         return { borderTopStyle: s.borderTopStyle, borderTopColor: s.borderTopColor };

@@ -18,6 +18,7 @@ after(async () => { await browser?.close(); });
 const ROUTES = [
   { kind: 'own routes', page: '/', foo: '/upload/foo', bar: '/upload/bar' },
   { kind: 'shared route', page: '/shared', foo: '/upload', bar: '/upload' },
+  { kind: 'scripts in the head', page: '/head', foo: '/upload/foo', bar: '/upload/bar' },
 ];
 
 for (const { version, prefix } of VERSIONS) {
@@ -58,6 +59,30 @@ for (const { version, prefix } of VERSIONS) {
         assert.deepEqual(sent, [[bar, 'bar'], [foo, 'foo'], [foo, 'foo']].sort());
         await assertStored(ex.server, fooFiles, 'foo');
         await assertStored(ex.server, barFiles, 'bar');
+        assert.deepEqual(ex.problems, []);
+      });
+    }
+
+    for (const page of ['/', '/head']) {
+      test(`${page}: one init script for both zones, each started once with its own data`, async () => {
+        ex = await openExample(browser, 'example-multiple-dropzone', pagePath(prefix, page));
+        const html = await (await fetch(ex.server.url + pagePath(prefix, page))).text();
+        // The init code is on the page once, as a file; each zone adds only its data block.
+        const inits = [...html.matchAll(/<script src="\/dropzone\/static\/dropzone-rs\/[^"]+\/init\.js" defer>/g)];
+        assert.equal(inits.length, 1, html);
+        const blocks = [...html.matchAll(/<script type="application\/json" data-dropzone-rs="(\w+)">/g)].map((m) => m[1]);
+        assert.deepEqual(blocks, ['foo', 'bar']);
+        assert.ok(html.indexOf(inits[0][0]) < html.indexOf('<form') === (page === '/head'), html);
+        const zones = await ex.page.$$eval('.dropzone', (els) => els.map((el) => ({
+          id: el.id,
+          message: el.querySelector('.dz-message').textContent.trim(),
+          url: el.dropzone.options.url,
+          instances: window.Dropzone.instances.filter((d) => d.element === el).length,
+        })));
+        assert.deepEqual(zones, [
+          { id: 'foo', message: 'Dropzone Foo', url: '/upload/foo', instances: 1 },
+          { id: 'bar', message: 'Dropzone Bar', url: '/upload/bar', instances: 1 },
+        ]);
         assert.deepEqual(ex.problems, []);
       });
     }

@@ -135,11 +135,7 @@ impl Options {
         id: defaults::ID,
         action: "",
         version: Version::DEFAULT,
-        assets: if defaults::SERVE_LOCAL {
-            AssetSource::Local
-        } else {
-            AssetSource::Cdn
-        },
+        assets: AssetSource::choose(None, None, None, &Version::DEFAULT),
         max_file_size: defaults::MAX_FILE_SIZE,
         input_name: defaults::INPUT_NAME,
         accepted_files: AcceptedFiles::DEFAULT,
@@ -319,6 +315,28 @@ pub enum AssetSource {
     },
 }
 
+impl AssetSource {
+    /// The source a zone's `serve_local`, `js_url`, `css_url` and `version` select: the
+    /// embedded copies unless the zone asks otherwise, since the crate ships them and a page
+    /// should not reach a third party unless asked. `serve_local = false` selects jsDelivr,
+    /// `js_url` with `css_url` the zone's own URLs, and a `version` this crate does not embed
+    /// (without `serve_local`) jsDelivr, the only place that serves it. A conflict (both
+    /// `serve_local = true` and URLs, one URL alone) is a rule's to report, not this choice's.
+    pub const fn choose(
+        serve_local: Option<bool>,
+        js: Option<&'static str>,
+        css: Option<&'static str>,
+        version: &Version,
+    ) -> AssetSource {
+        match (serve_local, js, css) {
+            (Some(true), _, _) => AssetSource::Local,
+            (_, Some(js), Some(css)) => AssetSource::Custom { js, css },
+            (None, _, _) if defaults::SERVE_LOCAL && version.is_embedded() => AssetSource::Local,
+            _ => AssetSource::Cdn,
+        }
+    }
+}
+
 /// The accepted-files rule: what the page sends as `acceptedFiles` and what the server enforces.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AcceptedFiles {
@@ -389,6 +407,33 @@ mod tests {
         assert_eq!(
             m.with_overrides(None, None, Some(false), None).retry_limit,
             None
+        );
+    }
+
+    #[test]
+    fn assets_are_local_unless_the_zone_asks_otherwise() {
+        let v = Version::DEFAULT;
+        let old = Version::new("6.2.0", 6);
+        let choose = AssetSource::choose;
+        assert_eq!(Options::DEFAULT.assets(), AssetSource::Local);
+        assert_eq!(choose(None, None, None, &v), AssetSource::Local);
+        assert_eq!(choose(Some(false), None, None, &v), AssetSource::Cdn);
+        // Only jsDelivr serves a release this crate does not embed.
+        assert_eq!(choose(None, None, None, &old), AssetSource::Cdn);
+        let custom = AssetSource::Custom {
+            js: "/a.js",
+            css: "/a.css",
+        };
+        assert_eq!(choose(None, Some("/a.js"), Some("/a.css"), &v), custom);
+        assert_eq!(
+            choose(Some(false), Some("/a.js"), Some("/a.css"), &v),
+            custom
+        );
+        // Asked for explicitly, local stays local: the rules report a conflict or a version.
+        assert_eq!(choose(Some(true), None, None, &old), AssetSource::Local);
+        assert_eq!(
+            choose(Some(true), Some("/a.js"), Some("/a.css"), &v),
+            AssetSource::Local
         );
     }
 

@@ -124,7 +124,7 @@ rules! {
         message: "`js_url` and `css_url` go together: give both, or neither to use jsDelivr";
     /// Only the embedded releases can be served locally.
     ServeLocalUnknownVersion, keys: ["serve_local", "version"], fix: "set `version = \"6.3.5\"` or `\"5.9.3\"`",
-        message: "`serve_local` serves only the embedded Dropzone.js releases 5.9.3 and 6.3.5: set `version` to one of them, or drop `serve_local` to load it from jsDelivr";
+        message: "`serve_local` serves only the embedded Dropzone.js releases 5.9.3 and 6.3.5: set `version` to one of them, or set `serve_local = false` to load it from jsDelivr";
     /// Dropzone.js reads `forceChunking` only when `chunking` is on.
     ForceChunkingWithoutChunking, keys: ["force_chunking"], fix: "set `chunking = true` on the zone",
         message: needs_chunking!("force_chunking");
@@ -273,7 +273,10 @@ mod tests {
 
     #[test]
     fn chunk_rules() {
-        let plain = Options::DEFAULT.with_action("/u");
+        // From jsDelivr, which serves every version, so only the chunk rules can break.
+        let plain = Options::DEFAULT
+            .with_action("/u")
+            .with_assets(AssetSource::Cdn);
         assert_eq!(
             broken(&plain, &Given(&["force_chunking", "retry_chunks_limit"])),
             [
@@ -314,7 +317,11 @@ mod tests {
             name: "resizeTransparencyFill",
             json: "\"#fff\"",
         }];
-        let o = Options::DEFAULT.with_action("/u").with_extra(NEWER);
+        // From jsDelivr, which serves every version, so only the extra rule can break.
+        let o = Options::DEFAULT
+            .with_action("/u")
+            .with_assets(AssetSource::Cdn)
+            .with_extra(NEWER);
         assert!(broken(&o, &NONE).is_empty());
         let old = o.with_version(Version::new("6.1.0", 6));
         assert_eq!(broken(&old, &NONE), [Rule::ExtraNewerThanVersion]);

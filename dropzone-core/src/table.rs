@@ -14,7 +14,7 @@ pub mod defaults {
     /// `myDropzone` so that a second zone on a page never starts.
     pub const ID: &str = "myDropzone";
     /// `serve_local`.
-    pub const SERVE_LOCAL: bool = false;
+    pub const SERVE_LOCAL: bool = true;
     /// `max_file_size`, MiB.
     pub const MAX_FILE_SIZE: f64 = 3.0;
     /// `input_name`.
@@ -232,9 +232,9 @@ pub const OPTIONS: &[OptionDef] = &[
     opt("version", Kind::Version, Default::Str(Version::DEFAULT.text), "\"6.3.5\"")
         .js("script and stylesheet URLs")
         .doc("The Dropzone.js release, `MAJOR.MINOR.PATCH` with major 5 or 6; with `serve_local`, 5.9.3 or 6.3.5."),
-    opt("serve_local", Kind::Bool, Default::Bool(defaults::SERVE_LOCAL), "true")
+    opt("serve_local", Kind::Bool, Default::Bool(defaults::SERVE_LOCAL), "false")
         .js("script and stylesheet URLs")
-        .doc("Load Dropzone.js from the copies embedded in dropzone-runtime instead of jsDelivr."),
+        .doc("Load Dropzone.js from the copies embedded in dropzone-runtime (served by `assets::router()`); `false` loads it from jsDelivr with SRI. Without `serve_local`, `js_url`/`css_url` or a `version` other than 5.9.3 and 6.3.5 (which only jsDelivr serves) choose the source instead."),
     opt("js_url", Kind::Url, Default::Absent("jsDelivr"), "\"/static/dropzone.js\"")
         .js("`<script src>`")
         .doc("Your own Dropzone.js URL; needs `css_url`, conflicts with `serve_local`."),

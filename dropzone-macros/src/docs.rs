@@ -84,8 +84,8 @@ pub(crate) fn reference() -> String {
          ## Rules between options\n\n\
          - `in_form` needs `upload_on_click = true` and `upload_action`, and takes no `action` or\n  `redirect_url`.\n\
          - `upload_action` is only for `in_form`; every other zone needs `action`.\n\
-         - `js_url` and `css_url` go together and conflict with `serve_local`.\n\
-         - `serve_local` needs `version` 5.9.3 or 6.3.5.\n\
+         - `js_url` and `css_url` go together and conflict with `serve_local = true`.\n\
+         - `serve_local = true` needs `version` 5.9.3 or 6.3.5 (a zone with another `version` and no `serve_local` loads from jsDelivr).\n\
          - `force_chunking`, `chunk_size`, `parallel_chunk_uploads`, `retry_chunks` and\n  `retry_chunks_limit` need `chunking = true`; `retry_chunks_limit` needs `retry_chunks = true`.\n\
          - `chunking` conflicts with `upload_multiple` (Dropzone.js throws \"You cannot set both\").\n\
          - `chunk_size` (default 2097152) must be at most `max_file_size` in bytes: each chunk is one\n  request, and the zone's body limit follows `max_file_size`.\n\

@@ -55,12 +55,14 @@ pub(crate) fn derive(input: TokenStream) -> TokenStream {
     }
     let ident = &input.ident;
     let state = zone_state(ident, o.enable_csrf());
+    let dropzone_fn = crate::expand_page::derive_fn(ident);
     quote! {
         #errors
         const _: () = {
             #[automatically_derived]
             impl #rt::DropzoneConfig for #ident {
                 const OPTIONS: &'static #rt::Options = &#options;
+                #dropzone_fn
             }
             #state
         };
@@ -140,13 +142,15 @@ pub(crate) fn dropzone(input: TokenStream) -> TokenStream {
     match base {
         None => {
             let options = write::complete(&o);
+            let value = crate::expand_page::zone_value(&quote!(&#name), &quote!(#name.id()));
             quote!({
                 const #name: #rt::Options = #options;
-                #rt::Dropzone::new(&#name)
+                #value
             })
         }
+        // The base zone's own value, over its own page.
         Some(path) if a.given.is_empty() => quote!({
-            #rt::Dropzone::new(<#path as #rt::DropzoneConfig>::OPTIONS)
+            <#path as #rt::DropzoneConfig>::dropzone()
         }),
         Some(path) => override_value(&a, &o, &path, &name),
     }
@@ -165,12 +169,13 @@ fn override_value(
     let given = Ident::new("GIVEN", Span::mixed_site());
     let given_value = quote!(#rt::Given(&[#(#keys),*]));
     let checks = valid::checks(a, name, &quote!(#given));
+    let value = crate::expand_page::zone_value(&quote!(&#name), &quote!(#base.id()));
     quote!({
         const #name: #rt::Options = #merged;
         const #given: #rt::Given<'static> = #given_value;
         #(#checks)*
         // The element may get another id, but the uploads stay the base zone's.
-        #rt::Dropzone::of_zone(&#name, #base.id())
+        #value
     })
 }
 

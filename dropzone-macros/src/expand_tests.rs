@@ -67,7 +67,7 @@ fn dropzone_is_one_block_expression_even_with_errors() {
         let out = dropzone(input);
         let expr: syn::Expr = syn::parse2(out.clone()).expect("an expression");
         assert!(matches!(expr, syn::Expr::Block(_)), "{out}");
-        assert!(text(&out).contains("Dropzone :: new"));
+        assert!(text(&out).contains("Dropzone ::"));
     }
     let bad = text(&dropzone(quote!(max_files = 0, colour = 1)));
     assert_eq!(bad.matches("compile_error").count(), 3, "{bad}");
@@ -91,7 +91,13 @@ fn override_merges_into_the_base_zone_and_checks_it() {
     );
     assert!(!out.contains("Rule :: InFormNeedsClick"), "{out}");
     let plain = text(&dropzone(quote!(my::Zone)));
-    assert!(!plain.contains("broken") && plain.contains("Dropzone :: new (< my :: Zone as"));
+    assert!(
+        !plain.contains("broken")
+            && plain.contains(
+                "< my :: Zone as :: dropzone_runtime :: __private :: DropzoneConfig > :: dropzone ()"
+            ),
+        "{plain}"
+    );
 }
 
 #[test]

@@ -14,6 +14,7 @@ mod ctxt;
 #[cfg(test)]
 mod docs;
 mod expand;
+mod expand_page;
 mod extra;
 mod lit;
 mod model {

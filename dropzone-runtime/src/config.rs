@@ -21,6 +21,9 @@ pub trait DropzoneConfig: 'static {
     const OPTIONS: &'static Options;
 
     /// The zone as a renderable value with per-request setters.
+    ///
+    /// The derive overrides this to render from a page of fragments built once per process
+    /// (a `static` in the expansion); this default builds them on every render.
     fn dropzone() -> Dropzone {
         Dropzone::new(Self::OPTIONS)
     }
@@ -30,7 +33,8 @@ pub trait DropzoneConfig: 'static {
         Self::dropzone().load_css()
     }
 
-    /// The Dropzone.js `<script src>` (Flask-Dropzone's `load_js`).
+    /// The Dropzone.js `<script src>` and the init code that starts every zone of the page
+    /// (Flask-Dropzone's `load_js`); once per page.
     fn load_js() -> Markup {
         Self::dropzone().load_js()
     }
@@ -40,7 +44,8 @@ pub trait DropzoneConfig: 'static {
         Self::dropzone().create()
     }
 
-    /// The configuration `<script>` (Flask-Dropzone's `config`).
+    /// The zone's data, a JSON `<script>` block (Flask-Dropzone's `config`); see
+    /// [`Dropzone::config`].
     fn config() -> Markup {
         Self::dropzone().config()
     }

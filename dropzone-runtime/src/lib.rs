@@ -22,7 +22,9 @@ pub use dropzone_macros::{DropzoneConfig, dropzone};
 
 pub use config::DropzoneConfig;
 pub use options::Options;
-pub use render::{Dropzone, INIT_JS, ZONE_HEADER, init_script_url, style, style_with_nonce};
+pub use render::{
+    Dropzone, INIT_JS, INIT_SCRIPT_URL, ZONE_HEADER, init_script_url, style, style_with_nonce,
+};
 
 /// maud, re-exported for its types (`Markup`, `PreEscaped`, `Render`).
 ///
@@ -41,7 +43,7 @@ pub mod modes {}
 pub mod __private {
     pub use crate::config::DropzoneConfig;
     pub use crate::csrf::Csrf;
-    pub use crate::render::{Dropzone, INIT_JS, ZONE_HEADER, init_script_url};
+    pub use crate::render::{Dropzone, INIT_JS, Page, ZONE_HEADER, init_script_url};
     pub use crate::upload::ZoneState;
     pub use axum::extract::FromRef;
     pub use dropzone_core::FALLBACK_OPTIONS;

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{DEFAULT, attr, html_unescape, leak, leak_str, script_body, start_tag};
+use common::{DEFAULT, attr, html_unescape, leak, leak_str, start_tag};
 use dropzone_runtime::Dropzone;
 use dropzone_runtime::options::{Accept, AcceptedFiles, AssetSource, Messages};
 use proptest::prelude::*;
@@ -158,7 +158,18 @@ fn check(c: &Case) -> Result<(), String> {
     }
     let js = d.load_js().into_string();
     let (attrs, rest) = start_tag(&js, "script")?;
-    if rest != "</script>" || attr(&attrs, "src") != Some(&c.js_url) || !nonce_ok(&attrs, c) {
+    // The library from the zone's own URL, then the init code inline (nothing of the input
+    // in it).
+    let init = rest
+        .strip_prefix("</script>")
+        .map(|r| start_tag(r, "script"));
+    let init_ok = match init {
+        Some(Ok((init_attrs, body))) => {
+            body == format!("{}</script>", dropzone_runtime::INIT_JS) && nonce_ok(&init_attrs, c)
+        }
+        _ => false,
+    };
+    if !init_ok || attr(&attrs, "src") != Some(&c.js_url) || !nonce_ok(&attrs, c) {
         return Err(format!("load_js: {js:?}"));
     }
 
@@ -178,8 +189,11 @@ fn check(c: &Case) -> Result<(), String> {
 
     let config = d.config().into_string();
     let (attrs, rest) = start_tag(&config, "script")?;
-    if !nonce_ok(&attrs, c) {
-        return Err(format!("config nonce: {config:?}"));
+    if !nonce_ok(&attrs, c)
+        || attr(&attrs, "type") != Some("application/json")
+        || attr(&attrs, "data-dropzone-rs") != Some(&c.id)
+    {
+        return Err(format!("config tag: {config:?}"));
     }
     let body = rest.strip_suffix("</script>").ok_or("config end")?;
     let lower = body.to_lowercase();
@@ -247,17 +261,15 @@ fn check_strict(c: &Case) -> Result<(), String> {
             return Err(format!("strict data {got} != {want} in {data:?}"));
         }
     }
+    // No inline script: the zone's data is on its element, and the init code is a file.
     let config = d.config().into_string();
-    // `<script src="…" defer( nonce="…")?></script>`: one tag, empty body.
-    let expected = format!(
-        "<script src=\"/dropzone/static/dropzone-rs/{}/init.js\" defer",
-        env!("CARGO_PKG_VERSION")
+    let js = d.load_js().into_string();
+    let init = format!(
+        "<script src=\"{}\" defer",
+        dropzone_runtime::INIT_SCRIPT_URL
     );
-    if !config.starts_with(&expected)
-        || !config.ends_with("></script>")
-        || config.matches(['<', '>']).count() != 4
-    {
-        return Err(format!("strict config: {config:?}"));
+    if !config.is_empty() || !js.contains(&init) || js.matches(['<', '>']).count() != 8 {
+        return Err(format!("strict config: {config:?}, load_js: {js:?}"));
     }
     let style = d.style(&c.css).into_string();
     if c.nonce.is_empty() != style.is_empty() {
@@ -282,11 +294,18 @@ const NODE_BATCH: &str = include_str!("common/hostile_batch.js");
 fn node_round_trip(cases: &[Case]) {
     let input: Vec<Value> = cases
         .iter()
-        .map(|c| json!({"id": c.id, "script": script_body(&zone(c).config().into_string())}))
+        .map(|c| {
+            let script = format!(
+                "{}\n{}",
+                common::zone_js(&zone(c)),
+                dropzone_runtime::INIT_JS
+            );
+            json!({"id": c.id, "script": script})
+        })
         .collect();
     let mut child = std::process::Command::new("node")
         .arg("-e")
-        .arg(NODE_BATCH)
+        .arg(format!("{}\n{NODE_BATCH}", common::FAKE_BLOCKS))
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())

@@ -4,7 +4,7 @@
 mod common;
 
 use common::dom::{El, run};
-use common::{DEFAULT, leak, leak_str, script_body};
+use common::{DEFAULT, leak, leak_str};
 use dropzone_runtime::options::{ExtraOption, Options};
 use dropzone_runtime::{Dropzone, INIT_JS};
 use serde_json::{Value, json};
@@ -21,8 +21,9 @@ fn data(d: &Dropzone) -> &'static str {
     leak_str(common::attr(&attrs, "data-dropzone").unwrap().to_owned())
 }
 
+/// A default-mode zone's data block (and code script), as the fake page runs them.
 fn inline(d: &Dropzone) -> String {
-    script_body(&d.config().into_string()).to_owned()
+    common::zone_js(d)
 }
 
 #[test]
@@ -162,13 +163,17 @@ fn headers_carry_zone_and_csrf_token_in_both_modes() {
         },
         El::id("other"),
     ];
-    let r = run(&[INIT_JS.to_owned(), inline(&d)], &page, "now", "");
+    let r = run(&[inline(&d), INIT_JS.to_owned()], &page, "now", "");
+    let headers = |id: &str| {
+        let calls = r["calls"].as_array().unwrap();
+        calls.iter().find(|c| c["id"] == id).expect(id)["options"]["headers"].clone()
+    };
     assert_eq!(
-        r["calls"][0]["options"]["headers"],
+        headers("myDropzone"),
         json!({"X-CSRF-Token": "tok</script>", "X-Dropzone-Zone": "myDropzone"})
     );
     assert_eq!(
-        r["calls"][1]["options"]["headers"],
+        headers("other"),
         json!({"X-CSRF-Token": "t2", "X-Dropzone-Zone": "other"})
     );
 }
@@ -192,7 +197,10 @@ fn batch(d: &Dropzone, outcome: &str) -> Value {
             }],
         )
     } else {
-        (vec![inline(d)], vec![El::id("myDropzone")])
+        (
+            vec![inline(d), INIT_JS.to_owned()],
+            vec![El::id("myDropzone")],
+        )
     };
     run(&scripts, &page, "now", &steps)
 }
@@ -333,7 +341,12 @@ fn extras_then_custom_options_in_that_order() {
             .with_extra(EXTRA)
             .with_custom_options(Some("addRemoveLinks: true")),
     ));
-    let r = run(&[inline(&d)], &[El::id("myDropzone")], "now", "");
+    let r = run(
+        &[inline(&d), INIT_JS.to_owned()],
+        &[El::id("myDropzone")],
+        "now",
+        "",
+    );
     let o = &r["calls"][0]["options"];
     assert_eq!(o["addRemoveLinks"], json!(true), "custom_options wins");
     assert_eq!(o["thumbnailWidth"], json!(80));
@@ -349,4 +362,31 @@ fn extras_then_custom_options_in_that_order() {
         "",
     );
     assert_eq!(r["calls"][0]["options"]["addRemoveLinks"], json!(false));
+}
+
+/// 5.x auto-discovery runs on DOMContentLoaded, registered when the library loads: with the
+/// library and the init code in the head, the zones' data comes later, so the init code must
+/// keep discovery off elements it did not know when it ran.
+#[test]
+fn discovery_skips_zones_whose_data_comes_after_the_init_code() {
+    let a = Dropzone::new(leak(DEFAULT.with_id("zone-a")));
+    let b = Dropzone::new(leak(DEFAULT.with_id("zone_b")));
+    let page = [El::id("zone-a"), El::id("zone_b"), El::id("not-ours")];
+    for order in ["before", "after"] {
+        let scripts = [INIT_JS.to_owned(), inline(&a), inline(&b)];
+        let r = run(&scripts, &page, order, "");
+        // Discovery still starts the page's other `.dropzone` elements, and only those.
+        assert_eq!(r["discovered"], json!(["not-ours"]), "{order}: {r}");
+        let ours: Vec<&Value> = r["calls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["id"] != "not-ours")
+            .collect();
+        assert_eq!(ours.len(), 2, "{order}: {r}");
+        for call in ours {
+            assert_eq!(call["options"]["url"], json!("/upload"), "{order}: {r}");
+        }
+        assert_eq!(r["newGlobals"], json!([]), "{order}");
+    }
 }

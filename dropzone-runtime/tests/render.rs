@@ -11,6 +11,19 @@ const SRI_CSS_6: &str = "sha384-asD8pW//1IYJd67ZZn/Eyo31U/YtixrhsNyn90jnZTEIgTpY
 const SRI_JS_5: &str = "sha384-PwiT+fWTPpIySx6DrH1FKraKo+LvVpOClsjx0TSdMYTKi7BR1hR149f4VHLUUnfA";
 const SRI_CSS_5: &str = "sha384-hKRH7ZmTc4+t+iae668SDRfEsjc7HT3VrEMKuSwiDUK4pNQXd/v9BPVpIa0OLlp7";
 
+/// The init code inline, as `load_js` writes it after a library from a CDN or custom URL.
+fn inline_init(nonce: &str) -> String {
+    format!("<script{nonce}>{}</script>", dropzone_runtime::INIT_JS)
+}
+
+/// The init file's tag, as `load_js` writes it after local assets.
+fn init_file() -> String {
+    format!(
+        r#"<script src="{}" defer></script>"#,
+        dropzone_runtime::INIT_SCRIPT_URL
+    )
+}
+
 fn zone(o: Options) -> Dropzone {
     Dropzone::new(leak(o))
 }
@@ -31,7 +44,8 @@ fn cdn_default_version_has_sri() {
     assert_eq!(
         d.load_js().into_string(),
         format!(
-            r#"<script src="https://cdn.jsdelivr.net/npm/dropzone@6.3.5/dist/dropzone-min.js" integrity="{SRI_JS_6}" crossorigin="anonymous"></script>"#
+            r#"<script src="https://cdn.jsdelivr.net/npm/dropzone@6.3.5/dist/dropzone-min.js" integrity="{SRI_JS_6}" crossorigin="anonymous"></script>{}"#,
+            inline_init("")
         )
     );
 }
@@ -48,7 +62,8 @@ fn cdn_5_9_3_has_sri_and_min_paths() {
     assert_eq!(
         d.load_js().into_string(),
         format!(
-            r#"<script src="https://cdn.jsdelivr.net/npm/dropzone@5.9.3/dist/min/dropzone.min.js" integrity="{SRI_JS_5}" crossorigin="anonymous"></script>"#
+            r#"<script src="https://cdn.jsdelivr.net/npm/dropzone@5.9.3/dist/min/dropzone.min.js" integrity="{SRI_JS_5}" crossorigin="anonymous"></script>{}"#,
+            inline_init("")
         )
     );
 }
@@ -62,12 +77,18 @@ fn cdn_other_versions_have_no_sri() {
     );
     assert_eq!(
         d.load_js().into_string(),
-        r#"<script src="https://cdn.jsdelivr.net/npm/dropzone@5.1.0/dist/min/dropzone.min.js"></script>"#
+        format!(
+            r#"<script src="https://cdn.jsdelivr.net/npm/dropzone@5.1.0/dist/min/dropzone.min.js"></script>{}"#,
+            inline_init("")
+        )
     );
     let d = with_assets(Version::new("6.0.0-beta.2", 6), AssetSource::Cdn);
     assert_eq!(
         d.load_js().into_string(),
-        r#"<script src="https://cdn.jsdelivr.net/npm/dropzone@6.0.0-beta.2/dist/dropzone-min.js"></script>"#
+        format!(
+            r#"<script src="https://cdn.jsdelivr.net/npm/dropzone@6.0.0-beta.2/dist/dropzone-min.js"></script>{}"#,
+            inline_init("")
+        )
     );
 }
 
@@ -80,7 +101,10 @@ fn local_assets_for_both_versions() {
     );
     assert_eq!(
         d.load_js().into_string(),
-        r#"<script src="/dropzone/static/6.3.5/dropzone-min.js"></script>"#
+        format!(
+            r#"<script src="/dropzone/static/6.3.5/dropzone-min.js"></script>{}"#,
+            init_file()
+        )
     );
     let d = with_assets(Version::V5_9_3, AssetSource::Local);
     assert_eq!(
@@ -89,7 +113,10 @@ fn local_assets_for_both_versions() {
     );
     assert_eq!(
         d.load_js().into_string(),
-        r#"<script src="/dropzone/static/5.9.3/dropzone.min.js"></script>"#
+        format!(
+            r#"<script src="/dropzone/static/5.9.3/dropzone.min.js"></script>{}"#,
+            init_file()
+        )
     );
 }
 
@@ -108,7 +135,10 @@ fn custom_assets_are_escaped_and_have_no_sri() {
     );
     assert_eq!(
         d.load_js().into_string(),
-        r#"<script src="/js/dz.js?a=1&amp;b=&quot;2&quot;"></script>"#
+        format!(
+            r#"<script src="/js/dz.js?a=1&amp;b=&quot;2&quot;"></script>{}"#,
+            inline_init("")
+        )
     );
 }
 
@@ -124,21 +154,29 @@ fn nonce_on_every_tag() {
     assert_eq!(
         d.load_js().into_string(),
         format!(
-            r#"<script src="https://cdn.jsdelivr.net/npm/dropzone@6.3.5/dist/dropzone-min.js" integrity="{SRI_JS_6}" crossorigin="anonymous" nonce="r4nd&quot;m"></script>"#
+            r#"<script src="https://cdn.jsdelivr.net/npm/dropzone@6.3.5/dist/dropzone-min.js" integrity="{SRI_JS_6}" crossorigin="anonymous" nonce="r4nd&quot;m"></script>{}"#,
+            inline_init(r#" nonce="r4nd&quot;m""#)
         )
     );
-    assert!(
-        d.config()
-            .into_string()
-            .starts_with(r#"<script nonce="r4nd&quot;m">(function () {"#)
-    );
+    assert!(d.config().into_string().starts_with(
+        r#"<script type="application/json" data-dropzone-rs="myDropzone" nonce="r4nd&quot;m">{"#
+    ));
+    let local = with_assets(Version::V6_3_5, AssetSource::Local).nonce("n");
+    assert!(local.load_js().into_string().ends_with(&format!(
+        r#"<script src="{}" defer nonce="n"></script>"#,
+        dropzone_runtime::INIT_SCRIPT_URL
+    )));
     assert_eq!(
         d.style("width: 500px").into_string(),
         r#"<style nonce="r4nd&quot;m">.dropzone#myDropzone{width: 500px}</style>"#
     );
     // An empty nonce means none, as in Flask-Dropzone.
     let d = Dropzone::new(&DEFAULT).nonce("");
-    assert!(d.config().into_string().starts_with("<script>("));
+    assert!(
+        d.config()
+            .into_string()
+            .starts_with("<script type=\"application/json\" data-dropzone-rs=\"myDropzone\">{")
+    );
     assert!(!d.load_js().into_string().contains("nonce"));
 }
 
@@ -195,14 +233,12 @@ fn style_scoped_and_unscoped() {
     );
 }
 
-/// The whole default script, so that any change to its shape is a visible decision.
-/// The default zone's inline script: the zone declared in a strict wrapper, then init.js.
+/// The whole default config, so that any change to its shape is a visible decision: the
+/// zone's spec in a data block, and no code.
 fn default_config() -> String {
     format!(
-        "<script>(function () {{\n  \"use strict\";\n  var __dropzone_rs_zone__ = {{\n    \
-         \"id\": \"myDropzone\",\n    \"spec\": {}\n  }};\n{}}})();\n</script>",
-        r#"{"v":1,"options":{"url":"/upload","paramName":"file","maxFilesize":3,"acceptedFiles":"image/*, audio/*, video/*, text/*, application/*","maxFiles":null,"uploadMultiple":false,"parallelUploads":2,"headers":{"X-Dropzone-Zone":"myDropzone"},"dictDefaultMessage":"Drop files here or click to upload.","dictInvalidFileType":"You can't upload files of this type.","dictFileTooBig":"File is too big {{filesize}}. Max filesize: {{maxFilesize}}MiB.","dictResponseError":"Server error: {{statusCode}}","dictFallbackMessage":"Your browser does not support drag'n'drop file uploads.","dictMaxFilesExceeded":"You can't upload any more files.","dictCancelUpload":"Cancel upload","dictRemoveFile":"Remove file","dictCancelUploadConfirmation":"You really want to delete this file?","dictUploadCanceled":"Upload canceled"}}"#,
-        dropzone_runtime::INIT_JS
+        "<script type=\"application/json\" data-dropzone-rs=\"myDropzone\">{}</script>",
+        r#"{"v":1,"options":{"url":"/upload","paramName":"file","maxFilesize":3,"acceptedFiles":"image/*, audio/*, video/*, text/*, application/*","maxFiles":null,"uploadMultiple":false,"parallelUploads":2,"headers":{"X-Dropzone-Zone":"myDropzone"},"dictDefaultMessage":"Drop files here or click to upload.","dictInvalidFileType":"You can't upload files of this type.","dictFileTooBig":"File is too big {{filesize}}. Max filesize: {{maxFilesize}}MiB.","dictResponseError":"Server error: {{statusCode}}","dictFallbackMessage":"Your browser does not support drag'n'drop file uploads.","dictMaxFilesExceeded":"You can't upload any more files.","dictCancelUpload":"Cancel upload","dictRemoveFile":"Remove file","dictCancelUploadConfirmation":"You really want to delete this file?","dictUploadCanceled":"Upload canceled"}}"#
     )
 }
 
@@ -223,11 +259,7 @@ fn init_js_is_safe_to_inline() {
     assert!(js.ends_with("})();\n"));
     assert_eq!(
         dropzone_runtime::init_script_url(),
-        concat!(
-            "/dropzone/static/dropzone-rs/",
-            env!("CARGO_PKG_VERSION"),
-            "/init.js"
-        )
+        dropzone_runtime::INIT_SCRIPT_URL
     );
     assert_eq!(dropzone_runtime::ZONE_HEADER, "X-Dropzone-Zone");
 }
@@ -262,8 +294,7 @@ fn config_options_json() {
             }),
     );
     let page = d.config().into_string();
-    // Only the zone's own part, before the embedded init code.
-    let s = page.split(dropzone_runtime::INIT_JS).next().unwrap();
+    let s = page.as_str();
     assert!(
         s.contains(r#""maxFilesize":0.5,"acceptedFiles":null,"maxFiles":7,"#),
         "{s}"
@@ -319,9 +350,13 @@ fn request_values_override_options() {
 }
 
 #[test]
-fn raw_id_in_the_script() {
+fn the_code_script_finds_its_data_block_by_id() {
     let s = Dropzone::new(&EVERYTHING).config().into_string();
-    assert!(s.contains("\n    \"id\": \"my-zone_2\",\n"));
+    assert!(s.contains(r#"data-dropzone-rs="my-zone_2""#), "{s}");
+    assert!(
+        s.contains(r#"s[i].getAttribute("data-dropzone-rs") === "my-zone_2""#),
+        "{s}"
+    );
 }
 
 #[test]

@@ -3,12 +3,14 @@
 
 mod common;
 
-use common::{DEFAULT, EVERYTHING, fake_dom_harness, leak, node, script_body};
+use common::{DEFAULT, EVERYTHING, fake_dom_harness, leak, node};
 use dropzone_runtime::Dropzone;
+use dropzone_runtime::INIT_JS;
 use serde_json::{Value, json};
 
+/// The zone's `config()` as the fake page runs it: its data block, then its code script.
 fn script(d: &Dropzone) -> String {
-    script_body(&d.config().into_string()).to_owned()
+    common::zone_js(d)
 }
 
 fn check_syntax(d: &Dropzone) {
@@ -45,14 +47,27 @@ fn syntax_custom_code_with_comments_and_markup() {
     node(&["--check"], &s);
 }
 
-fn scripts_array(zones: &[&Dropzone]) -> String {
-    serde_json::to_string(&zones.iter().map(|d| script(d)).collect::<Vec<_>>()).unwrap()
+/// The zones' scripts with the init code `first` or after them.
+fn scripts_array(zones: &[&Dropzone], init_first: bool) -> String {
+    let mut scripts: Vec<String> = zones.iter().map(|d| script(d)).collect();
+    if init_first {
+        scripts.insert(0, INIT_JS.to_owned());
+    } else {
+        scripts.push(INIT_JS.to_owned());
+    }
+    serde_json::to_string(&scripts).unwrap()
 }
 
-fn run_fake(zones: &[&Dropzone], order: &str) -> Value {
+fn run_placed(zones: &[&Dropzone], order: &str, init_first: bool) -> Value {
     let ids: Vec<&str> = zones.iter().map(|d| d.options().id()).collect();
-    let out = node(&[], &fake_dom_harness(&scripts_array(zones), &ids, order));
+    let scripts = scripts_array(zones, init_first);
+    let out = node(&[], &fake_dom_harness(&scripts, &ids, order));
     serde_json::from_str(out.trim()).expect("harness prints JSON")
+}
+
+/// Init code after the zones (load_js at the end of the body).
+fn run_fake(zones: &[&Dropzone], order: &str) -> Value {
+    run_placed(zones, order, false)
 }
 
 fn expected_default_options() -> Value {
@@ -116,8 +131,17 @@ fn starts_at_once_when_the_document_is_parsed() {
 fn two_zones_on_one_page_both_start() {
     let a = Dropzone::new(leak(DEFAULT.with_id("zone-a")));
     let b = Dropzone::new(leak(DEFAULT.with_id("zone_b").with_upload_on_click(true)));
-    for order in ["before", "after", "now"] {
-        let r = run_fake(&[&a, &b], order);
+    // Init code in the head (while the page loads) or after the zones; "now" is a page that
+    // has finished parsing, where the init code comes after everything.
+    for (order, init_first) in [
+        ("before", false),
+        ("after", false),
+        ("now", false),
+        ("before", true),
+        ("after", true),
+    ] {
+        let r = run_placed(&[&a, &b], order, init_first);
+        let order = format!("{order}, init first: {init_first}");
         let calls = r["calls"].as_array().unwrap();
         assert_eq!(calls.len(), 2, "{order}: {r}");
         assert_eq!(calls[0]["id"], "zone-a");
@@ -174,6 +198,7 @@ Dropzone.prototype.processQueue = function () {{
   const n = Math.min(this.queued, 1);
   this.queued -= n; this.uploading += n;
 }};
+{blocks}
 const window = {{
   Dropzone, location: {{ href: "/page" }},
   addEventListener() {{}},
@@ -186,6 +211,7 @@ const window = {{
 window.window = window;
 window.log = log;
 const ctx = vm.createContext(window);
+addBlocks(ctx, window.document);
 vm.runInContext({script}, ctx);
 const dz = el.dropzone;
 {steps}
@@ -193,7 +219,8 @@ console.log(JSON.stringify({{ log, href: window.location.href, submitted, added:
 "#,
         id = serde_json::to_string(d.options().id()).unwrap(),
         btn = serde_json::to_string(d.options().upload_btn_id()).unwrap(),
-        script = serde_json::to_string(&script(d)).unwrap(),
+        blocks = common::FAKE_BLOCKS,
+        script = serde_json::to_string(&format!("{}\n{INIT_JS}", script(d))).unwrap(),
     );
     serde_json::from_str(node(&[], &harness).trim()).expect("harness prints JSON")
 }

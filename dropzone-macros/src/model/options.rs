@@ -49,12 +49,8 @@ pub(crate) fn version(a: &Attrs) -> Version {
 
 /// `serve_local`, `js_url` and `css_url` as one source (a conflict is a rule's to report).
 pub(crate) fn assets(a: &Attrs) -> AssetSource {
-    match (flag(&a.serve_local), text(&a.js_url), text(&a.css_url)) {
-        (true, _, _) => AssetSource::Local,
-        (false, Some(js), Some(css)) => AssetSource::Custom { js, css },
-        _ if a.serve_local.is_none() && defaults::SERVE_LOCAL => AssetSource::Local,
-        _ => AssetSource::Cdn,
-    }
+    let serve_local = a.serve_local.as_ref().map(|a| a.value);
+    AssetSource::choose(serve_local, text(&a.js_url), text(&a.css_url), &version(a))
 }
 
 /// The message texts given, over `base`.

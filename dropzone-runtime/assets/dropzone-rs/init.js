@@ -1,23 +1,20 @@
 /* dropzone-rs init (MIT). Starts every dropzone-rs zone on the page, once.
  *
- * Zones come from two places:
- * - elements with a `data-dropzone` attribute (strict CSP mode), whose value is the zone's
- *   JSON spec; this file is then loaded from its URL, served by the assets router;
- * - the inline script this code is embedded in (default mode), which declares the zone as
- *   `__dropzone_rs_zone__` in an enclosing function. Served as a file that name is not
- *   declared, and `typeof` makes it `undefined`.
+ * Loaded once per page (after the Dropzone.js library, by load_js), as a file from the
+ * assets router or inline. Zones come from two places:
+ * - data blocks (default mode): script elements of type application/json whose
+ *   data-dropzone-rs attribute is the zone element's id and whose text is the spec; a zone
+ *   with custom code also has an inline script that sets the block's `dropzoneRs` property
+ *   to {init?: function (dz), custom?: function () returning options};
+ * - elements with a `data-dropzone` attribute whose value is the spec (strict CSP mode).
  * ES5 only; defines no global; running it any number of times starts each zone once.
- * Embedded in inline scripts verbatim, so it never contains an HTML comment opener or a
- * script tag (a test checks it).
+ * May be inlined, so it never contains an HTML comment opener or a script tag (a test checks).
  * A spec is {v: 1, options: {...Dropzone options}, redirect?: url, click?: {button, inForm}}.
  */
 (function () {
   "use strict";
   var VERSION = 1;
-  /* global __dropzone_rs_zone__ */
-  var inline = typeof __dropzone_rs_zone__ === "undefined" ? null : __dropzone_rs_zone__;
-  // A DOM element with that id is also a window property: accept only a real spec.
-  if (!inline || !inline.spec || inline.spec.v !== VERSION) { inline = null; }
+  var DATA = "data-dropzone-rs";
 
   var hasOwn = Object.prototype.hasOwnProperty;
   function copy(from, to) {
@@ -30,27 +27,57 @@
   function camelize(id) {
     return id.replace(/[\-_](\w)/g, function (m) { return m.charAt(1).toUpperCase(); });
   }
-  // 5.x auto-discovery skips elements whose entry is false; 6.x has no discovery.
-  function mark(D, id) {
-    if (D && D.options && typeof id === "string" && id) { D.options[camelize(id)] = false; }
+  function valid(spec) {
+    return spec && spec.v === VERSION && spec.options ? spec : null;
   }
-  function dataZones() {
-    var els = document.querySelectorAll ? document.querySelectorAll("[data-dropzone]") : [];
-    var out = [];
-    for (var i = 0; i < els.length; i++) { out.push(els[i]); }
-    return out;
-  }
-  function readSpec(el) {
-    var spec;
+  function parse(text) {
     try {
-      spec = JSON.parse(el.getAttribute("data-dropzone"));
+      return valid(JSON.parse(text));
     } catch (e) {
       return null;
     }
-    return spec && spec.v === VERSION && spec.options ? spec : null;
+  }
+  // Every zone of the page so far: {id, el?, block?}, data blocks first, in page order.
+  function zones() {
+    var out = [], i;
+    var scripts = document.getElementsByTagName("script");
+    for (i = 0; i < scripts.length; i++) {
+      var id = scripts[i].getAttribute(DATA);
+      if (typeof id === "string") { out.push({ id: id, block: scripts[i] }); }
+    }
+    var els = document.querySelectorAll ? document.querySelectorAll("[data-dropzone]") : [];
+    for (i = 0; i < els.length; i++) { out.push({ id: els[i].id, el: els[i] }); }
+    return out;
+  }
+  function ours(el) {
+    if (!el || !el.getAttribute) { return false; }
+    if (el.getAttribute("data-dropzone") !== null) { return true; }
+    var id = el.getAttribute("id"), all = zones();
+    for (var i = 0; id && i < all.length; i++) {
+      if (all[i].block && all[i].id === id) { return true; }
+    }
+    return false;
+  }
+  // 5.x auto-discovery (on DOMContentLoaded) skips elements whose Dropzone.options entry is
+  // false: set it for the zones known now, and answer false for ours that come later. 6.x has
+  // no discovery.
+  function mark(D, id) {
+    if (D && D.options && typeof id === "string" && id) { D.options[camelize(id)] = false; }
+  }
+  function guard(D) {
+    var all = zones();
+    for (var i = 0; i < all.length; i++) { mark(D, all[i].id); }
+    var own = D.optionsForElement;
+    if (typeof own !== "function" || own.dropzoneRs) { return; }
+    var wrapped = function (el) {
+      if (ours(el)) { mark(D, el.getAttribute("id")); return false; }
+      return own.apply(this, arguments);
+    };
+    wrapped.dropzoneRs = true;
+    D.optionsForElement = wrapped;
   }
 
-  /* Batched uploads: the server lists one entry per file, {field: "file[N]", saved, error?}.
+/* Batched uploads: the server lists one entry per file, {field: "file[N]", saved, error?}.
      Dropzone marks the whole request with one status; this gives each file its own. */
   function entriesOf(response) {
     var files = response && typeof response === "object" ? response.files : null;
@@ -164,27 +191,28 @@
     }
     if (typeof spec.redirect === "string") { redirect(dz, D, spec.redirect, multiple); }
     if (spec.click) { click(dz, spec.click); }
-    if (code && code.init) { code.init(dz); }
+    if (code && typeof code.init === "function") { code.init(dz); }
   }
 
   function options(D, spec, code) {
     var o = copy(spec.options, {});
     o.init = function () { setup(this, D, spec, code); };
     // custom_options (default mode only) are applied last, so they override anything.
-    if (code && code.custom) { copy(code.custom(), o); }
+    if (code && typeof code.custom === "function") { copy(code.custom(), o); }
     return o;
   }
 
   // Returns false while the library or the element is missing.
-  function start(el, spec, code) {
-    var D = window.Dropzone;
-    if (!D || !el) { return false; }
-    mark(D, el.id);
+  function start(D, zone) {
+    var el = zone.el || document.getElementById(zone.id);
+    if (!el) { return false; }
+    mark(D, zone.id);
     if (el.dropzone) { return true; }
-    if (!spec) { spec = readSpec(el); }
+    var spec = zone.block ? parse(zone.block.text || zone.block.textContent)
+      : parse(el.getAttribute("data-dropzone"));
     if (!spec) { return true; }
     try {
-      new D(el, options(D, spec, code));
+      new D(el, options(D, spec, zone.block ? zone.block.dropzoneRs : null));
     } catch (e) {
       // One broken zone must not keep the others from starting; still report it.
       setTimeout(function () { throw e; }, 0);
@@ -193,19 +221,15 @@
   }
 
   function startAll() {
-    var ok = true;
-    if (inline) { ok = start(document.getElementById(inline.id), inline.spec, inline); }
-    var els = dataZones();
-    for (var i = 0; i < els.length; i++) { ok = start(els[i], null, null) && ok; }
+    var D = window.Dropzone;
+    if (!D) { return false; }
+    guard(D);
+    var ok = true, all = zones();
+    for (var i = 0; i < all.length; i++) { ok = start(D, all[i]) && ok; }
     return ok;
   }
 
-  var D = window.Dropzone;
-  if (D) {
-    if (inline) { mark(D, inline.id); }
-    var els = dataZones();
-    for (var i = 0; i < els.length; i++) { mark(D, els[i].id); }
-  }
+  if (window.Dropzone) { guard(window.Dropzone); }
   if (document.readyState === "loading" || !startAll()) {
     document.addEventListener("DOMContentLoaded", startAll);
     window.addEventListener("load", startAll);

@@ -45,9 +45,11 @@ fn etag_of(bytes: &[u8]) -> HeaderValue {
 /// - `/dropzone/static/dropzone.min.js` and `/dropzone/static/dropzone.min.css`: the paths
 ///   Flask-Dropzone serves, answered with the default release ([`Version::DEFAULT`], 6.3.5) and
 ///   `Cache-Control: no-cache`, since what they name changes with that default.
-/// - `/dropzone/static/dropzone-rs/{crate version}/init.js` ([`crate::init_script_url`]): the
-///   script that starts zones from their `data-dropzone` attribute on strict-CSP pages
-///   ([`crate::INIT_JS`]); immutable like the versioned files, since the crate version names it.
+/// - `/dropzone/static/dropzone-rs/{crate version}-{content hash}/init.js`
+///   ([`crate::INIT_SCRIPT_URL`]): the script that starts the page's zones
+///   ([`crate::INIT_JS`]), which [`crate::Dropzone::load_js`] references with local assets
+///   and in strict CSP mode; immutable like the versioned files, since its URL changes with
+///   its bytes.
 ///
 /// Every file has a strong `ETag` (its quoted sha256), honours `If-None-Match` (lists, weak
 /// tags and `*`) with `304 Not Modified`, and is sent with its `Content-Type`
@@ -71,7 +73,7 @@ pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
             get(move |headers: HeaderMap| async move { respond(default_js, &headers, REVALIDATE) }),
         )
         .route(
-            &crate::init_script_url(),
+            crate::INIT_SCRIPT_URL,
             get(|headers: HeaderMap| async move {
                 respond_bytes(
                     crate::INIT_JS.as_bytes(),

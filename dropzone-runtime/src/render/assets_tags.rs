@@ -1,8 +1,11 @@
-//! `load_css` and `load_js`: the `<link>` and `<script src>` of the Dropzone.js release.
+//! `load_css` and `load_js`: the `<link>` and `<script src>` of the Dropzone.js release, and
+//! the init code after the library. Written once per zone (see [`super::page`]), as maud
+//! would write them: attributes in this order, values escaped by [`push_attr`].
 
+use super::escape::push_attr;
+use super::page::{Hole, Writer};
 use crate::assets;
-use crate::options::{AssetSource, Version};
-use maud::{Markup, html};
+use crate::options::{AssetSource, Options, Version};
 
 /// One asset URL plus its SRI hash when the exact bytes are known.
 struct Asset {
@@ -58,18 +61,52 @@ fn asset(version: &Version, source: &AssetSource, kind: Kind) -> Asset {
     }
 }
 
-pub(super) fn load_css(version: &Version, source: &AssetSource, nonce: Option<&str>) -> Markup {
-    let a = asset(version, source, Kind::Css);
-    html! {
-        link rel="stylesheet" href=(a.url) integrity=[a.integrity]
-            crossorigin=[a.integrity.map(|_| "anonymous")] nonce=[nonce];
+/// ` name="value"`, the value attribute-escaped.
+fn attr(w: &mut Writer, name: &str, value: &str) {
+    let mut escaped = String::with_capacity(value.len());
+    push_attr(&mut escaped, value);
+    w.raw(&format!(" {name}=\"{escaped}\""));
+}
+
+fn sri(w: &mut Writer, a: &Asset) {
+    if let Some(integrity) = a.integrity {
+        attr(w, "integrity", integrity);
+        w.raw(" crossorigin=\"anonymous\"");
     }
 }
 
-pub(super) fn load_js(version: &Version, source: &AssetSource, nonce: Option<&str>) -> Markup {
-    let a = asset(version, source, Kind::Js);
-    html! {
-        script src=(a.url) integrity=[a.integrity]
-            crossorigin=[a.integrity.map(|_| "anonymous")] nonce=[nonce] {}
+/// `<link rel="stylesheet" href="…"( integrity="…" crossorigin="anonymous")?( nonce="…")?>`.
+pub(super) fn write_load_css(o: &Options, w: &mut Writer) {
+    let a = asset(&o.version(), &o.assets(), Kind::Css);
+    w.raw("<link rel=\"stylesheet\"");
+    attr(w, "href", &a.url);
+    sri(w, &a);
+    w.hole(Hole::Nonce);
+    w.raw(">");
+}
+
+/// The library's `<script src>`, then the init code.
+pub(super) fn write_load_js(o: &Options, w: &mut Writer) {
+    let a = asset(&o.version(), &o.assets(), Kind::Js);
+    w.raw("<script");
+    attr(w, "src", &a.url);
+    sri(w, &a);
+    w.hole(Hole::Nonce);
+    w.raw("></script>");
+    // The init file comes from the assets router, which a page with local assets has merged
+    // and a strict page needs (it allows no inline code). A page whose library comes from
+    // elsewhere may not have the router: it gets the code inline, once.
+    if o.strict_csp() || matches!(o.assets(), AssetSource::Local) {
+        w.raw("<script");
+        attr(w, "src", super::INIT_SCRIPT_URL);
+        w.raw(" defer");
+        w.hole(Hole::Nonce);
+        w.raw("></script>");
+    } else {
+        w.raw("<script");
+        w.hole(Hole::Nonce);
+        w.raw(">");
+        w.raw(super::INIT_JS);
+        w.raw("</script>");
     }
 }

@@ -42,6 +42,60 @@ pub(crate) fn script_json<T: Serialize + ?Sized>(value: &T) -> String {
     out
 }
 
+/// Appends `s` as a JSON string literal exactly as [`script_json`] writes one, without
+/// going through serde: the per-request values (URLs, CSRF token) are spliced into prebuilt
+/// JSON with this on every render.
+pub(crate) fn push_script_str(out: &mut String, s: &str) {
+    out.push('"');
+    let mut start = 0;
+    for (i, c) in s.char_indices() {
+        let esc = match c {
+            '"' => "\\\"",
+            '\\' => "\\\\",
+            '\n' => "\\n",
+            '\r' => "\\r",
+            '\t' => "\\t",
+            '\u{8}' => "\\b",
+            '\u{c}' => "\\f",
+            '<' => "\\u003c",
+            '>' => "\\u003e",
+            '&' => "\\u0026",
+            '\u{2028}' => "\\u2028",
+            '\u{2029}' => "\\u2029",
+            c if c < ' ' => {
+                out.push_str(&s[start..i]);
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+                start = i + c.len_utf8();
+                continue;
+            }
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        out.push_str(esc);
+        start = i + c.len_utf8();
+    }
+    out.push_str(&s[start..]);
+    out.push('"');
+}
+
+/// Appends `s` escaped for a double-quoted attribute value, as maud escapes one.
+pub(crate) fn push_attr(out: &mut String, s: &str) {
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let esc = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        out.push_str(esc);
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
+}
+
 /// Keeps raw developer JavaScript (`custom_init`, `custom_options`) from ending the element.
 ///
 /// `</script` (any case) becomes `<\/script` and `<!--` becomes `<\!--`. Inside string,
@@ -109,19 +163,35 @@ pub(crate) fn css_ident(id: &str) -> String {
 /// are hex-escaped. `:`, `;`, `!`, `(`, `)` and everything else pass through, so ordinary
 /// declarations such as `border: 2px dashed #0087F7; margin: 10%` are unchanged. Quoted
 /// strings are therefore not available: write `font-family: Helvetica Neue, sans-serif`.
+#[cfg(test)]
 pub(crate) fn css_declarations(css: &str) -> String {
     let mut out = String::with_capacity(css.len());
+    push_css_declarations(&mut out, css);
+    out
+}
+
+/// Appends `css` escaped as [`css_declarations`] describes.
+pub(crate) fn push_css_declarations(out: &mut String, css: &str) {
+    let clean = |b: u8| {
+        b.is_ascii()
+            && !b.is_ascii_control()
+            && !matches!(b, b'{' | b'}' | b'<' | b'>' | b'\\' | b'"' | b'\'' | b'/')
+    };
+    // Ordinary declarations (ASCII, nothing to escape) are copied as they are.
+    if css.bytes().all(clean) {
+        out.push_str(css);
+        return;
+    }
     let mut chars = css.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
-            '{' | '}' | '<' | '>' | '\\' | '"' | '\'' => css_hex(&mut out, c),
-            '/' if chars.peek() == Some(&'*') => css_hex(&mut out, c),
+            '{' | '}' | '<' | '>' | '\\' | '"' | '\'' => css_hex(out, c),
+            '/' if chars.peek() == Some(&'*') => css_hex(out, c),
             '\t' | '\n' | '\r' | '\u{c}' => out.push(' '),
-            c if c.is_control() => css_hex(&mut out, c),
+            c if c.is_control() => css_hex(out, c),
             _ => out.push(c),
         }
     }
-    out
 }
 
 #[cfg(test)]
@@ -134,6 +204,38 @@ mod tests {
             script_json("</script><!--&\u{2028}\u{2029}"),
             r#""\u003c/script\u003e\u003c!--\u0026\u2028\u2029""#
         );
+    }
+
+    #[test]
+    fn push_script_str_is_script_json() {
+        let all: String = (0u32..0x80)
+            .chain([0x2028, 0x2029, 0xe9, 0x1f600])
+            .filter_map(char::from_u32)
+            .collect();
+        for s in [
+            all.as_str(),
+            "",
+            "plain",
+            "</script><!--&\u{2028}",
+            "a\"b\\c",
+        ] {
+            let mut out = String::new();
+            push_script_str(&mut out, s);
+            assert_eq!(out, script_json(s), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn push_attr_is_mauds_escaping() {
+        for s in ["", "a&b<c>d\"e'f", "/upload?a=1&b=\u{e9}"] {
+            let mut out = String::new();
+            push_attr(&mut out, s);
+            assert_eq!(
+                out,
+                maud::html! { a title=(s) {} }.into_string()[10..].trim_end_matches("\"></a>"),
+                "{s:?}"
+            );
+        }
     }
 
     #[test]
@@ -153,6 +255,9 @@ mod tests {
         assert_eq!(css_ident("-"), "\\-");
         assert_eq!(css_ident("a b{"), "a\\20 b\\7b ");
         assert_eq!(css_declarations("width: 500px"), "width: 500px");
+        // Past the fast path for plain ASCII: non-ASCII controls are escaped, text is kept.
+        assert_eq!(css_declarations("a\u{85}b é"), "a\\85 b é");
+        assert_eq!(css_declarations("a/b"), "a/b");
         assert_eq!(
             css_declarations("}</style>/*\"'\\\0"),
             "\\7d \\3c /style\\3e \\2f *\\22 \\27 \\5c \\fffd "

@@ -18,12 +18,13 @@ impl<'a> El<'a> {
 }
 
 const HARNESS: &str = r#""use strict";
+BLOCKS
 const vm = require("vm");
 const input = JSON.parse(require("fs").readFileSync(0, "utf8"));
 const docListeners = {}, winListeners = {};
 const els = input.elements.map((e) => ({
   id: e.id, nodeName: "FORM", parentNode: null,
-  attrs: e.data === null ? {} : { "data-dropzone": e.data },
+  attrs: Object.assign({ id: e.id }, e.data === null ? {} : { "data-dropzone": e.data }),
   getAttribute(n) { return Object.prototype.hasOwnProperty.call(this.attrs, n) ? this.attrs[n] : null; },
 }));
 const calls = [], log = [], out = {};
@@ -87,12 +88,29 @@ const window = {
 };
 window.window = window;
 const ctx = vm.createContext(window);
+addBlocks(ctx, document);
+// 5.x auto-discovery: when the library loads it registers a DOMContentLoaded listener that
+// starts a default Dropzone on every form whose Dropzone.options entry is not false.
+const camelize = (id) => id.replace(/[\-_](\w)/g, (m) => m.charAt(1).toUpperCase());
+FakeDropzone.optionsForElement = (el) => (el.getAttribute("id") ? FakeDropzone.options[camelize(el.getAttribute("id"))] : undefined);
+const discovered = [];
+function loadLibrary() {
+  ctx.Dropzone = FakeDropzone;
+  document.addEventListener("DOMContentLoaded", () => {
+    for (const el of els) {
+      if (ctx.Dropzone.optionsForElement(el) !== false) {
+        discovered.push(el.id);
+        if (!el.dropzone) new FakeDropzone(el, {});
+      }
+    }
+  });
+}
 const before = new Set(Object.getOwnPropertyNames(ctx));
-if (input.order === "before" || input.order === "now") ctx.Dropzone = FakeDropzone;
+if (input.order === "before" || input.order === "now") loadLibrary();
 if (input.order === "now") document.readyState = "complete";
 for (const s of input.scripts) vm.runInContext(s, ctx);
 const optionsBeforeLoad = ctx.Dropzone ? json(FakeDropzone.options) : null;
-if (input.order === "after") ctx.Dropzone = FakeDropzone;
+if (input.order === "after") loadLibrary();
 document.readyState = "interactive";
 for (const fn of docListeners.DOMContentLoaded || []) fn();
 document.readyState = "complete";
@@ -102,7 +120,7 @@ STEPS
 const newGlobals = Object.getOwnPropertyNames(ctx).filter((n) => !before.has(n) && n !== "Dropzone");
 console.log(JSON.stringify({
   calls: calls.map((c) => ({ id: c.id, options: json(c.options) })),
-  options: json(FakeDropzone.options), optionsBeforeLoad, newGlobals, log, out,
+  options: json(FakeDropzone.options), optionsBeforeLoad, newGlobals, log, out, discovered,
   href: window.location.href,
 }));
 "#;
@@ -117,7 +135,9 @@ pub fn run(scripts: &[String], elements: &[El<'_>], order: &str, steps: &str) ->
         "elements": elements.iter().map(|e| serde_json::json!({"id": e.id, "data": e.data})).collect::<Vec<_>>(),
         "order": order,
     });
-    let source = HARNESS.replace("STEPS", steps);
+    let source = HARNESS
+        .replace("BLOCKS", super::FAKE_BLOCKS)
+        .replace("STEPS", steps);
     let mut file = tempfile::Builder::new().suffix(".js").tempfile().unwrap();
     std::io::Write::write_all(&mut file, source.as_bytes()).unwrap();
     let mut child = std::process::Command::new("node")

@@ -1,4 +1,3 @@
-"use strict";
 const vm = require("vm");
 const cases = JSON.parse(require("fs").readFileSync(0, "utf8"));
 const out = [];
@@ -18,7 +17,10 @@ for (const c of cases) {
     document: { readyState: "complete", getElementById: (id) => els.get(id) || null, addEventListener() {} },
   };
   window.window = window;
-  vm.runInContext(c.script, vm.createContext(window));
+  dzBlocks.length = 0;
+  const ctx = vm.createContext(window);
+  addBlocks(ctx, window.document);
+  vm.runInContext(c.script, ctx);
   for (const fn of handlers.success || []) fn();
   for (const fn of handlers.queuecomplete || []) fn();
   const key = c.id.replace(/[\-_](\w)/g, (m) => m.charAt(1).toUpperCase());

@@ -119,6 +119,70 @@ pub fn leak_str(s: String) -> &'static str {
 }
 
 /// The text between the first `>` of the opening `<script…>` and the last `</script>`.
+/// The scripts of rendered markup as a fake browser meets them, as one JavaScript source: a
+/// data block (`<script type="application/json" data-dropzone-rs="ID">`) becomes
+/// `__dzBlock(ID, TEXT)`, which adds it to the fake document; inline code is itself; the init
+/// file's `<script src>` is [`dropzone_runtime::INIT_JS`]; other `<script src>` are skipped.
+pub fn page_js(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(at) = rest.find("<script") {
+        let tag_end = at + rest[at..].find('>').expect("tags are closed");
+        let tag = &rest[at..=tag_end];
+        let body_end = tag_end
+            + rest[tag_end..]
+                .find("</script>")
+                .expect("scripts are closed");
+        let body = &rest[tag_end + 1..body_end];
+        if let Some(id) = tag_attr(tag, "data-dropzone-rs") {
+            let call = format!(
+                "__dzBlock({}, {});\n",
+                serde_json::to_string(&id).unwrap(),
+                serde_json::to_string(body).unwrap()
+            );
+            out.push_str(&call);
+        } else if let Some(src) = tag_attr(tag, "src") {
+            if src == dropzone_runtime::INIT_SCRIPT_URL {
+                out.push_str(dropzone_runtime::INIT_JS);
+            }
+        } else {
+            out.push_str(body);
+            out.push('\n');
+        }
+        rest = &rest[body_end + "</script>".len()..];
+    }
+    out
+}
+
+/// The unescaped value of attribute `name` in a start tag written as the renderer writes one.
+pub fn tag_attr(tag: &str, name: &str) -> Option<String> {
+    let key = format!(" {name}=\"");
+    let start = tag.find(&key)? + key.len();
+    let len = tag[start..].find('"')?;
+    Some(html_unescape(&tag[start..start + len]))
+}
+
+/// A zone's data as [`page_js`] gives it (its `config()`).
+pub fn zone_js(d: &dropzone_runtime::Dropzone) -> String {
+    page_js(&d.config().into_string())
+}
+
+/// The fake document's data blocks: `__dzBlock(id, text)` appends one, as the parser would;
+/// `document.getElementsByTagName("script")` lists them. Defined before the page's globals
+/// are counted.
+pub const FAKE_BLOCKS: &str = r#"
+const dzBlocks = [];
+function dzAttrs(attrs) {
+  return { attrs, getAttribute(n) { return Object.prototype.hasOwnProperty.call(this.attrs, n) ? this.attrs[n] : null; } };
+}
+function addBlocks(ctx, document) {
+  ctx.__dzBlock = (id, text) => {
+    dzBlocks.push(Object.assign(dzAttrs({ type: "application/json", "data-dropzone-rs": id }), { nodeName: "SCRIPT", text, textContent: text }));
+  };
+  document.getElementsByTagName = (t) => (t === "script" ? dzBlocks.slice() : []);
+}
+"#;
+
 pub fn script_body(markup: &str) -> &str {
     let start = markup.find('>').expect("opening tag") + 1;
     let end = markup.rfind("</script>").expect("closing tag");
@@ -153,6 +217,7 @@ pub fn node(args: &[&str], source: &str) -> String {
 /// before `DOMContentLoaded`) or `"now"` (library defined and document parsed already). Prints one JSON report.
 pub fn fake_dom_harness(scripts: &str, ids: &[&str], order: &str) -> String {
     let ids = serde_json::to_string(ids).unwrap();
+    let blocks = FAKE_BLOCKS;
     format!(
         r#""use strict";
 const vm = require("vm");
@@ -186,6 +251,8 @@ const window = {{
 }};
 window.window = window;
 const ctx = vm.createContext(window);
+{blocks}
+addBlocks(ctx, document);
 const before = new Set(Object.getOwnPropertyNames(ctx));
 if (order === "before" || order === "now") ctx.Dropzone = FakeDropzone;
 if (order === "now") document.readyState = "complete";

@@ -50,8 +50,10 @@ struct Foo;
 )]
 struct Bar;
 
-/// `shared`: both zones post to `/upload` instead of their own routes.
-fn page(mut zone_foo: Dropzone, mut zone_bar: Dropzone, shared: bool) -> Html<String> {
+/// `shared`: both zones post to `/upload` instead of their own routes. `head`: the library and
+/// the init code go in the `<head>`, before the zones (the init code then starts the zones
+/// once their data has been parsed); otherwise after them, at the end of the body.
+fn page(mut zone_foo: Dropzone, mut zone_bar: Dropzone, shared: bool, head: bool) -> Html<String> {
     if shared {
         zone_foo = zone_foo.action("/upload");
         zone_bar = zone_bar.action("/upload");
@@ -65,11 +67,12 @@ fn page(mut zone_foo: Dropzone, mut zone_bar: Dropzone, shared: bool) -> Html<St
                 (zone_foo.load_css())
                 (zone_foo.style("border: 2px dashed #0087F7; margin: 2em 10%; min-height: 200px;"))
                 (zone_bar.style("border: 2px dashed #F77500; margin: 2em 10%; min-height: 200px; background: #FFF8F0;"))
+                @if head { (zone_foo.load_js()) }
             }
             body {
                 (zone_foo.create())
                 (zone_bar.create())
-                (zone_foo.load_js())
+                @if !head { (zone_foo.load_js()) }
                 (zone_foo.config())
                 (zone_bar.config())
             }
@@ -139,7 +142,7 @@ async fn main() -> std::io::Result<()> {
     let app = Router::new()
         .route(
             "/",
-            get(|| async { page(Foo::dropzone(), Bar::dropzone(), false) }),
+            get(|| async { page(Foo::dropzone(), Bar::dropzone(), false, false) }),
         )
         .route(
             "/v5",
@@ -148,12 +151,13 @@ async fn main() -> std::io::Result<()> {
                     dropzone!(Foo, version = "5.9.3"),
                     dropzone!(Bar, version = "5.9.3"),
                     false,
+                    false,
                 )
             }),
         )
         .route(
             "/shared",
-            get(|| async { page(Foo::dropzone(), Bar::dropzone(), true) }),
+            get(|| async { page(Foo::dropzone(), Bar::dropzone(), true, false) }),
         )
         .route(
             "/v5/shared",
@@ -161,6 +165,22 @@ async fn main() -> std::io::Result<()> {
                 page(
                     dropzone!(Foo, version = "5.9.3"),
                     dropzone!(Bar, version = "5.9.3"),
+                    true,
+                    false,
+                )
+            }),
+        )
+        .route(
+            "/head",
+            get(|| async { page(Foo::dropzone(), Bar::dropzone(), false, true) }),
+        )
+        .route(
+            "/v5/head",
+            get(|| async {
+                page(
+                    dropzone!(Foo, version = "5.9.3"),
+                    dropzone!(Bar, version = "5.9.3"),
+                    false,
                     true,
                 )
             }),

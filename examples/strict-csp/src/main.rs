@@ -5,8 +5,9 @@
 //! or `/v5` (5.9.3), drop images; they are stored under random names in `./uploads`.
 //!
 //! With `strict_csp = true` the zone's options travel as JSON in the element's
-//! `data-dropzone` attribute and `config()` is a `<script src>` of the init script the assets
-//! router serves; Dropzone.js and its CSS are served locally too (`serve_local`). The zone's
+//! `data-dropzone` attribute, `config()` is empty, and `load_js()` adds a `<script src>` of the
+//! init script the assets router serves; Dropzone.js and its CSS are served locally too
+//! (`serve_local`, the default). The zone's
 //! border comes from this example's own stylesheet, `/static/app.css`. Every response carries
 //! the policy; nothing else is needed.
 //!

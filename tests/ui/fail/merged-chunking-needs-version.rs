@@ -1,7 +1,7 @@
 use dropzone_runtime::{dropzone, DropzoneConfig};
 
 #[derive(DropzoneConfig)]
-#[dropzone(action = "/upload", chunking = true)]
+#[dropzone(action = "/upload", chunking = true, serve_local = false)] // jsDelivr serves 5.1.0
 struct Chunked;
 
 fn main() {

@@ -24,6 +24,7 @@ fn main() {
     assert_eq!(o.messages().server_error(), "Server error: {{statusCode}}");
     assert_eq!(o.messages().max_file_exceed(), "You can't upload any more files.");
     assert_eq!(o.custom_init(), None);
-    assert!(matches!(o.assets(), dropzone_runtime::options::AssetSource::Cdn));
+    // The embedded copies, unless the zone asks for jsDelivr or its own URLs.
+    assert!(matches!(o.assets(), dropzone_runtime::options::AssetSource::Local));
     let _ = Uploads::dropzone();
 }

@@ -359,16 +359,21 @@ fn merging_twice_is_a_clear_panic() {
 }
 
 #[tokio::test]
-async fn the_init_script_of_strict_pages_is_served_at_its_url() {
-    let url = crate::init_script_url();
-    assert_eq!(
-        url,
-        format!(
-            "/dropzone/static/dropzone-rs/{}/init.js",
-            env!("CARGO_PKG_VERSION")
-        )
+async fn the_init_script_is_served_at_its_hashed_url() {
+    let url = crate::INIT_SCRIPT_URL;
+    let prefix = format!(
+        "/dropzone/static/dropzone-rs/{}-",
+        env!("CARGO_PKG_VERSION")
     );
-    let got = get(&url).await;
+    let hash = url
+        .strip_prefix(&prefix)
+        .and_then(|rest| rest.strip_suffix("/init.js"))
+        .expect(url);
+    assert!(
+        hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{url}"
+    );
+    let got = get(url).await;
     assert_eq!(got.status, StatusCode::OK);
     assert_eq!(got.body, crate::INIT_JS.as_bytes());
     assert_eq!(
@@ -385,13 +390,18 @@ async fn the_init_script_of_strict_pages_is_served_at_its_url() {
         etag,
         format!("\"{}\"", sha256_hex(crate::INIT_JS.as_bytes()))
     );
-    let again = send(Method::GET, &url, &[(header::IF_NONE_MATCH, &etag)]).await;
+    let again = send(Method::GET, url, &[(header::IF_NONE_MATCH, &etag)]).await;
     assert_eq!(again.status, StatusCode::NOT_MODIFIED);
-    // Another crate version's script is not ours to serve.
-    assert_eq!(
-        get("/dropzone/static/dropzone-rs/0.0.0/init.js")
-            .await
-            .status,
-        StatusCode::NOT_FOUND
-    );
+    // Another version's or content's script is not ours to serve: its URL would be cached
+    // as immutable with the wrong bytes.
+    for other in [
+        "/dropzone/static/dropzone-rs/0.0.0/init.js".to_owned(),
+        format!(
+            "/dropzone/static/dropzone-rs/{}/init.js",
+            env!("CARGO_PKG_VERSION")
+        ),
+        format!("{prefix}0000000000000000/init.js"),
+    ] {
+        assert_eq!(get(&other).await.status, StatusCode::NOT_FOUND, "{other}");
+    }
 }
