@@ -13,7 +13,7 @@ use axum::extract::{FromRequest, Request};
 use std::fmt;
 use std::marker::PhantomData;
 
-/// Extractor that streams a Dropzone.js upload to [`Storage`], checked against zone `Z`.
+/// Extractor that streams a Dropzone.js upload to [`Storage`](super::Storage), checked against zone `Z`.
 ///
 /// It reads the `multipart/form-data` body part by part and never holds a whole file in
 /// memory: each file is written in large blocks to a `.part-*` file in the upload folder,
@@ -28,7 +28,7 @@ use std::marker::PhantomData;
 /// `RequestBodyLimitLayer` still applies and is answered with 413.
 ///
 /// ⚠️ Since this extractor consumes the request body, it must be the last extractor of the
-/// handler. The router's state must provide a [`Storage`] (`Storage: FromRef<S>`, see
+/// handler. The router's state must provide a [`Storage`](super::Storage) (`Storage: FromRef<S>`, see
 /// [`UploadState`]), and a [`Csrf`](crate::csrf::Csrf) for a zone with `enable_csrf` (see
 /// [`ZoneState`]); both are checked while compiling. Wrap the handler in
 /// `#[axum::debug_handler]` to see which, and to be told when `Upload` is not the last
@@ -116,14 +116,14 @@ use std::marker::PhantomData;
 /// | [`MissingFile`](super::rejection::MissingFile) | 400 | no file part at all |
 /// | [`MalformedMultipart`](super::rejection::MalformedMultipart) | 400 | not multipart, no boundary, broken or truncated body, client gone |
 /// | [`BodyTooLarge`](super::rejection::BodyTooLarge) | 413 | the body passes [`Upload::BODY_LIMIT`] (a single-file zone answers [`FileTooLarge`](super::rejection::FileTooLarge) instead) |
-/// | [`BodyTimedOut`](super::rejection::BodyTimedOut) | 408 | no byte of the body for [`Storage::body_idle_timeout`] |
+/// | [`BodyTimedOut`](super::rejection::BodyTimedOut) | 408 | no byte of the body for [`Storage::body_idle_timeout`](super::Storage::body_idle_timeout) |
 /// | [`FieldTooLarge`](super::rejection::FieldTooLarge) | 413 | a text field passes 64 KiB |
 /// | [`TooManyFields`](super::rejection::TooManyFields) | 400 | more than 64 text fields |
 /// | [`StorageFailed`](super::rejection::StorageFailed) | 500 | the upload folder could not take the file |
 /// | [`CsrfRejected`](super::rejection::CsrfRejected) | 400 | `enable_csrf` and no valid token before the first file part (Flask-WTF's message) |
-/// | [`CsrfNotConfigured`](super::rejection::CsrfNotConfigured) | 500 | `enable_csrf` but no [`Csrf`](crate::csrf::Csrf) on the [`Storage`] |
+/// | [`CsrfNotConfigured`](super::rejection::CsrfNotConfigured) | 500 | `enable_csrf` but no [`Csrf`](crate::csrf::Csrf) on the [`Storage`](super::Storage) |
 /// | [`WrongZone`](super::rejection::WrongZone) | 400 | the `X-Dropzone-Zone` header names another zone |
-/// | [`PolicyRefused`](super::PolicyRefused) | the policy's (403, 429, 507 …) | the [`UploadPolicy`](super::UploadPolicy) of the [`Storage`] refused the file (before its first byte is stored, or once complete) |
+/// | [`PolicyRefused`](super::PolicyRefused) | the policy's (403, 429, 507 …) | the [`UploadPolicy`](super::UploadPolicy) of the [`Storage`](super::Storage) refused the file (before its first byte is stored, or once complete) |
 /// | [`BatchRefused`](super::rejection::BatchRefused) | first refusal's | every file of a batch was refused; JSON, see [`UploadReport`](super::UploadReport) |
 /// | [`InvalidChunk`](super::rejection::InvalidChunk) | 400 | a chunk's `dz*` fields or length disagree |
 /// | [`TooManyPendingUploads`](super::rejection::TooManyPendingUploads) | 503 | a chunk would pass the bounds on unfinished uploads |
