@@ -11,11 +11,11 @@
 # progress and logs go to stderr, so `eval` sees nothing else.
 #
 # Environment:
-#   DROPZONE_CACHE_DIR    cache root (default ${XDG_CACHE_HOME:-$HOME/.cache}/dropzone-rs);
-#                         Garage is installed under $DROPZONE_CACHE_DIR/garage-2.5.0/bin
-#   DROPZONE_GARAGE_BIN   use this garage binary instead of building one
-#   DROPZONE_GARAGE_DIR   state folder: configs, pids, logs, data (default ${TMPDIR:-/tmp}/dropzone-garage)
-#   DROPZONE_GARAGE_PORT  first port (default 7600); node N uses PORT+10*(N-1) + 0 (S3), 1 (RPC), 3 (admin)
+#   DZRS_CACHE_DIR    cache root (default ${XDG_CACHE_HOME:-$HOME/.cache}/dropzone-rs);
+#                         Garage is installed under $DZRS_CACHE_DIR/garage-2.5.0/bin
+#   DZRS_GARAGE_BIN   use this garage binary instead of building one
+#   DZRS_GARAGE_DIR   state folder: configs, pids, logs, data (default ${TMPDIR:-/tmp}/dropzone-garage)
+#   DZRS_GARAGE_PORT  first port (default 7600); node N uses PORT+10*(N-1) + 0 (S3), 1 (RPC), 3 (admin)
 set -euo pipefail
 
 GARAGE_VERSION=2.5.0
@@ -24,9 +24,9 @@ BUCKET=dropzone-test
 PREFIX=uploads
 KEY_NAME=dropzone-test
 REGION=garage
-CACHE="${DROPZONE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/dropzone-rs}/garage-$GARAGE_VERSION"
-STATE="${DROPZONE_GARAGE_DIR:-${TMPDIR:-/tmp}/dropzone-garage}"
-PORT="${DROPZONE_GARAGE_PORT:-7600}"
+CACHE="${DZRS_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/dropzone-rs}/garage-$GARAGE_VERSION"
+STATE="${DZRS_GARAGE_DIR:-${TMPDIR:-/tmp}/dropzone-garage}"
+PORT="${DZRS_GARAGE_PORT:-7600}"
 
 say() { echo "object-store: $*" >&2; }
 die() { say "error: $*"; exit 1; }
@@ -37,9 +37,9 @@ admin_port() { echo $((PORT + 10 * ($1 - 1) + 3)); }
 
 # The garage binary: the override, else the cached build, built now when missing.
 garage_bin() {
-  if [[ -n "${DROPZONE_GARAGE_BIN:-}" ]]; then
-    [[ -x "$DROPZONE_GARAGE_BIN" ]] || die "DROPZONE_GARAGE_BIN=$DROPZONE_GARAGE_BIN is not an executable"
-    echo "$DROPZONE_GARAGE_BIN"
+  if [[ -n "${DZRS_GARAGE_BIN:-}" ]]; then
+    [[ -x "$DZRS_GARAGE_BIN" ]] || die "DZRS_GARAGE_BIN=$DZRS_GARAGE_BIN is not an executable"
+    echo "$DZRS_GARAGE_BIN"
     return
   fi
   local bin="$CACHE/bin/garage"
@@ -149,7 +149,7 @@ up() {
   for n in $(seq 1 $NODES); do
     for p in "$(s3_port "$n")" "$(rpc_port "$n")" "$(admin_port "$n")"; do
       if ss -Hltn "sport = :$p" | grep -q .; then
-        die "port $p on 127.0.0.1 is in use; set DROPZONE_GARAGE_PORT to another free range of 30 ports"
+        die "port $p on 127.0.0.1 is in use; set DZRS_GARAGE_PORT to another free range of 30 ports"
       fi
     done
   done
@@ -192,7 +192,7 @@ up() {
     AWS_SECRET_ACCESS_KEY "$secret_key" \
     AWS_REGION "$REGION" \
     AWS_ALLOW_HTTP true \
-    DROPZONE_GARAGE_DIR "$STATE"
+    DZRS_GARAGE_DIR "$STATE"
 }
 
 case "${1:-}" in

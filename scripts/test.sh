@@ -81,14 +81,15 @@ phase "cargo test" cargo test --workspace
 
 # A real S3-compatible engine (Garage, 3 nodes on 127.0.0.1; built once into a cache, about 9
 # minutes the first time), kept up until the script ends, whatever the outcome.
-object_store_tests() {
+# In a subshell: the cluster's variables (DROPZONE_STORAGE=s3://…) must not reach the examples
+# the browser tests start later, and the cluster is down again before they run.
+object_store_tests() (
   # (Assigned first: a failing `up` inside `eval "$(…)"` would not stop the script.)
-  local exports
   exports="$(bash scripts/object-store.sh up)"
   eval "$exports"
   trap 'bash scripts/object-store.sh down' EXIT
-  DROPZONE_REQUIRE_S3=1 cargo test -p dropzone-runtime --features s3 --test object_store
-}
+  DZRS_REQUIRE_S3=1 cargo test -p dropzone-runtime --features s3 --test object_store
+)
 phase "object storage tests (Garage)" object_store_tests
 
 phase "cargo build (binaries and examples the browser tests start)" \

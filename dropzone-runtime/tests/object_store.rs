@@ -6,7 +6,7 @@
 //!   cargo test -p dropzone-runtime --features s3 --test object_store
 //!
 //! Without those variables each test prints why it is skipped and passes, unless
-//! `DROPZONE_REQUIRE_S3=1` (set by scripts/test.sh), where a missing engine fails the run.
+//! `DZRS_REQUIRE_S3=1` (set by scripts/test.sh), where a missing engine fails the run.
 //! Every test works under its own fresh prefix, so they run in parallel and see only their
 //! own objects and uploads.
 
@@ -34,8 +34,8 @@ fn connect(location: &S3Location) -> S3Backend {
 
 fn location(test: &str) -> Option<S3Location> {
     let Ok(storage) = std::env::var("DROPZONE_STORAGE") else {
-        if std::env::var_os("DROPZONE_REQUIRE_S3").is_some() {
-            panic!("DROPZONE_REQUIRE_S3 is set but DROPZONE_STORAGE is not");
+        if std::env::var_os("DZRS_REQUIRE_S3").is_some() {
+            panic!("DZRS_REQUIRE_S3 is set but DROPZONE_STORAGE is not");
         }
         eprintln!(
             "skipped {test}: DROPZONE_STORAGE is not set; run \
@@ -431,8 +431,8 @@ async fn writes_go_on_with_one_node_of_three_killed() {
     let Some(store) = backend("killed") else {
         return;
     };
-    let Ok(state) = std::env::var("DROPZONE_GARAGE_DIR") else {
-        eprintln!("skipped: DROPZONE_GARAGE_DIR is not set (not the Garage cluster of the script)");
+    let Ok(state) = std::env::var("DZRS_GARAGE_DIR") else {
+        eprintln!("skipped: DZRS_GARAGE_DIR is not set (not the Garage cluster of the script)");
         return;
     };
     let pid = std::fs::read_to_string(format!("{state}/node3.pid")).expect("node 3's pid");
