@@ -111,7 +111,7 @@ async fn a_total_over_the_limit_is_refused_before_a_byte_is_stored() {
         a[0].text
     );
     assert!(!dir.path().join(".chunks").exists());
-    assert_eq!(entries(dir.path()), Vec::<String>::new());
+    assert_eq!(entries_settled(dir.path()), Vec::<String>::new());
     // Exactly the limit is fine.
     let data = png_bytes(10_485);
     let order: Vec<usize> = (0..count(&data)).collect();

@@ -83,7 +83,7 @@ async fn oversize_file_is_413_with_the_zone_message_and_nothing_is_left() {
         answer.text,
         "File is too big (more than 1MiB). Max filesize: 1MiB."
     );
-    assert_eq!(entries(dir.path()), Vec::<String>::new());
+    assert_eq!(entries_settled(dir.path()), Vec::<String>::new());
 }
 
 #[tokio::test]
@@ -96,7 +96,7 @@ async fn wrong_type_is_415_with_the_zone_message_and_nothing_is_left() {
     assert_eq!(answer.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     assert_eq!(answer.content_type, TEXT_PLAIN);
     assert_eq!(answer.text, "You can't upload files of this type.");
-    assert_eq!(entries(dir.path()), Vec::<String>::new());
+    assert_eq!(entries_settled(dir.path()), Vec::<String>::new());
 }
 
 #[tokio::test]
@@ -278,7 +278,7 @@ async fn a_body_stream_error_mid_file_is_400_and_leaves_nothing() {
         .unwrap();
     let answer = send(app(dir.path()), req).await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{}", answer.text);
-    assert_eq!(entries(dir.path()), Vec::<String>::new());
+    assert_eq!(entries_settled(dir.path()), Vec::<String>::new());
 }
 
 #[tokio::test]
@@ -304,7 +304,7 @@ async fn a_body_that_ends_mid_file_is_400_and_leaves_nothing() {
         "{}",
         answer.text
     );
-    assert_eq!(entries(dir.path()), Vec::<String>::new());
+    assert_eq!(entries_settled(dir.path()), Vec::<String>::new());
 }
 
 #[tokio::test]
@@ -370,7 +370,7 @@ async fn no_file_part_is_400_with_a_clear_message() {
             "No file in the upload: expected a file part named `file`."
         );
     }
-    assert_eq!(entries(dir.path()), Vec::<String>::new());
+    assert_eq!(entries_settled(dir.path()), Vec::<String>::new());
 }
 
 #[tokio::test]
@@ -522,7 +522,7 @@ async fn a_body_over_the_zone_limit_is_413() {
         "{}",
         answer.text
     );
-    assert_eq!(entries(dir.path()), Vec::<String>::new());
+    assert_eq!(entries_settled(dir.path()), Vec::<String>::new());
 }
 
 #[tokio::test]
@@ -546,7 +546,7 @@ async fn an_outer_body_limit_layer_is_answered_413() {
         "{}",
         answer.text
     );
-    assert_eq!(entries(dir.path()), Vec::<String>::new());
+    assert_eq!(entries_settled(dir.path()), Vec::<String>::new());
 }
 
 #[tokio::test]
@@ -603,7 +603,7 @@ async fn a_batch_where_every_file_is_refused_is_rejected() {
     assert_eq!(answer.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     assert_eq!(answer.content_type, "application/json");
     assert_eq!(answer.json()["files"].as_array().unwrap().len(), 2);
-    assert_eq!(entries(dir.path()), Vec::<String>::new());
+    assert_eq!(entries_settled(dir.path()), Vec::<String>::new());
 }
 
 #[tokio::test]
@@ -658,7 +658,7 @@ async fn a_second_file_in_single_mode_rejects_the_request_and_keeps_nothing() {
     let answer = post_body(app(dir.path()), "/any", body).await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
     assert_eq!(answer.text, "You cannot upload any more files.");
-    assert_eq!(entries(dir.path()), Vec::<String>::new());
+    assert_eq!(entries_settled(dir.path()), Vec::<String>::new());
 
     // `file[0]` is not the single-mode field: skipped, so the request has no file.
     let body = Multipart::new().file("file[0]", "a.bin", "", b"x").finish();
@@ -669,7 +669,7 @@ async fn a_second_file_in_single_mode_rejects_the_request_and_keeps_nothing() {
         "{}",
         answer.text
     );
-    assert_eq!(entries(dir.path()), Vec::<String>::new());
+    assert_eq!(entries_settled(dir.path()), Vec::<String>::new());
 }
 
 #[tokio::test]

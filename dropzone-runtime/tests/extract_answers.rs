@@ -131,7 +131,7 @@ async fn error_answers_carry_nosniff_and_never_echo_the_request() {
         answer_with_headers(post("/batch").body(Body::from(body)).unwrap(), dir.path()).await;
     assert_eq!(answer.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     assert_eq!(nosniff, "nosniff");
-    assert_eq!(entries(dir.path()), Vec::<String>::new());
+    assert_eq!(entries_settled(dir.path()), Vec::<String>::new());
 }
 
 #[tokio::test]
@@ -194,5 +194,5 @@ async fn one_file_over_the_limit_always_gets_the_zones_message() {
             assert_eq!(nosniff, "nosniff");
         }
     }
-    assert_eq!(entries(dir.path()), Vec::<String>::new());
+    assert_eq!(entries_settled(dir.path()), Vec::<String>::new());
 }

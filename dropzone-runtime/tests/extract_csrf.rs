@@ -349,7 +349,7 @@ async fn a_csrf_zone_without_a_configured_csrf_fails_loudly() {
         "{}",
         answer.text
     );
-    assert_eq!(entries(dir.path()), Vec::<String>::new());
+    assert_eq!(entries_settled(dir.path()), Vec::<String>::new());
     // Other zones on the same storage are unaffected.
     let answer = send(app, upload_req("/open", &[], one_png())).await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);

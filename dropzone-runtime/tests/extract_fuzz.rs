@@ -52,7 +52,7 @@ async fn part_headers_that_never_end_are_refused_at_the_bound() {
         "{}",
         answer.text
     );
-    assert_eq!(entries(dir.path()), Vec::<String>::new());
+    assert_eq!(entries_settled(dir.path()), Vec::<String>::new());
 
     // Just under the bound is fine.
     let pad = "a".repeat(MAX_PART_HEADER_BYTES - 200);
@@ -102,7 +102,7 @@ async fn thousands_of_parts_are_refused() {
             answer.text
         );
         assert!(answer.text.contains("parts"), "{route}: {}", answer.text);
-        assert_eq!(entries(dir.path()), Vec::<String>::new());
+        assert_eq!(entries_settled(dir.path()), Vec::<String>::new());
     }
 }
 

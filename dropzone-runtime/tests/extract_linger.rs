@@ -220,7 +220,7 @@ async fn a_stalled_upload_is_408_and_leaves_nothing() {
         answer.text
     );
     assert!(waited >= Duration::from_millis(300) && waited < Duration::from_secs(5));
-    assert_eq!(entries(dir.path()), Vec::<String>::new());
+    assert_eq!(entries_settled(dir.path()), Vec::<String>::new());
     drop(tx);
 
     // A slow upload that keeps moving is not cut: 6 pieces, 150 ms apart.

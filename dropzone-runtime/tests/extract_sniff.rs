@@ -196,7 +196,7 @@ async fn markup_and_unrecognised_bytes_claimed_as_images_are_refused() {
             assert_eq!(answer.text, INVALID);
         }
     }
-    assert_eq!(entries(dir.path()), Vec::<String>::new());
+    assert_eq!(entries_settled(dir.path()), Vec::<String>::new());
 }
 
 /// Hole 2, last part: an extension rule (`.pdf`) turned sniffing off.
@@ -219,7 +219,7 @@ async fn an_extension_rule_checks_the_content_too() {
             answer.text
         );
     }
-    assert_eq!(entries(dir.path()), Vec::<String>::new());
+    assert_eq!(entries_settled(dir.path()), Vec::<String>::new());
 }
 
 /// The head arrives one byte per chunk and is still read whole before anything is stored; a
@@ -249,7 +249,7 @@ async fn a_head_split_across_chunks_is_still_sniffed() {
             assert!(std::fs::read(dir.path().join(stored)).unwrap() == bytes);
         } else {
             assert_eq!(answer.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
-            assert_eq!(entries(dir.path()), Vec::<String>::new());
+            assert_eq!(entries_settled(dir.path()), Vec::<String>::new());
         }
     }
 }

@@ -99,12 +99,12 @@ async fn before_file_refuses_with_its_status_and_message_and_stores_nothing() {
     assert_eq!(a.status, StatusCode::FORBIDDEN, "{}", a.text);
     assert_eq!(a.text, "Sign in to upload.");
     assert_eq!(a.content_type, "text/plain; charset=utf-8");
-    assert_eq!(entries(dir.path()), Vec::<String>::new());
+    assert_eq!(entries_settled(dir.path()), Vec::<String>::new());
 
     let a = post_as(app.clone(), "/any", Some("mallory"), one_file(b"hello")).await;
     assert_eq!(a.status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(a.text, "Slow down, mallory.");
-    assert_eq!(entries(dir.path()), Vec::<String>::new());
+    assert_eq!(entries_settled(dir.path()), Vec::<String>::new());
     assert_eq!(rules.complete.load(Ordering::SeqCst), 0);
 
     let a = post_as(app, "/any", Some("alice"), one_file(b"hello")).await;
@@ -142,7 +142,7 @@ async fn on_complete_vetoes_a_complete_file_and_nothing_is_kept() {
     .await;
     assert_eq!(a.status, StatusCode::INSUFFICIENT_STORAGE, "{}", a.text);
     assert_eq!(a.text, "Your quota is used up.");
-    assert_eq!(entries(dir.path()), Vec::<String>::new());
+    assert_eq!(entries_settled(dir.path()), Vec::<String>::new());
     assert_eq!(rules.complete.load(Ordering::SeqCst), 1);
 }
 

@@ -75,7 +75,7 @@ async fn a_batch_where_every_file_is_refused_answers_json_without_the_handler() 
             "error": REFUSED_TYPE,
         })
     );
-    assert_eq!(entries(dir.path()), Vec::<String>::new());
+    assert_eq!(entries_settled(dir.path()), Vec::<String>::new());
 
     // The status is the first refusal's: here the size.
     let body = Multipart::new()
@@ -88,7 +88,7 @@ async fn a_batch_where_every_file_is_refused_answers_json_without_the_handler() 
         answer.json()["error"],
         "File is too big (1MiB). Max filesize: 1MiB."
     );
-    assert_eq!(entries(dir.path()), Vec::<String>::new());
+    assert_eq!(entries_settled(dir.path()), Vec::<String>::new());
 }
 
 #[tokio::test]

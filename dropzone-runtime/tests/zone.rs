@@ -93,7 +93,7 @@ async fn upload_refuses_another_zones_request_before_storing_anything() {
         answer.text,
         "This upload was sent by another zone than `myDropzone`."
     );
-    assert_eq!(entries(dir.path()), Vec::<String>::new());
+    assert_eq!(entries_settled(dir.path()), Vec::<String>::new());
 }
 
 async fn which(zone: ZoneId) -> String {

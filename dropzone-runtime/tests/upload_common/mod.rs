@@ -278,6 +278,21 @@ pub fn entries(dir: &Path) -> Vec<String> {
     names
 }
 
+/// [`entries`], once no `.part-*` file is left (at most 5 s): a block write still on the
+/// blocking pool when the answer went out owns its part file until it returns, then deletes it.
+/// Stored files are listed as they are; only the transient part files are waited for.
+#[allow(dead_code)]
+pub fn entries_settled(dir: &Path) -> Vec<String> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let names = entries(dir);
+        if !names.iter().any(|n| n.starts_with(".part-")) || std::time::Instant::now() > deadline {
+            return names;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
 /// Asserts that `name` is `<uuid v4>` or `<uuid v4>.<ext>` with `ext` in `[a-z0-9]{1,16}`.
 pub fn assert_random_name(name: &str, ext: Option<&str>) {
     let (uuid, got_ext) = match name.split_once('.') {
