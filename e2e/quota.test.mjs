@@ -8,7 +8,8 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import { launchBrowser, makePng, screenshot, startExample, watchPage } from './harness.mjs';
 import { VERSIONS, addFiles, assertStored, errorOf, pagePath, waitForPreviews } from './modes-helpers.mjs';
 
-const ZONE = 'myDropzone';
+// The derived zone's id: its type name in kebab-case.
+const ZONE = 'photos';
 const png = (name, seed, w = 160) => ({ name, mimeType: 'image/png', buffer: makePng(w, 120, { seed }) });
 
 let browser;

@@ -17,10 +17,10 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
-use dropzone_runtime::DropzoneConfig;
 use dropzone_runtime::upload::{
     CompleteFile, FileMeta, PolicyRefused, Storage, Upload, UploadPolicy,
 };
+use dropzone_runtime::{Dropzone, DropzoneConfig, dropzone};
 use maud::{DOCTYPE, html};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -37,17 +37,6 @@ use tracing_subscriber::EnvFilter;
     serve_local = true
 )]
 struct Photos;
-
-/// The same zone on Dropzone.js 5.9.3.
-#[derive(DropzoneConfig)]
-#[dropzone(
-    action = "/upload",
-    allowed_file_type = "image",
-    max_file_size = 1,
-    serve_local = true,
-    version = "5.9.3"
-)]
-struct Photos5;
 
 /// Bytes stored per visitor, at most `limit` each.
 struct Quota {
@@ -107,7 +96,7 @@ impl UploadPolicy for Quota {
 }
 
 /// The page; a browser without a `visitor` cookie gets one.
-fn page<Z: DropzoneConfig>(headers: &HeaderMap) -> Response {
+fn page(zone: Dropzone, headers: &HeaderMap) -> Response {
     let html = Html(
         html! {
             (DOCTYPE)
@@ -115,10 +104,10 @@ fn page<Z: DropzoneConfig>(headers: &HeaderMap) -> Response {
                 head {
                     meta charset="utf-8";
                     title { "dropzone-rs quota example" }
-                    (Z::load_css())
-                    (Z::style("border: 2px dashed #0087F7; margin: 10%; min-height: 300px;"))
+                    (zone.load_css())
+                    (zone.style("border: 2px dashed #0087F7; margin: 10%; min-height: 300px;"))
                 }
-                body { (Z::create()) (Z::load_js()) (Z::config()) }
+                body { (zone.create()) (zone.load_js()) (zone.config()) }
             }
         }
         .into_string(),
@@ -160,10 +149,13 @@ async fn main() -> std::io::Result<()> {
     let storage = Storage::try_new(upload_dir.clone())?.policy(quota);
 
     let app = Router::new()
-        .route("/", get(|h: HeaderMap| async move { page::<Photos>(&h) }))
+        .route(
+            "/",
+            get(|h: HeaderMap| async move { page(Photos::dropzone(), &h) }),
+        )
         .route(
             "/v5",
-            get(|h: HeaderMap| async move { page::<Photos5>(&h) }),
+            get(|h: HeaderMap| async move { page(dropzone!(Photos, version = "5.9.3"), &h) }),
         )
         .route("/upload", post(upload))
         .merge(dropzone_runtime::assets::router())
