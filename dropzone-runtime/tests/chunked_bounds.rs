@@ -120,7 +120,7 @@ async fn unfinished_uploads_are_bounded_in_bytes() {
         "{}",
         other[0].text
     );
-    assert_eq!(entries(&dir.path().join(".chunks")).len(), 1);
+    assert_eq!(chunk_leftovers(dir.path()).len(), 1);
     assert_eq!(storage.pending_chunked_bytes(), 4096 + 7 + 2000);
     // A duplicate of a received chunk is still acknowledged.
     let dup = send_chunks(&app, &uuid, &data, &[1]).await;

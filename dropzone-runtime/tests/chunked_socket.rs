@@ -97,7 +97,7 @@ async fn a_chunk_streams_to_disk_and_a_cut_chunk_is_not_received() {
     let addr = serve(dir.path()).await;
     let data = png_bytes(CHUNK + 100_000);
     let uuid = uuid::Uuid::new_v4().to_string();
-    let part = dir.path().join(format!(".chunks/{uuid}.part"));
+    let part = dir.path().join(format!(".chunks/{uuid}/data"));
 
     // Half of chunk 0 (4 MiB of 8), then wait: the bytes must reach the part file while the
     // chunk is still arriving, which a server buffering whole chunks could not do.

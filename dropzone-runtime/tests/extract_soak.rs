@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use upload_common::chunks::{CHUNK, Chunked, chunk_body};
+use upload_common::chunks::{CHUNK, Chunked, chunk_body, chunk_leftovers};
 use upload_common::*;
 
 fn env_or(name: &str, default: u64) -> u64 {
@@ -226,11 +226,7 @@ async fn soak_64_clients_lose_nothing_and_leave_nothing() {
     }
     let names = entries(dir.path());
     let leftovers: Vec<&String> = names.iter().filter(|n| n.starts_with(".part-")).collect();
-    let chunk_leftovers = if dir.path().join(".chunks").exists() {
-        entries(&dir.path().join(".chunks")).len()
-    } else {
-        0
-    };
+    let chunk_leftovers = chunk_leftovers(dir.path()).len();
     let visible = names.iter().filter(|n| !n.starts_with('.')).count();
     println!(
         "soak: {clients} clients x {elapsed:.1?}: {} requests, {} files stored and checked by \

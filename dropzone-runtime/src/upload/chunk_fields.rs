@@ -27,6 +27,8 @@ pub(crate) struct ChunkFields {
     pub(crate) index: u64,
     pub(crate) total_size: u64,
     pub(crate) count: u64,
+    /// The zone's chunk size (what `dzchunksize` must say).
+    pub(crate) chunk_size: u64,
     pub(crate) offset: u64,
     /// This chunk's exact length: the chunk size, or what is left for the last one.
     pub(crate) length: u64,
@@ -99,6 +101,7 @@ impl ChunkFields {
             index,
             total_size,
             count,
+            chunk_size,
             offset,
             length,
         })

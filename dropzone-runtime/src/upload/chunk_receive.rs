@@ -91,18 +91,23 @@ pub(crate) async fn receive_chunk(
     let (dir, limits) = (storage.dir().to_owned(), storage.pending_limits());
     let meta = ChunkedFile {
         total_size: dz.total_size,
+        chunk_size: dz.chunk_size,
         chunk_count: dz.count,
         file_name: file_name.clone(),
     };
-    let (uuid, chunk, length) = (dz.uuid, dz.index, dz.length);
-    let begin = chunk_store::blocking(move || index.begin(&dir, limits, uuid, meta, chunk, length))
+    let (uuid, chunk) = (dz.uuid, dz.index);
+    let begin = chunk_store::blocking(move || index.begin(&dir, limits, uuid, meta, chunk))
         .await
         .map_err(StorageFailed::new)?;
     let kind = match begin {
         Ok(Begin::Write(ticket)) => {
             let mut writer = Some(ticket.writer(dz.offset));
-            let written = copy_chunk(field, first, dz.length, body_limit, &mut writer).await?;
-            check_length(&dz, written)?;
+            let copied = copy_chunk(field, first, dz.length, body_limit, &mut writer).await;
+            let checked = copied.and_then(|n| Ok(check_length(&dz, n)?));
+            if let Err(refused) = checked {
+                ticket.abandon().await;
+                return Err(refused);
+            }
             // No writer left: another request finalized the file while this one was being
             // received (a duplicate racing the last chunk); the file is complete.
             let Some(writer) = writer else {
@@ -117,7 +122,10 @@ pub(crate) async fn receive_chunk(
             match writer.finish().await {
                 Ok(()) => PartKind::Written(ticket),
                 Err(e) if chunk_store::is_closed(&e) => PartKind::Finished,
-                Err(e) => return Err(StorageFailed::new(e).into()),
+                Err(e) => {
+                    ticket.abandon().await;
+                    return Err(StorageFailed::new(e).into());
+                }
             }
         }
         Ok(Begin::Duplicate { received, total }) => {
@@ -234,7 +242,13 @@ pub(crate) async fn complete(part: ChunkPart, ctx: &Ctx<'_>) -> Result<ChunkEnd,
                 dz.index, dz.count, dz.count,
             )));
         }
-        PartKind::Written(ticket) => storage.chunk_index().finish(ticket),
+        PartKind::Written(ticket) => {
+            let index = storage.chunk_index().clone();
+            chunk_store::blocking(move || index.finish(ticket))
+                .await
+                .and_then(|r| r)
+                .map_err(StorageFailed::new)?
+        }
     };
     let complete = match done {
         Finish::Partial { received, total } => {
@@ -258,7 +272,6 @@ pub(crate) async fn complete(part: ChunkPart, ctx: &Ctx<'_>) -> Result<ChunkEnd,
     );
 
     let total = dz.total_size;
-    let index = storage.chunk_index().clone();
     let finalized = chunk_store::blocking(move || {
         let file = complete.close()?;
         let part = ReceivedPart::from_file(file, complete.path.clone(), total)?;
@@ -285,7 +298,7 @@ pub(crate) async fn complete(part: ChunkPart, ctx: &Ctx<'_>) -> Result<ChunkEnd,
     let (part, head) = match finalized {
         Ok(done) => done,
         Err(e) => {
-            index.forget(dz.uuid);
+            forget(ctx, dz.uuid).await;
             return Err(StorageFailed::new(e).into());
         }
     };
@@ -295,7 +308,7 @@ pub(crate) async fn complete(part: ChunkPart, ctx: &Ctx<'_>) -> Result<ChunkEnd,
     let declared = effective_type(&file_name, content_type.as_deref().unwrap_or(""));
     let rules = ctx.options.accepted_files().rules;
     let Some(verdict) = sniff::decide(rules, &file_name, declared, &head) else {
-        index.forget(dz.uuid);
+        forget(ctx, dz.uuid).await;
         return Err(ctx.wrong_type().into());
     };
     Ok(ChunkEnd::File(CompletedFile {
@@ -306,6 +319,14 @@ pub(crate) async fn complete(part: ChunkPart, ctx: &Ctx<'_>) -> Result<ChunkEnd,
         field,
         upload_id: dz.uuid,
     }))
+}
+
+/// Marks a claimed upload gone (its finalization failed or was refused): later chunks of it
+/// are answered 410, never acknowledged.
+pub(crate) async fn forget(ctx: &Ctx<'_>, uuid: uuid::Uuid) {
+    let index = ctx.storage.chunk_index().clone();
+    let dir = ctx.storage.dir().to_owned();
+    let _ = chunk_store::blocking(move || index.forget(&dir, uuid)).await;
 }
 
 #[cfg(test)]

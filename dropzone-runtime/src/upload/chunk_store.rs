@@ -1,58 +1,51 @@
-//! Where chunked uploads are reassembled: one part file per `dzuuid` in `.chunks/` inside the
-//! upload folder, each chunk written at its own offset, and an in-process index of which chunks
-//! are in.
+//! Where chunked uploads are reassembled: each upload's state lives in its own folder under
+//! `.chunks/` (see chunk_disk.rs), not in a process, so any process sharing the upload folder
+//! can take any chunk, in any order, in parallel, and a restart loses nothing acknowledged.
 //!
-//! Concurrency rules, all under one short `std::sync::Mutex` (no I/O happens while it is held,
-//! except creating a new part file, which must be atomic with its entry):
+//! The rules:
 //!
 //! - a chunk is marked received only once its request was read to the end and every byte is
-//!   written, so a chunk cut short (client gone, body truncated) is simply not there;
+//!   written, so a chunk cut short (client gone, body truncated, process killed) is simply not
+//!   there;
 //! - an index already received is not written again (a retry sends the same bytes);
-//! - the request that marks the last missing index takes the entry out of the index and
-//!   finalizes; exactly one request can do that, so the handler runs once per file;
-//! - finalizing closes the entry's write gate (a write lock that waits for writes in progress),
-//!   so a late duplicate of a chunk can never touch a finished file;
-//! - an entry with a write in progress never expires; otherwise it expires once it made no
-//!   progress (no chunk marked received) for the expiry: a duplicate or a refused chunk never
-//!   extends its life;
+//! - the request that finds every chunk received claims the file by creating its `end`
+//!   (a hard link, which fails if the name exists): exactly one request, in any process, can,
+//!   so the handler runs once per file;
+//! - the finalizer then takes the write gate exclusively (waiting for writes in progress), so
+//!   a late duplicate of a chunk can never touch a finished file;
+//! - an upload with a request writing to it never expires (that request holds its `lock`
+//!   shared); otherwise it expires once it made no progress (no chunk marked received) for the
+//!   expiry: a duplicate or a refused chunk never extends its life;
 //! - what unfinished uploads hold is counted in bytes ([`ENTRY_OVERHEAD`] plus the file name
-//!   per upload, plus the length of every chunk index that was ever started), and a chunk that
-//!   would pass [`PendingLimits::max_bytes`] is refused before a byte is stored; an upload
-//!   whose first chunk fails before any chunk is in is removed at once, part file included.
+//!   per upload, plus the length of every chunk that was ever started) in the folder's ledger
+//!   (chunk_ledger.rs), and a chunk that would pass [`PendingLimits::max_bytes`] is refused
+//!   before a byte is stored; an upload whose first chunk fails before any chunk is in is
+//!   removed at once, folder and all.
 //!
-//! Part files are opened per request, never kept open between chunks, so unfinished uploads
-//! hold no file descriptors.
+//! Files are opened per request, never kept open between chunks, so unfinished uploads hold no
+//! file descriptors.
 
-use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io;
 use std::mem;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard, RwLock};
-use std::time::{Duration, Instant, SystemTime};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 use tokio::task::{JoinHandle, spawn_blocking};
 use uuid::Uuid;
 
 use super::block::fill_block;
+pub(crate) use super::chunk_disk::ChunkedFile;
+use super::chunk_disk::{End, NOTHING, RECEIVED, STARTED, UploadDir, write_all_at};
+use super::chunk_ledger::Ledger;
 
 /// Bytes gathered before one write of a chunk. Smaller than a single upload's block: several
 /// chunks of a file are usually in flight at once, each with two buffers.
 pub(crate) const CHUNK_WRITE_BLOCK: usize = 256 * 1024;
 
-/// The folder, inside the upload folder, that holds unfinished chunked uploads.
-pub(crate) const CHUNK_DIR: &str = ".chunks";
-
-/// What every chunk of one file must agree on.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct ChunkedFile {
-    pub(crate) total_size: u64,
-    pub(crate) chunk_count: u64,
-    /// The client's file name as sent (unsanitised; it only feeds checks and the extension).
-    pub(crate) file_name: String,
-}
-
 /// What one unfinished upload counts against [`PendingLimits::max_bytes`] besides its chunks:
-/// its index entry, part file inode and bookkeeping (4 KiB, a file system block).
+/// its state files (4 KiB, a file system block, which also covers the chunk map of up to
+/// 4,096 chunks; a longer map counts its extra bytes).
 pub(crate) const ENTRY_OVERHEAD: u64 = 4096;
 
 /// The bounds on unfinished chunked uploads; see `Storage::chunk_expiry`,
@@ -64,46 +57,30 @@ pub(crate) struct PendingLimits {
     pub(crate) max_bytes: u64,
 }
 
-/// The in-process index of unfinished chunked uploads of one [`Storage`](super::Storage).
+/// What a [`Storage`](super::Storage) keeps of chunked uploads in its process: only when it
+/// last swept. Everything else is on disk.
 #[derive(Debug, Default)]
 pub(crate) struct ChunkIndex {
-    state: Mutex<State>,
+    pub(super) last_sweep: Mutex<Option<Instant>>,
 }
 
-#[derive(Debug, Default)]
-struct State {
-    entries: HashMap<Uuid, Entry>,
-    /// Uploads that ended recently, so that a late chunk gets a meaningful answer instead of
-    /// starting a new upload that could never complete.
-    tombstones: HashMap<Uuid, (Tomb, Instant)>,
-    last_sweep: Option<Instant>,
-    /// The sum of every entry's `reserved`.
-    reserved: u64,
+/// What an upload counts besides its chunks.
+fn entry_cost(file: &ChunkedFile) -> u64 {
+    ENTRY_OVERHEAD + file.file_name.len() as u64 + file.chunk_count.saturating_sub(ENTRY_OVERHEAD)
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Tomb {
-    /// Finalized: a late retry of one of its chunks is acknowledged.
-    Finished,
-    /// Expired or failed: its chunks are refused.
-    Gone,
+/// What an upload in this state counts against the bound.
+pub(crate) fn upload_cost(file: &ChunkedFile, map: &[u8]) -> u64 {
+    let chunks: u64 = (0..)
+        .zip(map)
+        .filter(|(_, s)| **s != NOTHING)
+        .map(|(i, _)| file.chunk_len(i))
+        .sum();
+    entry_cost(file) + chunks
 }
 
-#[derive(Debug)]
-struct Entry {
-    file: ChunkedFile,
-    received: HashSet<u64>,
-    /// Every index a request started (received or not): each is counted in `reserved` once.
-    started: HashSet<u64>,
-    /// Bytes this upload counts against the bound.
-    reserved: u64,
-    /// Requests of this upload currently writing; the entry cannot expire while > 0.
-    writing: usize,
-    /// The last progress: created, or a chunk marked received.
-    touched: Instant,
-    path: PathBuf,
-    /// `true` once finalizing started; writes hold the read side around each `pwrite`.
-    gate: Arc<RwLock<bool>>,
+fn received(map: &[u8]) -> u64 {
+    map.iter().filter(|s| **s == RECEIVED).count() as u64
 }
 
 /// How a chunk request may go on.
@@ -119,7 +96,7 @@ pub(crate) enum Begin {
 /// Why a chunk request cannot go on.
 #[derive(Debug)]
 pub(crate) enum BeginError {
-    /// The upload expired, failed, or was lost in a restart: the file must be sent again.
+    /// The upload expired or failed: the file must be sent again.
     Gone,
     /// The chunk disagrees with the earlier chunks of the same `dzuuid`.
     Mismatch(String),
@@ -128,14 +105,24 @@ pub(crate) enum BeginError {
     Io(io::Error),
 }
 
-/// A chunk being written: releases its `writing` count when dropped.
+impl From<io::Error> for BeginError {
+    fn from(e: io::Error) -> Self {
+        BeginError::Io(e)
+    }
+}
+
+/// A chunk being written. Holds the upload's `lock` shared (it cannot expire meanwhile); when
+/// dropped unfinished, removes an upload that has nothing else.
 pub(crate) struct ChunkTicket {
-    index: Arc<ChunkIndex>,
-    uuid: Uuid,
+    /// The upload folder.
+    root: PathBuf,
+    upload: UploadDir,
+    file: ChunkedFile,
     chunk: u64,
-    /// This request's own handle on the part file.
-    handle: Arc<File>,
-    gate: Arc<RwLock<bool>>,
+    lock: Option<File>,
+    /// This request's own handles on the data and the write gate.
+    data: Arc<File>,
+    gate: Arc<File>,
     released: bool,
 }
 
@@ -151,311 +138,293 @@ pub(crate) enum Finish {
     Complete(Complete),
 }
 
-/// Every chunk is in: the part file, now owned by the finalizing request.
+/// Every chunk is in and this request claimed the file: the data, now owned by it.
 pub(crate) struct Complete {
     pub(crate) path: PathBuf,
     pub(crate) file: ChunkedFile,
-    gate: Arc<RwLock<bool>>,
+    upload: UploadDir,
 }
 
 impl Complete {
-    /// Closes the write gate (waiting for any write in progress) and opens the part file for
-    /// the final checks and the rename. Blocking.
+    /// Closes the write gate (waiting for any write in progress, in any process), removes the
+    /// upload's state but its tombstone, and opens the data for the final checks and the
+    /// rename. Blocking.
     pub(crate) fn close(&self) -> io::Result<File> {
-        *self.gate.write().unwrap_or_else(|e| e.into_inner()) = true;
-        std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .open(&self.path)
+        let gate = self.upload.open_gate_to_close()?;
+        gate.lock()?;
+        // Closed for good: writers look at their own handle's length, not at a path that the
+        // sweep removes one day.
+        gate.set_len(1)?;
+        drop(gate);
+        self.upload.strip();
+        self.upload.open_data()
     }
 }
 
-fn lock(mutex: &Mutex<State>) -> MutexGuard<'_, State> {
-    // A panic while holding the lock leaves the maps consistent (no multi-step updates).
-    mutex.lock().unwrap_or_else(|e| e.into_inner())
+/// An upload's folder as a request found it.
+enum Opened {
+    Missing,
+    Ended(End),
+    /// The lock file is held shared.
+    Live(File, ChunkedFile),
+    /// Removed or replaced while it was opened: look again.
+    Changed,
+}
+
+fn open_live(upload: &UploadDir) -> io::Result<Opened> {
+    if let Some(end) = upload.end()? {
+        return Ok(Opened::Ended(end));
+    }
+    let lock = match upload.open_lock() {
+        Ok(lock) => lock,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Ok(upload.end()?.map_or(Opened::Missing, Opened::Ended));
+        }
+        Err(e) => return Err(e),
+    };
+    lock.lock_shared()?;
+    // Checked with the lock held: a remover (which holds it exclusively) is done by now.
+    if !upload.holds(&lock)? {
+        return Ok(Opened::Changed);
+    }
+    if let Some(end) = upload.end()? {
+        return Ok(Opened::Ended(end));
+    }
+    Ok(Opened::Live(lock, upload.meta()?))
 }
 
 impl ChunkIndex {
-    /// Registers a request for chunk `chunk` (`length` bytes) of `uuid`, creating the part file
-    /// for a new upload, or says why it cannot go on. Blocking: call it on the blocking pool.
+    /// Registers a request for chunk `chunk` (`length` bytes) of `uuid`, making the upload's
+    /// folder for a new upload, or says why it cannot go on. Blocking: call it on the
+    /// blocking pool.
     pub(crate) fn begin(
-        self: &Arc<Self>,
+        &self,
         dir: &Path,
         limits: PendingLimits,
         uuid: Uuid,
         file: ChunkedFile,
         chunk: u64,
-        length: u64,
     ) -> Result<Begin, BeginError> {
         self.sweep(dir, limits.expiry, false);
-        let mut state = lock(&self.state);
-        let now = Instant::now();
-        if let Some((tomb, _)) = state.tombstones.get(&uuid) {
-            return match tomb {
-                Tomb::Finished => Ok(Begin::Finished),
-                Tomb::Gone => Err(BeginError::Gone),
+        let upload = UploadDir::new(dir, uuid);
+        // Each turn of the loop follows a change made by another request in between (an
+        // upload made or removed); a handful is plenty.
+        for _ in 0..8 {
+            let opened = match open_live(&upload) {
+                // Its state went meanwhile (finished, failed, removed): look again.
+                Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+                other => other?,
             };
-        }
-        let room = limits.max_bytes.saturating_sub(state.reserved);
-        if let Some(entry) = state.entries.get_mut(&uuid) {
-            if entry.file != file {
-                return Err(BeginError::Mismatch(mismatch(&entry.file, &file)));
-            }
-            if entry.received.contains(&chunk) {
-                // Not progress: the entry's life is not extended.
-                return Ok(Begin::Duplicate {
-                    received: entry.received.len() as u64,
-                    total: entry.file.chunk_count,
-                });
-            }
-            let cost = if entry.started.contains(&chunk) {
-                0
-            } else {
-                length
-            };
-            if cost > room {
-                return Err(BeginError::Busy);
-            }
-            entry.started.insert(chunk);
-            entry.reserved += cost;
-            entry.writing += 1;
-            let (path, gate) = (entry.path.clone(), Arc::clone(&entry.gate));
-            state.reserved += cost;
-            drop(state);
-            // Opened outside the lock. Gone already: finalized or failed in the meantime.
-            return match std::fs::OpenOptions::new().write(true).open(&path) {
-                Ok(handle) => Ok(Begin::Write(self.ticket(uuid, chunk, handle, gate))),
-                Err(e) => {
-                    self.release(uuid);
-                    match lock(&self.state).tombstones.get(&uuid) {
-                        Some((Tomb::Finished, _)) => Ok(Begin::Finished),
-                        Some((Tomb::Gone, _)) => Err(BeginError::Gone),
-                        None => Err(BeginError::Io(e)),
+            match opened {
+                Opened::Ended(End::Finished) => return Ok(Begin::Finished),
+                Opened::Ended(End::Gone) => return Err(BeginError::Gone),
+                Opened::Changed => continue,
+                Opened::Live(lock, known) => {
+                    if known != file {
+                        return Err(BeginError::Mismatch(mismatch(&known, &file)));
+                    }
+                    match start(dir, limits, upload.clone(), lock, file.clone(), chunk) {
+                        // Its state went meanwhile (finished, failed, removed): look again.
+                        Err(BeginError::Io(e)) if e.kind() == io::ErrorKind::NotFound => continue,
+                        other => return other,
                     }
                 }
-            };
-        }
-
-        // A new upload: bounded in number (each is an index entry) and in bytes.
-        let cost = ENTRY_OVERHEAD + file.file_name.len() as u64 + length;
-        if state.entries.len() >= limits.max_count || cost > room {
-            return Err(BeginError::Busy);
-        }
-        // Its part file must not exist yet: if it does, this process lost the upload's index
-        // (a restart), and the chunks it already has are unknown.
-        let chunk_dir = dir.join(CHUNK_DIR);
-        let path = chunk_dir.join(format!("{uuid}.part"));
-        let open = || {
-            std::fs::OpenOptions::new()
-                .read(true)
-                .write(true)
-                .create_new(true)
-                .open(&path)
-        };
-        let handle = match open() {
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                std::fs::create_dir_all(&chunk_dir).map_err(BeginError::Io)?;
-                open()
-            }
-            other => other,
-        };
-        let handle = match handle {
-            Ok(handle) => handle,
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                let _ = std::fs::remove_file(&path);
-                state.tombstones.insert(uuid, (Tomb::Gone, now));
-                return Err(BeginError::Gone);
-            }
-            Err(e) => return Err(BeginError::Io(e)),
-        };
-        let gate = Arc::new(RwLock::new(false));
-        state.reserved += cost;
-        state.entries.insert(
-            uuid,
-            Entry {
-                file,
-                received: HashSet::new(),
-                started: HashSet::from([chunk]),
-                reserved: cost,
-                writing: 1,
-                touched: now,
-                path,
-                gate: Arc::clone(&gate),
-            },
-        );
-        drop(state);
-        Ok(Begin::Write(self.ticket(uuid, chunk, handle, gate)))
-    }
-
-    fn ticket(
-        self: &Arc<Self>,
-        uuid: Uuid,
-        chunk: u64,
-        handle: File,
-        gate: Arc<RwLock<bool>>,
-    ) -> ChunkTicket {
-        ChunkTicket {
-            index: Arc::clone(self),
-            uuid,
-            chunk,
-            handle: Arc::new(handle),
-            gate,
-            released: false,
-        }
-    }
-
-    /// A request of `uuid` ended without its chunk: one writer less. An upload with nothing
-    /// received and no writer left is removed at once with its part file (a refused first
-    /// chunk leaves nothing); otherwise its reservation stays (the failed chunk's bytes may be
-    /// on disk) and it expires as usual, this not being progress.
-    fn release(&self, uuid: Uuid) {
-        let mut state = lock(&self.state);
-        let Some(entry) = state.entries.get_mut(&uuid) else {
-            return;
-        };
-        entry.writing -= 1;
-        if !entry.received.is_empty() || entry.writing > 0 {
-            return;
-        }
-        let entry = state
-            .entries
-            .remove(&uuid)
-            .expect("the entry was just found");
-        state.reserved -= entry.reserved;
-        drop(state);
-        let _ = std::fs::remove_file(&entry.path);
-    }
-
-    /// Marks the ticket's chunk received (all its bytes are written) and tells whether the file
-    /// is now complete. Only a short lock; no I/O.
-    pub(crate) fn finish(&self, mut ticket: ChunkTicket) -> Finish {
-        ticket.released = true;
-        let mut state = lock(&self.state);
-        let Some(entry) = state.entries.get_mut(&ticket.uuid) else {
-            // Finalized (or failed) through a concurrent duplicate of this chunk.
-            return match state.tombstones.get(&ticket.uuid) {
-                Some((Tomb::Finished, _)) => Finish::AlreadyFinished,
-                _ => Finish::Gone,
-            };
-        };
-        entry.writing -= 1;
-        entry.touched = Instant::now();
-        entry.received.insert(ticket.chunk);
-        let (received, total) = (entry.received.len() as u64, entry.file.chunk_count);
-        if received < total {
-            return Finish::Partial { received, total };
-        }
-        let entry = state
-            .entries
-            .remove(&ticket.uuid)
-            .expect("the entry was just found");
-        state.reserved -= entry.reserved;
-        state
-            .tombstones
-            .insert(ticket.uuid, (Tomb::Finished, Instant::now()));
-        Finish::Complete(Complete {
-            path: entry.path,
-            file: entry.file,
-            gate: entry.gate,
-        })
-    }
-
-    /// Marks `uuid` as gone (its finalization failed), so later chunks are refused.
-    pub(crate) fn forget(&self, uuid: Uuid) {
-        let mut state = lock(&self.state);
-        if let Some(entry) = state.entries.remove(&uuid) {
-            state.reserved -= entry.reserved;
-        }
-        state.tombstones.insert(uuid, (Tomb::Gone, Instant::now()));
-    }
-
-    /// Removes uploads untouched for `expiry` (their part files too), tombstones older than
-    /// `expiry`, and part files of uploads this process does not know that are older than
-    /// `expiry` (left by an earlier process). Runs at most every `expiry / 4` (and at least
-    /// every 30 s when asked) unless `force`. Blocking.
-    pub(crate) fn sweep(&self, dir: &Path, expiry: Duration, force: bool) -> usize {
-        let now = Instant::now();
-        let mut doomed = Vec::new();
-        let known: HashSet<Uuid>;
-        {
-            let mut state = lock(&self.state);
-            let every = (expiry / 4).min(Duration::from_secs(30));
-            if !force
-                && state
-                    .last_sweep
-                    .is_some_and(|t| now.duration_since(t) < every)
-            {
-                return 0;
-            }
-            state.last_sweep = Some(now);
-            let expired: Vec<Uuid> = state
-                .entries
-                .iter()
-                .filter(|(_, e)| e.writing == 0 && now.duration_since(e.touched) >= expiry)
-                .map(|(uuid, _)| *uuid)
-                .collect();
-            for uuid in expired {
-                if let Some(entry) = state.entries.remove(&uuid) {
-                    state.reserved -= entry.reserved;
-                    doomed.push(entry.path);
-                    state.tombstones.insert(uuid, (Tomb::Gone, now));
+                Opened::Missing => {
+                    if let Some(ticket) = create(dir, limits, &upload, &file, chunk)? {
+                        return Ok(Begin::Write(ticket));
+                    }
                 }
             }
-            state
-                .tombstones
-                .retain(|_, (_, at)| now.duration_since(*at) < expiry);
-            known = state.entries.keys().copied().collect();
         }
-        let mut removed = 0;
-        for path in doomed {
-            if std::fs::remove_file(&path).is_ok() {
-                removed += 1;
-            }
-        }
-        if removed > 0 {
-            tracing::info!(removed, "dropzone-runtime: removed expired chunked uploads");
-        }
-        // Leftovers of an earlier process (its index died with it).
-        let Ok(listing) = std::fs::read_dir(dir.join(CHUNK_DIR)) else {
-            return removed;
-        };
-        for entry in listing.flatten().take(100_000) {
-            let name = entry.file_name();
-            let Some(uuid) = name
-                .to_str()
-                .and_then(|n| n.strip_suffix(".part"))
-                .and_then(|n| Uuid::parse_str(n).ok())
-            else {
-                continue;
-            };
-            if known.contains(&uuid) {
-                continue;
-            }
-            let old = entry
-                .metadata()
-                .and_then(|m| m.modified())
-                .ok()
-                .and_then(|t| SystemTime::now().duration_since(t).ok())
-                .is_some_and(|age| age >= expiry);
-            if old && std::fs::remove_file(entry.path()).is_ok() {
-                removed += 1;
-            }
-        }
-        removed
+        Err(BeginError::Io(io::Error::other(
+            "the chunked upload kept changing while it was opened",
+        )))
     }
 
-    /// Unfinished uploads currently indexed.
-    pub(crate) fn len(&self) -> usize {
-        lock(&self.state).entries.len()
+    /// Marks the ticket's chunk received (all its bytes are written) and tells whether the
+    /// file is now complete, claiming it if so. Blocking.
+    pub(crate) fn finish(&self, mut ticket: ChunkTicket) -> io::Result<Finish> {
+        ticket.released = true;
+        match self.finish_inner(&ticket) {
+            // Its state went: a concurrent duplicate of this chunk finished the file (or it
+            // failed) meanwhile.
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(match ticket.upload.end()? {
+                Some(End::Finished) => Finish::AlreadyFinished,
+                _ => Finish::Gone,
+            }),
+            other => other,
+        }
     }
 
-    /// Bytes unfinished uploads currently count against the bound.
-    pub(crate) fn reserved(&self) -> u64 {
-        lock(&self.state).reserved
+    fn finish_inner(&self, ticket: &ChunkTicket) -> io::Result<Finish> {
+        let dir = &ticket.root;
+        let upload = ticket.upload.clone();
+        upload.set_chunk(ticket.chunk, RECEIVED)?;
+        if let Some(lock) = &ticket.lock {
+            UploadDir::touch(lock)?;
+        }
+        let map = upload.read_map()?;
+        let (received, total) = (received(&map), ticket.file.chunk_count);
+        if received < total {
+            return Ok(Finish::Partial { received, total });
+        }
+        // Claimed under the ledger's lock, so that the claim and the ledger agree for the
+        // sweep's recount.
+        let mut ledger = Ledger::lock(dir)?;
+        if !upload.claim(End::Finished)? {
+            drop(ledger);
+            return Ok(match upload.end()? {
+                Some(End::Gone) => Finish::Gone,
+                _ => Finish::AlreadyFinished,
+            });
+        }
+        ledger.remove(upload_cost(&ticket.file, &map))?;
+        drop(ledger);
+        Ok(Finish::Complete(Complete {
+            path: upload.data_path(),
+            file: ticket.file.clone(),
+            upload,
+        }))
+    }
+
+    /// Marks `uuid` as gone (its finalization failed), so later chunks are refused. Blocking.
+    pub(crate) fn forget(&self, dir: &Path, uuid: Uuid) {
+        let upload = UploadDir::new(dir, uuid);
+        if upload.record_end(End::Gone).is_ok() {
+            upload.strip();
+        }
+    }
+
+    /// Unfinished uploads in the folder, all processes together.
+    pub(crate) fn len(&self, dir: &Path) -> usize {
+        Ledger::peek(dir).map_or(0, |(count, _)| count as usize)
+    }
+
+    /// Bytes unfinished uploads in the folder count against the bound.
+    pub(crate) fn reserved(&self, dir: &Path) -> u64 {
+        Ledger::peek(dir).map_or(0, |(_, bytes)| bytes)
     }
 }
 
-fn mismatch(before: &ChunkedFile, now: &ChunkedFile) -> String {
+/// A chunk of a known upload: counted (if it was never started) and given a ticket.
+fn start(
+    dir: &Path,
+    limits: PendingLimits,
+    upload: UploadDir,
+    lock: File,
+    file: ChunkedFile,
+    chunk: u64,
+) -> Result<Begin, BeginError> {
+    let map = upload.read_map()?;
+    let state = |map: &[u8]| map.get(chunk as usize).copied().unwrap_or(NOTHING);
+    if state(&map) == RECEIVED {
+        // Not progress: the upload's life is not extended.
+        return Ok(Begin::Duplicate {
+            received: received(&map),
+            total: file.chunk_count,
+        });
+    }
+    if state(&map) == NOTHING {
+        let mut ledger = Ledger::lock(dir)?;
+        // Looked at again under the lock: another request may have started it meanwhile.
+        if state(&upload.read_map()?) == NOTHING {
+            let cost = file.chunk_len(chunk);
+            if ledger.bytes.saturating_add(cost) > limits.max_bytes {
+                return Err(BeginError::Busy);
+            }
+            upload.set_chunk(chunk, STARTED)?;
+            ledger.bytes += cost;
+            ledger.save()?;
+        }
+    }
+    Ok(Begin::Write(ticket(dir, upload, lock, file, chunk)?))
+}
+
+/// A new upload: bounded in number and in bytes, made complete aside and moved into place.
+/// `Ok(None)` if another request made it first.
+fn create(
+    dir: &Path,
+    limits: PendingLimits,
+    upload: &UploadDir,
+    file: &ChunkedFile,
+    chunk: u64,
+) -> Result<Option<ChunkTicket>, BeginError> {
+    let cost = entry_cost(file) + file.chunk_len(chunk);
+    let fits = |(count, bytes): (u64, u64)| {
+        count < limits.max_count as u64 && bytes.saturating_add(cost) <= limits.max_bytes
+    };
+    // A refused upload should cost nothing: looked at before anything is made.
+    if !fits(Ledger::peek(dir)?) {
+        return Err(BeginError::Busy);
+    }
+    let new = UploadDir::prepare(dir, file, chunk)?;
+    let mut ledger = Ledger::lock(dir)?;
+    if !fits((ledger.count, ledger.bytes)) {
+        drop(ledger);
+        new.abandon();
+        return Err(BeginError::Busy);
+    }
+    let Some(lock) = upload.install(new)? else {
+        return Ok(None);
+    };
+    ledger.count += 1;
+    ledger.bytes += cost;
+    ledger.save()?;
+    drop(ledger);
+    Ok(Some(ticket(
+        dir,
+        upload.clone(),
+        lock,
+        file.clone(),
+        chunk,
+    )?))
+}
+
+fn ticket(
+    dir: &Path,
+    upload: UploadDir,
+    lock: File,
+    file: ChunkedFile,
+    chunk: u64,
+) -> io::Result<ChunkTicket> {
+    let data = upload.open_data()?;
+    let gate = upload.open_gate()?;
+    Ok(ChunkTicket {
+        root: dir.to_owned(),
+        upload,
+        file,
+        chunk,
+        lock: Some(lock),
+        data: Arc::new(data),
+        gate: Arc::new(gate),
+        released: false,
+    })
+}
+
+/// After a request of the upload ended without its chunk: an upload with nothing received and
+/// no writer left (in any process) is removed at once, folder and all (a refused first chunk
+/// leaves nothing); otherwise what it holds stays counted (the failed chunk's bytes may be on
+/// disk) and it expires as usual, this not being progress. Blocking.
+fn release(upload: &UploadDir, dir: &Path) -> io::Result<()> {
+    if received(&upload.read_map()?) > 0 {
+        return Ok(());
+    }
+    let lock = upload.open_lock()?;
+    if lock.try_lock().is_err() || !upload.holds(&lock)? || upload.end()?.is_some() {
+        return Ok(());
+    }
+    // No one else can start a chunk now (they wait for the shared lock).
+    let map = upload.read_map()?;
+    if received(&map) > 0 {
+        return Ok(());
+    }
+    let file = upload.meta()?;
+    let mut ledger = Ledger::lock(dir)?;
+    upload.discard()?;
+    ledger.remove(upload_cost(&file, &map))
+}
+
+pub(crate) fn mismatch(before: &ChunkedFile, now: &ChunkedFile) -> String {
     if before.total_size != now.total_size {
         format!(
             "`dztotalfilesize` is {} but earlier chunks of this `dzuuid` said {}",
@@ -466,16 +435,21 @@ fn mismatch(before: &ChunkedFile, now: &ChunkedFile) -> String {
             "`dztotalchunkcount` is {} but earlier chunks of this `dzuuid` said {}",
             now.chunk_count, before.chunk_count
         )
+    } else if before.chunk_size != now.chunk_size {
+        format!(
+            "`dzchunksize` is {} but earlier chunks of this `dzuuid` said {}",
+            now.chunk_size, before.chunk_size
+        )
     } else {
         "the file name differs from earlier chunks of this `dzuuid`".to_owned()
     }
 }
 
 impl ChunkTicket {
-    /// A writer that puts this chunk's bytes at `offset` of the part file.
+    /// A writer that puts this chunk's bytes at `offset` of the data file.
     pub(crate) fn writer(&self, offset: u64) -> ChunkWriter {
         ChunkWriter {
-            handle: Arc::clone(&self.handle),
+            data: Arc::clone(&self.data),
             gate: Arc::clone(&self.gate),
             offset,
             buf: Vec::with_capacity(64 * 1024),
@@ -485,14 +459,41 @@ impl ChunkTicket {
     }
 }
 
+impl ChunkTicket {
+    /// The request ends without this chunk (refused, cut short): releases it before the
+    /// answer goes out, so that what the client sees next is already true.
+    pub(crate) async fn abandon(mut self) {
+        let work = self.release_work();
+        let _ = blocking(work).await;
+    }
+
+    fn release_work(&mut self) -> impl FnOnce() + Send + 'static {
+        self.released = true;
+        // Our shared lock goes first, or we would wait for ourselves.
+        drop(self.lock.take());
+        let (upload, dir) = (self.upload.clone(), self.root.clone());
+        move || {
+            if let Err(e) = release(&upload, &dir) {
+                tracing::debug!(error = %e, "dropzone-runtime: could not release a chunk");
+            }
+        }
+    }
+}
+
 impl Drop for ChunkTicket {
     fn drop(&mut self) {
         if self.released {
             return;
         }
-        // The request ended without finishing its chunk (refused, cut short, dropped): the
-        // chunk is not received.
-        self.index.release(self.uuid);
+        // The request ended without finishing its chunk (its future dropped): the chunk is
+        // not received.
+        let work = self.release_work();
+        // A drop may happen on a runtime thread (a request future dropped): hand the file
+        // work to the blocking pool when there is one.
+        match tokio::runtime::Handle::try_current() {
+            Ok(handle) => drop(handle.spawn_blocking(work)),
+            Err(_) => work(),
+        }
     }
 }
 
@@ -508,8 +509,8 @@ type WriteTask = JoinHandle<(Vec<u8>, io::Result<()>)>;
 /// Writes one chunk's bytes at their offset in large blocks, one block on the blocking pool
 /// while the next one fills (at most two [`CHUNK_WRITE_BLOCK`] buffers per request).
 pub(crate) struct ChunkWriter {
-    handle: Arc<File>,
-    gate: Arc<RwLock<bool>>,
+    data: Arc<File>,
+    gate: Arc<File>,
     /// Where the next block goes.
     offset: u64,
     buf: Vec<u8>,
@@ -539,20 +540,10 @@ impl ChunkWriter {
     async fn start_write(&mut self) -> io::Result<()> {
         self.wait().await?;
         let data = mem::replace(&mut self.buf, mem::take(&mut self.spare));
-        let (handle, gate, offset) = (
-            Arc::clone(&self.handle),
-            Arc::clone(&self.gate),
-            self.offset,
-        );
+        let (file, gate, offset) = (Arc::clone(&self.data), Arc::clone(&self.gate), self.offset);
         self.offset += data.len() as u64;
         self.pending = Some(spawn_blocking(move || {
-            let closed = gate.read().unwrap_or_else(|e| e.into_inner());
-            let result = if *closed {
-                Err(io::Error::other(CLOSED))
-            } else {
-                write_all_at(&handle, &data, offset)
-            };
-            drop(closed);
+            let result = gated_write(&file, &gate, &data, offset);
             (data, result)
         }));
         Ok(())
@@ -569,26 +560,17 @@ impl ChunkWriter {
     }
 }
 
-#[cfg(unix)]
-fn write_all_at(file: &File, data: &[u8], offset: u64) -> io::Result<()> {
-    std::os::unix::fs::FileExt::write_all_at(file, data, offset)
-}
-
-#[cfg(windows)]
-fn write_all_at(file: &File, mut data: &[u8], mut offset: u64) -> io::Result<()> {
-    use std::os::windows::fs::FileExt;
-    while !data.is_empty() {
-        match file.seek_write(data, offset) {
-            Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
-            Ok(n) => {
-                data = &data[n..];
-                offset += n as u64;
-            }
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(())
+/// One write, under the gate held shared: refused once the finalizer closed the gate (which it
+/// does holding it exclusively, so no write is under way then).
+fn gated_write(file: &File, gate: &File, data: &[u8], offset: u64) -> io::Result<()> {
+    gate.lock_shared()?;
+    let result = if gate.metadata()?.len() > 0 {
+        Err(io::Error::other(CLOSED))
+    } else {
+        write_all_at(file, data, offset)
+    };
+    gate.unlock()?;
+    result
 }
 
 /// Runs a blocking index operation on the blocking pool.

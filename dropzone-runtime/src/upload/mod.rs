@@ -18,9 +18,12 @@
 mod accept;
 mod ack;
 mod block;
+mod chunk_disk;
 mod chunk_fields;
+mod chunk_ledger;
 mod chunk_receive;
 mod chunk_store;
+mod chunk_sweep;
 mod context;
 mod csrf_check;
 mod extract;

@@ -312,7 +312,7 @@ async fn vet_complete(slots: Vec<Slot>, ctx: &Ctx<'_>) -> Result<Vec<Slot>, Uplo
         };
         if let Some(uuid) = p.chunked {
             // Later chunks of a vetoed file are answered 410, never acknowledged.
-            ctx.storage.chunk_index().forget(uuid);
+            super::chunk_receive::forget(ctx, uuid).await;
         }
         if !ctx.options.upload_multiple() {
             return Err(FileRefusal::from(refusal).into());

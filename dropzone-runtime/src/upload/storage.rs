@@ -221,10 +221,11 @@ impl Storage {
     /// was received for this long (a chunk being received keeps it alive; a duplicate or a
     /// refused chunk does not). Removal happens on access: every chunk request sweeps (at most
     /// every `expiry / 4`, and at least every 30 s while chunks arrive), and
-    /// [`Storage::sweep_chunks`] sweeps on demand, e.g. from a timer. Part files left by an
-    /// earlier process are removed by the same rule, by their modification time, when the
-    /// storage is created and on every sweep. A chunk of an expired upload is answered with
-    /// [`ChunkUploadGone`](super::rejection::ChunkUploadGone) (410).
+    /// [`Storage::sweep_chunks`] sweeps on demand, e.g. from a timer. The state of unfinished
+    /// uploads is kept in the folder (`.chunks/<dzuuid>/`), not in the process: every storage
+    /// and process on the same folder takes any chunk of any upload, and one restarted keeps
+    /// the uploads it had (they complete; they expire by the same rule). A chunk of an expired
+    /// upload is answered with [`ChunkUploadGone`](super::rejection::ChunkUploadGone) (410).
     pub fn chunk_expiry(mut self, expiry: Duration) -> Self {
         Arc::make_mut(&mut self.inner).chunk_expiry = expiry;
         self
@@ -232,7 +233,8 @@ impl Storage {
 
     /// Bounds how many chunked uploads may be unfinished at once (default
     /// [`DEFAULT_MAX_PENDING_CHUNKED`], 10,000): a generous count, since the bytes they hold
-    /// are bounded by [`Storage::max_pending_chunked_bytes`]; this one bounds the index.
+    /// are bounded by [`Storage::max_pending_chunked_bytes`]. Counted over every storage and
+    /// process sharing the folder.
     ///
     /// The first chunk of a new upload beyond it is refused with 503
     /// ([`TooManyPendingUploads`](super::rejection::TooManyPendingUploads)), writing nothing;
@@ -249,7 +251,8 @@ impl Storage {
     /// every chunk that was started (received or not, since a chunk cut short may have left
     /// bytes on disk). A chunk that would pass the bound is refused with 503
     /// ([`TooManyPendingUploads`](super::rejection::TooManyPendingUploads)) before a byte is
-    /// stored. So unfinished uploads — from one client or all together — never hold more than
+    /// stored. Counted over every storage and process sharing the folder (in
+    /// `.chunks/.ledger`). So unfinished uploads — from one client or all together — never hold more than
     /// this on disk, each for at most [`Storage::chunk_expiry`] after its last progress, and a
     /// client holding a thousand one-byte uploads holds about 4 MiB and blocks no one.
     pub fn max_pending_chunked_bytes(mut self, max: u64) -> Self {
@@ -334,15 +337,16 @@ impl Storage {
         removed
     }
 
-    /// Unfinished chunked uploads this storage currently tracks.
+    /// Unfinished chunked uploads in this storage's folder (all processes together). Blocking
+    /// (reads one small file).
     pub fn pending_chunked_uploads(&self) -> usize {
-        self.inner.chunks.len()
+        self.inner.chunks.len(&self.inner.dir)
     }
 
-    /// Bytes unfinished chunked uploads currently count against
+    /// Bytes unfinished chunked uploads in the folder (all processes together) count against
     /// [`Storage::max_pending_chunked_bytes`].
     pub fn pending_chunked_bytes(&self) -> u64 {
-        self.inner.chunks.reserved()
+        self.inner.chunks.reserved(&self.inner.dir)
     }
 
     pub(crate) fn chunk_index(&self) -> &Arc<ChunkIndex> {
