@@ -475,3 +475,54 @@ async fn every_chunk_of_a_chunked_upload_needs_the_token() {
     assert_eq!(stored.len(), 1, "{stored:?}");
     assert!(std::fs::read(dir.path().join(&stored[0])).unwrap() == data);
 }
+
+/// A page resuming an upload asks which chunks are here: that answer is authenticated like an
+/// upload, so without the token it is refused (and says nothing of the upload).
+#[tokio::test]
+async fn a_resume_query_needs_the_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let csrf = Csrf::new(SECRET);
+    let app = Router::new()
+        .route("/page", get(token_page))
+        .route("/chunks", post(report::<GuardedChunks>))
+        .with_state(AppState {
+            storage: Storage::new(dir.path()).csrf(csrf.clone()),
+            csrf,
+        });
+    let s = session(&app).await;
+    let data = png_bytes(2500);
+    let uuid = uuid::Uuid::new_v4().to_string();
+    let headers = [
+        ("cookie", s.cookie.as_str()),
+        ("x-csrf-token", s.token.as_str()),
+    ];
+    let first = send(
+        app.clone(),
+        upload_req("/chunks", &headers, chunk_body(&uuid, &data, 0)),
+    )
+    .await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.text);
+    let query = || common::chunks::resume_body_with(&uuid, data.len(), 1000, "big.bin");
+
+    let refused = send(
+        app.clone(),
+        upload_req("/chunks", &[("cookie", &s.cookie)], query()),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.text);
+    assert_eq!(refused.text, "The CSRF token is missing.");
+    let forged = send(
+        app.clone(),
+        upload_req(
+            "/chunks",
+            &[("cookie", &s.cookie), ("x-csrf-token", "forged")],
+            query(),
+        ),
+    )
+    .await;
+    assert_eq!(forged.status, StatusCode::BAD_REQUEST, "{}", forged.text);
+
+    let answer = send(app.clone(), upload_req("/chunks", &headers, query())).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
+    assert_eq!(answer.text, r#"{"received":[0]}"#);
+}

@@ -1,4 +1,6 @@
-//! The answer to a chunk that did not complete its file: a response, not a rejection.
+//! The answers of a chunked upload that are not the file's: a chunk that did not complete its
+//! file, and which chunks the server holds (for a page resuming after a reload). Responses,
+//! not rejections.
 
 use axum::response::{IntoResponse, Response};
 use http::StatusCode;
@@ -84,6 +86,55 @@ impl IntoResponse for ChunkReceived {
     }
 }
 
+/// Which chunks of an unfinished upload the server holds (**200 OK**, `application/json`): the
+/// answer to a page that resumes an upload after a reload (see
+/// [`Upload`](super::Upload), "Resuming after a reload").
+///
+/// The body is `{"received":[0,1,4]}`. It is the same shape, `{"received":[]}`, for an upload
+/// the server does not know, one that ended, and one whose `dzuuid` is known but whose size,
+/// chunk size or name differ from what the page said: it tells nothing about other uploads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChunkStatus {
+    received: Vec<u64>,
+}
+
+impl ChunkStatus {
+    pub(crate) fn new(received: Vec<u64>) -> Self {
+        ChunkStatus { received }
+    }
+
+    /// The indexes of the chunks the server holds, ascending.
+    pub fn received(&self) -> &[u64] {
+        &self.received
+    }
+
+    /// The JSON body: `{"received":[...]}`.
+    pub fn body_text(&self) -> String {
+        let list: Vec<String> = self.received.iter().map(u64::to_string).collect();
+        format!("{{\"received\":[{}]}}", list.join(","))
+    }
+}
+
+impl fmt::Display for ChunkStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} chunks held", self.received.len())
+    }
+}
+
+impl IntoResponse for ChunkStatus {
+    fn into_response(self) -> Response {
+        (
+            StatusCode::OK,
+            [
+                (CONTENT_TYPE, HeaderValue::from_static("application/json")),
+                (X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+            ],
+            self.body_text(),
+        )
+            .into_response()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,5 +146,14 @@ mod tests {
         let resp = ack.into_response();
         assert_eq!(resp.status(), StatusCode::OK);
         assert_eq!(resp.headers()[CONTENT_TYPE], "application/json");
+    }
+
+    #[test]
+    fn the_status_is_json() {
+        assert_eq!(ChunkStatus::new(vec![]).body_text(), r#"{"received":[]}"#);
+        assert_eq!(
+            ChunkStatus::new(vec![0, 2, 10]).body_text(),
+            r#"{"received":[0,2,10]}"#
+        );
     }
 }

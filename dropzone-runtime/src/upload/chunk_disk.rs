@@ -311,6 +311,28 @@ impl UploadDir {
     }
 }
 
+/// The chunks received of the unfinished upload `uuid`, if it describes exactly `file`; empty
+/// otherwise (unknown, ended, or another file): the answer tells nothing about other uploads.
+/// Blocking.
+pub(crate) fn held(root: &Path, uuid: Uuid, file: &ChunkedFile) -> io::Result<Vec<u64>> {
+    let upload = UploadDir::new(root, uuid);
+    let state = (|| -> io::Result<Vec<u64>> {
+        if upload.end()?.is_some() || upload.meta()? != *file {
+            return Ok(Vec::new());
+        }
+        let map = upload.read_map()?;
+        Ok((0..)
+            .zip(map)
+            .filter(|(_, s)| *s == RECEIVED)
+            .map(|(i, _)| i)
+            .collect())
+    })();
+    match state {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Vec::new()),
+        other => other,
+    }
+}
+
 fn end_text(end: End) -> &'static [u8] {
     match end {
         End::Finished => b"done",

@@ -14,10 +14,89 @@ use uuid::Uuid;
 /// The field that marks a request as one chunk of a chunked upload.
 pub(crate) const UUID_FIELD: &str = "dzuuid";
 
+/// The field that marks a request (without a file part) as a page asking which chunks of an
+/// upload the server holds, to resume it after a reload. Not Dropzone.js's: dropzone-rs's
+/// init.js sends it.
+pub(crate) const RESUME_FIELD: &str = "dzresume";
+
 /// Whether a request with these text fields (read before the file part) is a chunk of a chunked
 /// upload of this zone. Files up to one chunk come as plain uploads without `dz*` fields.
 pub(crate) fn is_chunk_request(options: &Options, fields: &[(String, String)]) -> bool {
     options.chunking().is_some() && fields.iter().any(|(n, _)| n == UUID_FIELD)
+}
+
+/// Whether a request with these text fields asks which chunks the server holds.
+pub(crate) fn is_resume_request(options: &Options, fields: &[(String, String)]) -> bool {
+    options.chunking().is_some() && fields.iter().any(|(n, _)| n == RESUME_FIELD)
+}
+
+/// What a resuming page says of its file: the upload it remembers, and the file as every
+/// chunk of it must describe it. The server answers only if all of it matches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ResumeFields {
+    pub(crate) uuid: Uuid,
+    pub(crate) total_size: u64,
+    pub(crate) chunk_size: u64,
+    pub(crate) count: u64,
+    /// The file name its chunks are sent with (`dzfilename`).
+    pub(crate) file_name: String,
+}
+
+impl ResumeFields {
+    pub(crate) fn parse(
+        fields: &[(String, String)],
+        chunking: &Chunking,
+    ) -> Result<Self, InvalidChunk> {
+        let uuid = parse_uuid(fields)?;
+        let total_size = number(fields, "dztotalfilesize")?;
+        let chunk_size = number(fields, "dzchunksize")?;
+        let count = number(fields, "dztotalchunkcount")?;
+        check_counts(total_size, chunk_size, count, chunking)?;
+        // As sent (not trimmed): it must equal the name the chunks came with.
+        let file_name = fields
+            .iter()
+            .find(|(n, _)| n == "dzfilename")
+            .map(|(_, v)| v.clone())
+            .ok_or_else(|| InvalidChunk::new("the field `dzfilename` is missing"))?;
+        Ok(ResumeFields {
+            uuid,
+            total_size,
+            chunk_size,
+            count,
+            file_name,
+        })
+    }
+}
+
+fn parse_uuid(fields: &[(String, String)]) -> Result<Uuid, InvalidChunk> {
+    let raw = field(fields, UUID_FIELD).unwrap_or("");
+    // It names the upload's folder, so only a real UUID will do (any of its spellings; the
+    // canonical form is used on disk).
+    Uuid::parse_str(raw).map_err(|_| InvalidChunk::new("`dzuuid` must be a UUID"))
+}
+
+/// The rules on the chunk size and count, shared by chunks and resume requests.
+fn check_counts(
+    total_size: u64,
+    chunk_size: u64,
+    count: u64,
+    chunking: &Chunking,
+) -> Result<(), InvalidChunk> {
+    if chunk_size != chunking.chunk_size {
+        return Err(InvalidChunk::new(format_args!(
+            "`dzchunksize` is {chunk_size} but this zone's chunk size is {}",
+            chunking.chunk_size
+        )));
+    }
+    // Dropzone.js 6.1+: max(1, ceil(size / chunkSize)); a 0-byte file is one empty chunk.
+    let expected_count = total_size.div_ceil(chunk_size).max(1);
+    if count != expected_count {
+        return Err(InvalidChunk::new(format_args!(
+            "`dztotalchunkcount` is {count} but a file of {total_size} bytes in chunks of \
+             {chunk_size} bytes has {expected_count}"
+        )));
+    }
+    Ok(())
 }
 
 /// One chunk's `dz*` fields, checked against each other and the zone.
@@ -55,30 +134,13 @@ impl ChunkFields {
         fields: &[(String, String)],
         chunking: &Chunking,
     ) -> Result<Self, InvalidChunk> {
-        let raw = field(fields, UUID_FIELD).unwrap_or("");
-        // It names the part file, so only a real UUID will do (any of its spellings; the
-        // canonical form is used on disk).
-        let uuid =
-            Uuid::parse_str(raw).map_err(|_| InvalidChunk::new("`dzuuid` must be a UUID"))?;
+        let uuid = parse_uuid(fields)?;
         let index = number(fields, "dzchunkindex")?;
         let total_size = number(fields, "dztotalfilesize")?;
         let chunk_size = number(fields, "dzchunksize")?;
         let count = number(fields, "dztotalchunkcount")?;
         let offset = number(fields, "dzchunkbyteoffset")?;
-        if chunk_size != chunking.chunk_size {
-            return Err(InvalidChunk::new(format_args!(
-                "`dzchunksize` is {chunk_size} but this zone's chunk size is {}",
-                chunking.chunk_size
-            )));
-        }
-        // Dropzone.js 6.1+: max(1, ceil(size / chunkSize)); a 0-byte file is one empty chunk.
-        let expected_count = total_size.div_ceil(chunk_size).max(1);
-        if count != expected_count {
-            return Err(InvalidChunk::new(format_args!(
-                "`dztotalchunkcount` is {count} but a file of {total_size} bytes in chunks of \
-                 {chunk_size} bytes has {expected_count}"
-            )));
-        }
+        check_counts(total_size, chunk_size, count, chunking)?;
         if index >= count {
             return Err(InvalidChunk::new(format_args!(
                 "`dzchunkindex` is {index} but the file has {count} chunks (0 to {})",

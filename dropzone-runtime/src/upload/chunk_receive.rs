@@ -2,8 +2,9 @@
 //! its offset, and how the request ends (an acknowledgement, or the finished file).
 
 use super::accept::is_valid_file;
-use super::ack::ChunkReceived;
-use super::chunk_fields::ChunkFields;
+use super::ack::{ChunkReceived, ChunkStatus};
+use super::chunk_disk;
+use super::chunk_fields::{ChunkFields, ResumeFields};
 use super::chunk_store::{self, Begin, BeginError, ChunkTicket, ChunkedFile, Finish};
 use super::context::Ctx;
 use super::filename::secure_filename;
@@ -319,6 +320,31 @@ pub(crate) async fn complete(part: ChunkPart, ctx: &Ctx<'_>) -> Result<ChunkEnd,
         field,
         upload_id: dz.uuid,
     }))
+}
+
+/// Answers a page that asks which chunks of an upload the server holds, to resume it after a
+/// reload (see chunk_fields.rs, [`ResumeFields`]).
+pub(crate) async fn status(
+    fields: &[(String, String)],
+    ctx: &Ctx<'_>,
+) -> Result<ChunkStatus, UploadRejection> {
+    let chunking = ctx
+        .options
+        .chunking()
+        .expect("is_resume_request checked that the zone chunks");
+    let asked = ResumeFields::parse(fields, &chunking)?;
+    let file = ChunkedFile {
+        total_size: asked.total_size,
+        chunk_size: asked.chunk_size,
+        chunk_count: asked.count,
+        file_name: asked.file_name,
+    };
+    let dir = ctx.storage.dir().to_owned();
+    let held = chunk_store::blocking(move || chunk_disk::held(&dir, asked.uuid, &file))
+        .await
+        .and_then(|r| r)
+        .map_err(StorageFailed::new)?;
+    Ok(ChunkStatus::new(held))
 }
 
 /// Marks a claimed upload gone (its finalization failed or was refused): later chunks of it

@@ -138,13 +138,25 @@ use std::marker::PhantomData;
 ///
 /// When the zone has `chunking` and the request's text fields (which Dropzone.js sends before
 /// the file part) include `dzuuid`, the request is one chunk of a file: it is checked and
-/// written at its offset in `.chunks/<dzuuid>.part` in the upload folder. Every chunk but the
+/// written at its offset in `.chunks/<dzuuid>/data` in the upload folder, whose state is kept
+/// next to it (any process sharing the folder takes any chunk; a restart loses nothing). Every chunk but the
 /// one that completes the file is answered with [`ChunkReceived`](super::ChunkReceived)
 /// (200) and never reaches the handler; the completing request renames the whole file to its
 /// random name and runs the handler once, with [`Upload::file`] as for a single upload
 /// (`content_type` is what the chunk claimed, `application/octet-stream` from browsers). Files
 /// up to one chunk come without `dz*` fields and are single uploads on the same route. See
 /// `Storage::chunk_expiry` for abandoned uploads.
+///
+/// # Resuming after a reload
+///
+/// dropzone-rs's page script remembers an unfinished chunked file's `dzuuid` (in
+/// `localStorage`, keyed by zone, name, size and last-modified time). When the same file is
+/// added again, it sends the zone's route a request without a file part whose fields are
+/// `dzresume`, `dzuuid`, `dztotalfilesize`, `dzchunksize`, `dztotalchunkcount` and
+/// `dzfilename`; the extractor answers it by itself with
+/// [`ChunkStatus`](super::ChunkStatus) (200, `{"received":[…]}`), after the same zone and CSRF
+/// checks as an upload, and the page sends only the missing chunks. The list is empty unless
+/// an unfinished upload matches all of these fields.
 pub struct Upload<Z> {
     outcomes: Vec<FileOutcome>,
     fields: Vec<(String, String)>,

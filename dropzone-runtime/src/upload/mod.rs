@@ -48,7 +48,7 @@ mod stored_files;
 mod trace;
 mod zone;
 
-pub use ack::ChunkReceived;
+pub use ack::{ChunkReceived, ChunkStatus};
 pub use extract::Upload;
 pub use filename::{MAX_NAME_LEN, secure_filename};
 pub use framing::{MAX_PART_HEADER_BYTES, MAX_PARTS, MAX_PREAMBLE_BYTES};

@@ -2,7 +2,7 @@
 //! the zone before storing it, and turns what was received into outcomes or a rejection.
 
 use super::accept::is_valid_file;
-use super::chunk_fields::is_chunk_request;
+use super::chunk_fields::{is_chunk_request, is_resume_request};
 use super::chunk_receive::{self, ChunkEnd};
 use super::context::Ctx;
 use super::csrf_check::CsrfGate;
@@ -197,6 +197,12 @@ async fn read_parts(
     }
 
     csrf.require_open()?;
+    if file_parts == 0 && is_resume_request(options, &fields) {
+        // A page resuming an upload asks which chunks are here (authenticated as an upload:
+        // same zone check and CSRF gate).
+        let status = chunk_receive::status(&fields, ctx).await?;
+        return Err(UploadResponse::ChunkStatus(status));
+    }
     if let Some(part) = chunk_part {
         match chunk_receive::complete(part, ctx).await? {
             // Every chunk but the file's last ends here, without the handler.

@@ -1,6 +1,6 @@
 //! What [`Upload`](super::Upload) answers by itself, without running the handler.
 
-use super::ack::ChunkReceived;
+use super::ack::{ChunkReceived, ChunkStatus};
 use super::rejection::UploadRejection;
 use axum::response::{IntoResponse, Response};
 use http::StatusCode;
@@ -17,6 +17,8 @@ pub enum UploadResponse {
     Rejected(UploadRejection),
     /// One chunk of a chunked upload was stored; its file is not complete yet (200).
     ChunkReceived(ChunkReceived),
+    /// Which chunks of an unfinished upload the server holds, for a page resuming it (200).
+    ChunkStatus(ChunkStatus),
 }
 
 impl UploadResponse {
@@ -25,6 +27,7 @@ impl UploadResponse {
         match self {
             UploadResponse::Rejected(r) => r.status(),
             UploadResponse::ChunkReceived(ack) => ack.status(),
+            UploadResponse::ChunkStatus(_) => StatusCode::OK,
         }
     }
 
@@ -33,22 +36,24 @@ impl UploadResponse {
         match self {
             UploadResponse::Rejected(r) => r.body_text(),
             UploadResponse::ChunkReceived(ack) => ack.body_text(),
+            UploadResponse::ChunkStatus(status) => status.body_text(),
         }
     }
 
-    /// The refusal, unless this is a chunk acknowledgement.
+    /// The refusal, unless this is a chunk acknowledgement or status.
     pub fn rejection(&self) -> Option<&UploadRejection> {
         match self {
             UploadResponse::Rejected(r) => Some(r),
-            UploadResponse::ChunkReceived(_) => None,
+            UploadResponse::ChunkReceived(_) | UploadResponse::ChunkStatus(_) => None,
         }
     }
 
-    /// Consumes it, returning the refusal unless this is a chunk acknowledgement.
-    pub fn into_rejection(self) -> Result<UploadRejection, ChunkReceived> {
+    /// Consumes it, returning the refusal, or else itself: a chunk acknowledgement or status
+    /// (both 200), to answer as it is.
+    pub fn into_rejection(self) -> Result<UploadRejection, UploadResponse> {
         match self {
             UploadResponse::Rejected(r) => Ok(r),
-            UploadResponse::ChunkReceived(ack) => Err(ack),
+            other => Err(other),
         }
     }
 }
@@ -64,6 +69,7 @@ impl IntoResponse for UploadResponse {
         match self {
             UploadResponse::Rejected(r) => r.into_response(),
             UploadResponse::ChunkReceived(ack) => ack.into_response(),
+            UploadResponse::ChunkStatus(status) => status.into_response(),
         }
     }
 }

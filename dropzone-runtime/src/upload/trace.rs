@@ -67,7 +67,7 @@ pub(crate) async fn traced(
             }
             Err(UploadResponse::Rejected(rejection)) => rejection.log(),
             // Chunk progress is logged at `trace` where the chunk is marked received.
-            Err(UploadResponse::ChunkReceived(_)) => {}
+            Err(UploadResponse::ChunkReceived(_) | UploadResponse::ChunkStatus(_)) => {}
         }
         result
     }

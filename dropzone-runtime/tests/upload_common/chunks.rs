@@ -137,3 +137,21 @@ pub fn is_ack(a: &Answer, chunk: usize, received: usize, total: usize) -> bool {
         && a.content_type == "application/json"
         && a.json() == serde_json::json!({"chunk": chunk, "received": received, "total": total})
 }
+
+/// What dropzone-rs's init.js sends to ask which chunks of upload `uuid` of `data` (sent as
+/// `name`) the server holds.
+pub fn resume_body(uuid: &str, data: &[u8], name: &str) -> Vec<u8> {
+    resume_body_with(uuid, data.len(), CHUNK, name)
+}
+
+/// [`resume_body`] with every value chosen.
+pub fn resume_body_with(uuid: &str, size: usize, chunk: usize, name: &str) -> Vec<u8> {
+    Multipart::new()
+        .text("dzresume", "1")
+        .text("dzuuid", uuid)
+        .text("dztotalfilesize", size.to_string())
+        .text("dzchunksize", chunk.to_string())
+        .text("dztotalchunkcount", size.div_ceil(chunk).max(1).to_string())
+        .text("dzfilename", name)
+        .finish()
+}
