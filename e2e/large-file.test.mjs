@@ -77,8 +77,14 @@ for (const { version, path: pagePath } of PAGES) {
       await page.waitForSelector('.dz-preview.dz-success', { timeout: 60_000 });
       await screenshot(page, `large-file-${version}-success`);
 
-      const stored = await listFiles(server.uploadDir);
-      assert.equal(stored.length, 1, `stored: ${stored.join(', ')}`);
+      const all = await listFiles(server.uploadDir);
+      // Hidden bookkeeping aside (`.meta/` sidecars, the chunk ledger and the finished
+      // upload's tombstone `end`), one file; no chunk state is left.
+      const stored = all.filter((f) => !f.startsWith('.'));
+      assert.equal(stored.length, 1, `stored: ${all.join(', ')}`);
+      const chunkState = all.filter((f) => f.startsWith('.chunks/'));
+      assert.ok(chunkState.every((f) => f === '.chunks/.ledger' || f.endsWith('/end')),
+        `chunk state left: ${chunkState.join(', ')}`);
       assert.match(path.basename(stored[0]), UUID_NAME);
       assert.equal(sha256(await readFile(path.join(server.uploadDir, stored[0]))), sha256(data));
 

@@ -182,6 +182,134 @@
     }
   }
 
+  /* ---- Resume after reload (issue 10): begin ----
+     A chunked file's upload id (dzuuid) is remembered in localStorage, keyed by zone, name,
+     size and lastModified, from its first chunk until it is stored (or the server answers
+     410: gone). When the same file is added again, before Dropzone queues it (its `accept`),
+     the page asks the zone's URL which chunks the server holds: a POST without a file part,
+     with dzresume, dzuuid, dztotalfilesize, dzchunksize, dztotalchunkcount and dzfilename,
+     and the zone's headers (zone id, CSRF token), so it is checked like an upload. If the
+     server holds some, the file takes the remembered id and only the missing chunks are sent:
+     Dropzone's sender (_uploadData, the same in 5.9.3 and 6.3.5) marks a held chunk done
+     without a request. */
+  var RESUME_PREFIX = "dropzone-rs:resume:";
+  var UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+  function resumeStore() {
+    try { return window.localStorage || null; } catch (e) { return null; }
+  }
+  function resumeKey(dz, file) {
+    var zone = dz.element && dz.element.id ? dz.element.id : "";
+    return RESUME_PREFIX + JSON.stringify([zone, file.name, file.size, file.lastModified || 0]);
+  }
+  function resumable(dz, file) {
+    var o = dz.options;
+    return !!(o.chunking && !o.uploadMultiple && file && file.upload &&
+      (o.forceChunking || file.size > o.chunkSize));
+  }
+  function remembered(dz, file) {
+    var store = resumeStore(), id = null;
+    try { id = store ? store.getItem(resumeKey(dz, file)) : null; } catch (e) { id = null; }
+    return typeof id === "string" && UUID_RE.test(id) ? id : null;
+  }
+  function remember(dz, file) {
+    var store = resumeStore();
+    try { if (store) { store.setItem(resumeKey(dz, file), file.upload.uuid); } } catch (e) { /* full or denied: no resume */ }
+  }
+  function forgetUpload(dz, file) {
+    var store = resumeStore();
+    try { if (store) { store.removeItem(resumeKey(dz, file)); } } catch (e) { /* denied */ }
+  }
+  // Calls done(list of chunk indexes the server holds); [] on any failure.
+  function askHeld(dz, file, id, done) {
+    var o = dz.options, xhr = new XMLHttpRequest(), form = new FormData(), k;
+    var count = Math.max(1, Math.ceil(file.size / o.chunkSize));
+    form.append("dzresume", "1");
+    form.append("dzuuid", id);
+    form.append("dztotalfilesize", String(file.size));
+    form.append("dzchunksize", String(o.chunkSize));
+    form.append("dztotalchunkcount", String(count));
+    form.append("dzfilename", file.upload.filename);
+    xhr.open("POST", typeof o.url === "function" ? o.url.call(dz, [file]) : o.url, true);
+    xhr.withCredentials = !!o.withCredentials;
+    var headers = o.headers || {};
+    for (k in headers) {
+      if (hasOwn.call(headers, k) && headers[k] != null) { xhr.setRequestHeader(k, headers[k]); }
+    }
+    xhr.onload = function () {
+      var held = null;
+      if (xhr.status === 200) {
+        try { held = JSON.parse(xhr.responseText).received; } catch (e) { held = null; }
+      }
+      done(Object.prototype.toString.call(held) === "[object Array]" ? held : []);
+    };
+    xhr.onerror = xhr.ontimeout = function () { done([]); };
+    xhr.send(form);
+  }
+  function resumeAccept(dz, accept) {
+    return function (file, done) {
+      accept.call(this, file, function (error) {
+        var id = !error && resumable(dz, file) ? remembered(dz, file) : null;
+        if (!id) { done(error); return; }
+        askHeld(dz, file, id, function (held) {
+          var count = Math.max(1, Math.ceil(file.size / dz.options.chunkSize)), map = {}, n = 0;
+          for (var i = 0; i < held.length; i++) {
+            // The last missing chunk always goes for real: its answer is the file's.
+            if (held[i] === Math.floor(held[i]) && held[i] >= 0 && held[i] < count && !map[held[i]]) {
+              map[held[i]] = true;
+              n += 1;
+            }
+          }
+          if (n >= count) { delete map[count - 1]; n -= 1; }
+          if (n > 0) {
+            file.upload.uuid = id;
+            file.dzrsHeld = map;
+          } else {
+            forgetUpload(dz, file);
+          }
+          done();
+        });
+      });
+    };
+  }
+  function skipHeld(dz, D, send) {
+    return function (files, blocks) {
+      var file = files && files[0], block = blocks && blocks[0];
+      var held = file && file.dzrsHeld;
+      if (!(held && file.upload && file.upload.chunked && block && held[block.chunkIndex] === true)) {
+        return send.apply(this, arguments);
+      }
+      // Once only: should the server lose it, a retry sends it.
+      delete held[block.chunkIndex];
+      var chunk = file.upload.chunks[block.chunkIndex];
+      var size = block.data && block.data.size ? block.data.size : 0;
+      chunk.progress = 100;
+      chunk.total = size;
+      chunk.bytesSent = size;
+      // 6.x reads a finished chunk's answer from its XHR; none was sent for this one.
+      chunk.xhr = { responseText: "", getAllResponseHeaders: function () { return ""; } };
+      setTimeout(function () {
+        if (file.status === (D.UPLOADING || "uploading")) { file.upload.finishedChunkUpload(chunk, null); }
+      }, 0);
+    };
+  }
+  function resume(dz, D) {
+    if (!dz.options || !dz.options.chunking || typeof dz._uploadData !== "function") { return; }
+    dz.options.accept = resumeAccept(dz, dz.options.accept || function (f, done) { done(); });
+    dz._uploadData = skipHeld(dz, D, dz._uploadData);
+    dz.on("sending", function (file) {
+      if (resumable(dz, file) && file.upload.chunked && !file.dzrsRemembered) {
+        file.dzrsRemembered = true;
+        remember(dz, file);
+      }
+    });
+    dz.on("success", function (file) { forgetUpload(dz, file); });
+    dz.on("canceled", function (file) { forgetUpload(dz, file); });
+    dz.on("error", function (file, message, xhr) {
+      if (xhr && xhr.status === 410) { forgetUpload(dz, file); }
+    });
+  }
+  /* ---- Resume after reload: end ---- */
+
   // Runs as Dropzone's `init`, with every default listener attached.
   function setup(dz, D, spec, code) {
     var multiple = !!(dz.options && dz.options.uploadMultiple);
@@ -191,6 +319,7 @@
     }
     if (typeof spec.redirect === "string") { redirect(dz, D, spec.redirect, multiple); }
     if (spec.click) { click(dz, spec.click); }
+    resume(dz, D);
     if (code && typeof code.init === "function") { code.init(dz); }
   }
 
