@@ -54,7 +54,9 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /**
  * Starts `$EXAMPLE_BIN_DIR/<binary>` with ADDR=127.0.0.1:<free port> and UPLOAD_DIR=<fresh
  * temp dir>, and waits (at most 20 s) until it accepts connections.
- * Returns { url, port, uploadDir, output(), stop() }; stop() kills it and removes the dir.
+ * Returns { url, port, pid, uploadDir, output(), stop(), exited() }; stop() kills it and
+ * removes the dir. `env` overrides any variable, UPLOAD_DIR included (two instances on one
+ * folder); the fresh dir is still the one stop() removes.
  */
 export async function startExample(binary, { env = {} } = {}) {
   const exe = path.join(BIN_DIR, binary);
@@ -94,7 +96,10 @@ export async function startExample(binary, { env = {} } = {}) {
     const deadline = Date.now() + START_TIMEOUT_MS;
     while (exited === null && Date.now() < deadline) {
       if (await canConnect(port)) {
-        return { url: `http://127.0.0.1:${port}`, port, uploadDir, output: () => log, stop };
+        return {
+          url: `http://127.0.0.1:${port}`, port, pid: child.pid, uploadDir, output: () => log, stop,
+          exited: () => exitPromise,
+        };
       }
       await sleep(50);
     }
