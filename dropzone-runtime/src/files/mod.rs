@@ -24,11 +24,14 @@
 //! # }
 //! ```
 
-// Layers, lowest first; each imports only from the ones above it.
+// Layers, lowest first: error, name, stored; then the two backends, local and s3, which
+// import only those.
 mod error;
 pub(crate) mod local;
 pub(crate) mod name;
-mod stored;
+#[cfg(feature = "s3")]
+pub(crate) mod s3;
+pub(crate) mod stored;
 
 pub use error::FilesError;
 pub use name::is_stored_name;

@@ -17,6 +17,7 @@
 // Layers, lowest first; each module imports only from the ones above it in this list.
 mod accept;
 mod ack;
+mod backend;
 mod block;
 mod chunk_disk;
 mod chunk_fields;
@@ -24,6 +25,7 @@ mod chunk_ledger;
 mod chunk_receive;
 mod chunk_store;
 mod chunk_sweep;
+mod connect;
 mod context;
 mod csrf_check;
 mod extract;
@@ -34,7 +36,10 @@ mod linger;
 mod macros;
 mod media;
 mod multipart;
+#[cfg(feature = "s3")]
+mod object_part;
 mod outcome;
+mod part;
 mod policy;
 mod receive;
 mod refusal;
@@ -49,6 +54,7 @@ mod trace;
 mod zone;
 
 pub use ack::{ChunkReceived, ChunkStatus};
+pub use connect::{ConnectError, ZoneCheckError};
 pub use extract::Upload;
 pub use filename::{MAX_NAME_LEN, secure_filename};
 pub use framing::{MAX_PART_HEADER_BYTES, MAX_PARTS, MAX_PREAMBLE_BYTES};
