@@ -244,8 +244,8 @@ pub(crate) async fn complete(part: ChunkPart, ctx: &Ctx<'_>) -> Result<ChunkEnd,
             )));
         }
         PartKind::Written(ticket) => {
-            let index = storage.chunk_index().clone();
-            chunk_store::blocking(move || index.finish(ticket))
+            let (index, durable) = (storage.chunk_index().clone(), storage.is_durable());
+            chunk_store::blocking(move || index.finish(ticket, durable))
                 .await
                 .and_then(|r| r)
                 .map_err(StorageFailed::new)?

@@ -242,9 +242,14 @@ impl ChunkIndex {
     }
 
     /// Marks the ticket's chunk received (all its bytes are written) and tells whether the
-    /// file is now complete, claiming it if so. Blocking.
-    pub(crate) fn finish(&self, mut ticket: ChunkTicket) -> io::Result<Finish> {
+    /// file is now complete, claiming it if so. With `durable`, the chunk's bytes are flushed
+    /// to disk first: a power loss can then lose the mark (the chunk is sent again), never
+    /// the bytes of a chunk marked received. Blocking.
+    pub(crate) fn finish(&self, mut ticket: ChunkTicket, durable: bool) -> io::Result<Finish> {
         ticket.released = true;
+        if durable {
+            ticket.data.sync_data()?;
+        }
         match self.finish_inner(&ticket) {
             // Its state went: a concurrent duplicate of this chunk finished the file (or it
             // failed) meanwhile.
