@@ -167,3 +167,32 @@ async fn an_upload_expired_by_one_storage_is_gone_for_all() {
     assert_eq!(expiring.pending_chunked_uploads(), 0);
     assert_no_parts(dir.path());
 }
+
+/// The bound on held bytes counts what the uploads of every storage on the folder hold.
+#[tokio::test]
+async fn the_byte_bound_counts_every_storage() {
+    let dir = tempfile::tempdir().unwrap();
+    let per_upload = 4096 + 7 + 1000; // overhead, "big.bin", one chunk
+    let limited = |s: Storage| s.max_pending_chunked_bytes(2 * per_upload);
+    let (sa, sb) = (
+        limited(Storage::new(dir.path())),
+        limited(Storage::new(dir.path())),
+    );
+    let (a, b) = (chunk_app(sa.clone()), chunk_app(sb.clone()));
+    let data = png_bytes(2_500);
+    let (u1, u2) = (new_uuid(), new_uuid());
+    assert!(is_ack(&send_chunks(&a, &u1, &data, &[0]).await[0], 0, 1, 3));
+    assert!(is_ack(&send_chunks(&b, &u2, &data, &[0]).await[0], 0, 1, 3));
+    assert_eq!(sa.pending_chunked_bytes(), 2 * per_upload);
+    // Full: one more chunk of either upload, through either storage, is refused.
+    for (app, uuid) in [(&a, &u2), (&b, &u1)] {
+        let refused = send_chunks(app, uuid, &data, &[1]).await;
+        assert_eq!(
+            refused[0].status,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "{}",
+            refused[0].text
+        );
+    }
+    assert_eq!(sb.pending_chunked_bytes(), 2 * per_upload);
+}
