@@ -15,7 +15,9 @@
 //!
 //! Environment: `ADDR` (default `127.0.0.1:5000`), `INSTANCE` (a name shown on the page and
 //! in the answers, default the address), and the storage: `DROPZONE_STORAGE` (a folder) or
-//! `UPLOAD_DIR` (default `./uploads`), read through `dropzone_runtime::settings`.
+//! `UPLOAD_DIR` (default `./uploads`), read through `dropzone_runtime::settings`. Chunk state
+//! in object storage is not there yet: an `s3://` storage stops the start-up with a message
+//! (`Storage::check_zone`).
 
 use axum::Router;
 use axum::http::header::CONTENT_TYPE;
@@ -101,6 +103,12 @@ async fn main() -> std::io::Result<()> {
             eprintln!("{e}");
             std::process::exit(2)
         });
+    // What the backend cannot serve stops the start-up, never an upload (today: chunked
+    // zones on object storage).
+    if let Err(e) = storage.check_zone::<Shared>() {
+        eprintln!("{e}");
+        std::process::exit(2)
+    }
 
     let (on_page, on_v5, on_upload) = (instance.clone(), instance.clone(), instance.clone());
     let app = Router::new()
