@@ -331,7 +331,7 @@ async fn the_part_size_rule_is_checked_when_the_router_is_built() {
         "myDropzone",
         "chunk_size = 1048576",
         "at least 5242880",
-        "raise the zone's chunk_size",
+        "DROPZONE_S3_MIN_PART_SIZE",
     ] {
         assert!(text.contains(what), "{what:?} in {text}");
     }

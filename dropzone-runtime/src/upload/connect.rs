@@ -68,8 +68,7 @@ impl fmt::Display for ZoneCheckError {
             #[cfg(feature = "s3")]
             ZoneCheckError::PartSize(e) => write!(
                 f,
-                "{e}: raise the zone's chunk_size, or lower S3Config::min_part_size \
-                 (DROPZONE_S3_MIN_PART_SIZE) only for a store documented to accept smaller parts"
+                "{e}; S3Config::min_part_size is the DROPZONE_S3_MIN_PART_SIZE setting"
             ),
             ZoneCheckError::ChunkedOnObjectStorage { zone } => write!(
                 f,

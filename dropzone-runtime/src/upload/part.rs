@@ -106,12 +106,12 @@ impl PartFile {
         }
     }
 
-    /// Abandons the part now (a refused file), waiting until nothing of it is left where
-    /// that takes a request (an object store's multipart upload); the folder's part file is
-    /// deleted on drop.
+    /// Abandons the part now (a refused file), waiting until nothing of it is left: the
+    /// folder's part file deleted once its write in flight returned, an object store's
+    /// multipart upload aborted.
     pub(crate) async fn discard(self) {
         match self {
-            PartFile::Local(part) => drop(part),
+            PartFile::Local(part) => part.discard().await,
             #[cfg(feature = "s3")]
             PartFile::Object(part) => part.discard().await,
         }

@@ -794,6 +794,12 @@ impl LocalPart {
         })
     }
 
+    /// Abandons the part, once the block write in flight (if any) has returned, so that its
+    /// part file is gone when this returns rather than some time after.
+    pub(crate) async fn discard(mut self) {
+        let _ = self.wait().await;
+    }
+
     async fn start_write(&mut self) -> io::Result<()> {
         self.wait().await?;
         // The part file, or the folder to create it in.
