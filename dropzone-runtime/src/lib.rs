@@ -10,6 +10,7 @@ pub mod assets;
 mod config;
 pub mod csrf;
 pub mod engines;
+pub mod files;
 pub mod options;
 mod render;
 pub mod serve;
