@@ -316,6 +316,7 @@ fn check(rt: &tokio::runtime::Runtime, dir: &Path, c: &Case) -> Result<StatusCod
         return Err(format!("a refused request stored {names:?}"));
     }
     for name in names {
+        std::fs::remove_file(dir.join(".meta").join(format!("{name}.json"))).unwrap();
         std::fs::remove_file(dir.join(name)).unwrap();
     }
     Ok(status)

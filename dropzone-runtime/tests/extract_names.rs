@@ -124,8 +124,16 @@ async fn hostile_names_never_escape_the_folder_nor_overwrite() {
         }
     }
 
-    // Only new random names appeared, all inside the folder; every old file is untouched.
+    // Only new random names appeared, all inside the folder (and their metadata sidecars in
+    // its `.meta`); every old file is untouched.
     let mut want = before.clone();
+    if !stored.is_empty() {
+        want.push("a/b/uploads/.meta".to_owned());
+    }
+    for name in &stored {
+        let name = name.strip_prefix("a/b/uploads/").unwrap();
+        want.push(format!("a/b/uploads/.meta/{name}.json"));
+    }
     want.extend(stored);
     want.sort();
     assert_eq!(tree(root.path()), want);

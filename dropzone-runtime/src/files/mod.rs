@@ -1,9 +1,40 @@
-//! Stored files: serving them safely and removing them from the page.
+//! Stored files as an API: what is kept with each file, and listing, reading and deleting
+//! them through [`Storage`](crate::upload::Storage).
 //!
-//! - [`RemoveKey`]: signs the expiring, zone-bound ids that let a page remove the files it
-//!   uploaded (every [`Storage`](crate::upload::Storage) has one).
+//! Every file the [`Upload`](crate::upload::Upload) extractor stores gets its metadata
+//! ([`StoredFile`]) written next to it *before* the file becomes visible, so a listed or
+//! opened file always has its original name, size, recognised type, sha256, zone and time.
+//! [`Storage::list_files`](crate::upload::Storage::list_files),
+//! [`file_info`](crate::upload::Storage::file_info),
+//! [`open_file`](crate::upload::Storage::open_file) and
+//! [`delete_file`](crate::upload::Storage::delete_file) take the zone and the stored name;
+//! a name that is not `<uuid v4>[.ext]`, or a file of another zone, is [`FilesError::NotFound`]
+//! before anything is read, so no path or key can be smuggled in.
+//!
+//! ```no_run
+//! # async fn demo(storage: dropzone_runtime::upload::Storage) -> Result<(), dropzone_runtime::files::FilesError> {
+//! let page = storage.list_files("photos", None, 50).await?;
+//! for file in &page.files {
+//!     println!("{} {} bytes, sha256 {}", file.original_name, file.size, file.sha256);
+//! }
+//! if let Some(cursor) = page.next.as_deref() {
+//!     let _more = storage.list_files("photos", Some(cursor), 50).await?;
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! [`RemoveKey`] signs the expiring, zone-bound ids that let a page remove the files it
+//! uploaded (every [`Storage`](crate::upload::Storage) has one).
 
-// Layers, lowest first; each module imports only from the ones above it in this list.
+// Layers, lowest first; each imports only from the ones above it.
+mod error;
+pub(crate) mod local;
+pub(crate) mod name;
 mod remove_id;
+mod stored;
 
+pub use error::FilesError;
+pub use name::is_stored_name;
 pub use remove_id::{DEFAULT_REMOVE_ID_LIFETIME, MIN_SECRET_LEN, RemoveIdError, RemoveKey};
+pub use stored::{FileBody, FilePage, MAX_LIST, StoredFile};

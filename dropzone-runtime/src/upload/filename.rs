@@ -1,12 +1,10 @@
 //! File names: Werkzeug's `secure_filename`, and the extension a stored file keeps.
 
+use crate::files::name::{MAX_EXTENSION_LEN, is_extension};
 use unicode_normalization::UnicodeNormalization;
 
 /// The longest name [`secure_filename`] returns, in bytes (every byte is ASCII).
 pub const MAX_NAME_LEN: usize = 255;
-
-/// The longest extension a stored file keeps, without the dot.
-const MAX_EXTENSION_LEN: usize = 16;
 
 /// Names Windows reserves in every folder; Werkzeug prefixes `_` to them.
 const WINDOWS_DEVICE_NAMES: [&str; 24] = [
@@ -102,12 +100,7 @@ pub(crate) fn stored_extension(name: &str) -> Option<String> {
     let stem_start = base.len() - base.trim_start_matches('.').len();
     let dot = base[stem_start..].rfind('.')? + stem_start;
     let ext = base[dot + 1..].to_ascii_lowercase();
-    let ok = !ext.is_empty()
-        && ext.len() <= MAX_EXTENSION_LEN
-        && ext
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
-    ok.then_some(ext)
+    is_extension(&ext).then_some(ext)
 }
 
 #[cfg(test)]

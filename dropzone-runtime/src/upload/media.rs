@@ -368,6 +368,14 @@ pub(crate) fn kind_of_extension(ext: &str) -> Option<&'static Kind> {
     KINDS.iter().find(|k| k.extensions.contains(&ext.as_str()))
 }
 
+/// The media type a stored file is recognised as: its stored extension's kind (the content
+/// decided that extension, see `sniff.rs`), else `application/octet-stream`.
+pub(crate) fn recognised_type(extension: Option<&str>) -> &'static str {
+    extension
+        .and_then(kind_of_extension)
+        .map_or("application/octet-stream", Kind::media_type)
+}
+
 /// The media type a file name's extension stands for (chunks arrive typed
 /// `application/octet-stream`).
 pub(crate) fn type_of_extension(file_name: &str) -> Option<&'static str> {

@@ -41,6 +41,7 @@ mod requires;
 mod response;
 mod sniff;
 mod storage;
+mod stored_files;
 mod trace;
 mod zone;
 

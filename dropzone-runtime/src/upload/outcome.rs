@@ -20,6 +20,13 @@ pub struct SavedFile {
     pub content_type: Option<String>,
     /// The multipart field it came in, e.g. `file` or `file[1]`.
     pub field: String,
+    /// The zone (`Options::id`) it was uploaded to.
+    pub zone: String,
+    /// SHA-256 of its bytes, lowercase hex, computed while they were stored.
+    pub sha256: String,
+    /// The media type its content was recognised as, e.g. `image/png`
+    /// (`application/octet-stream` when none was); what the files API serves it as.
+    pub recognised_type: String,
 }
 
 /// A file the extractor refused in a batch (`upload_multiple`); nothing of it was stored.

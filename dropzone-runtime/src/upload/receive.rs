@@ -18,7 +18,7 @@ use super::rejection::{
 };
 use super::response::UploadResponse;
 use super::sniff;
-use super::storage::{PartFile, ReceivedPart, Storage};
+use super::storage::{NewFile, PartFile, ReceivedPart, Storage};
 use crate::options::Options;
 use crate::render::ZONE_HEADER;
 use axum::extract::Request;
@@ -244,38 +244,42 @@ async fn finish(
     for slot in slots {
         match slot {
             Slot::Pending(p) => {
-                to_persist.push((p.part, p.extension));
-                metas.push((outcomes.len(), p.original_name, p.content_type, p.field));
+                let new = NewFile {
+                    extension: p.extension,
+                    original_name: p.original_name,
+                    zone: ctx.options.id().to_owned(),
+                };
+                to_persist.push((p.part, new));
+                metas.push((outcomes.len(), p.content_type, p.field));
                 outcomes.push(None);
             }
             Slot::Refused(r) => outcomes.push(Some(FileOutcome::Refused(r))),
         }
     }
-    let sizes: Vec<u64> = to_persist.iter().map(|(p, _)| p.size).collect();
     let stored = ctx
         .storage
         .persist_all(to_persist)
         .await
         .map_err(StorageFailed::new)?;
-    for (((index, original_name, content_type, field), (path, stored_name)), size) in
-        metas.into_iter().zip(stored).zip(sizes)
-    {
+    for ((index, content_type, field), (path, file)) in metas.into_iter().zip(stored) {
         outcomes[index] = Some(FileOutcome::Saved(SavedFile {
             path,
-            stored_name,
-            original_name,
-            size,
+            stored_name: file.stored_name,
+            original_name: file.original_name,
+            size: file.size,
             content_type,
             field,
+            zone: file.zone,
+            sha256: file.sha256,
+            recognised_type: file.content_type,
         }));
     }
     let outcomes: Vec<FileOutcome> = outcomes.into_iter().flatten().collect();
     for file in outcomes.iter().filter_map(FileOutcome::saved) {
-        // No sha256: hashing every byte while streaming would cost about a core per
-        // few hundred MB/s on the write path (see the README's tracing section).
         tracing::info!(
             stored_name = %file.stored_name,
             size = file.size,
+            sha256 = %file.sha256,
             field = %file.field,
             duration_ms = ctx.started.elapsed().as_millis() as u64,
             "stored a file"

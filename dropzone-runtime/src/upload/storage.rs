@@ -14,7 +14,11 @@ use tempfile::TempPath;
 
 use super::block::fill_block;
 use super::chunk_store::{ChunkIndex, PendingLimits};
+use super::media::recognised_type;
 use super::policy::{PolicyHandle, UploadPolicy};
+use crate::files::name::new_stored_name;
+use crate::files::{StoredFile, local};
+use sha2::{Digest, Sha256};
 use tokio::task::{JoinHandle, spawn_blocking};
 
 /// Bytes gathered before one write to disk. Large writes keep a 1 GiB upload near disk speed;
@@ -325,7 +329,8 @@ impl Storage {
     }
 
     /// Removes what an earlier process left in the folder, once per storage: `.part-*` files of
-    /// single uploads and `.chunks/*.part` files of chunked uploads whose last change is older
+    /// single uploads, `.chunks/*.part` files of chunked uploads, and metadata sidecars
+    /// (`.meta/*`) whose file is missing, whose last change is older
     /// than [`Storage::chunk_expiry`] (a `kill -9` or a power loss leaves them behind). Called
     /// by the first upload the storage handles, before anything of it is stored; at most
     /// 100,000 folder entries are looked at, and what was removed is logged (`tracing`, info).
@@ -337,7 +342,8 @@ impl Storage {
         let inner = Arc::clone(&self.inner);
         let removed = spawn_blocking(move || {
             let parts = sweep_part_files(&inner.dir, inner.chunk_expiry);
-            parts + inner.chunks.sweep(&inner.dir, inner.chunk_expiry, true)
+            let sidecars = local::sweep(&inner.dir, inner.chunk_expiry);
+            parts + sidecars + inner.chunks.sweep(&inner.dir, inner.chunk_expiry, true)
         })
         .await
         .unwrap_or(0);
@@ -399,19 +405,21 @@ impl Storage {
         })
     }
 
-    /// Renames every received part to `<uuid>[.ext]` in the folder, never replacing a file.
+    /// Renames every received part to `<uuid>[.ext]` in the folder, never replacing a file,
+    /// after writing its metadata sidecar (see `files/local.rs`).
     ///
-    /// All or nothing: if one rename fails, the files already renamed are removed again and the
-    /// parts not yet renamed are deleted when dropped. Returns `(path, stored_name)` per part.
+    /// All or nothing: if one fails, the files already renamed are removed again (with their
+    /// sidecars) and the parts not yet renamed are deleted when dropped. Returns, per part, its
+    /// path and what was kept with it.
     pub(crate) async fn persist_all(
         &self,
-        parts: Vec<(ReceivedPart, Option<String>)>,
-    ) -> io::Result<Vec<(PathBuf, String)>> {
+        parts: Vec<(ReceivedPart, NewFile)>,
+    ) -> io::Result<Vec<(PathBuf, StoredFile)>> {
         let inner = Arc::clone(&self.inner);
         spawn_blocking(move || {
-            let mut done: Vec<(PathBuf, String)> = Vec::with_capacity(parts.len());
-            let result = parts.into_iter().try_for_each(|(part, ext)| {
-                done.push(persist_one(&inner, part, ext.as_deref())?);
+            let mut done: Vec<(PathBuf, StoredFile)> = Vec::with_capacity(parts.len());
+            let result = parts.into_iter().try_for_each(|(part, new)| {
+                done.push(persist_one(&inner, part, new)?);
                 Ok(())
             });
             let result = result.and_then(|()| {
@@ -423,8 +431,9 @@ impl Storage {
             match result {
                 Ok(()) => Ok(done),
                 Err(e) => {
-                    for (path, _) in &done {
+                    for (path, file) in &done {
                         let _ = std::fs::remove_file(path);
+                        let _ = local::remove_sidecar(&inner.dir, &file.stored_name);
                     }
                     Err(e)
                 }
@@ -433,6 +442,17 @@ impl Storage {
         .await
         .map_err(io::Error::other)?
     }
+}
+
+/// What is known of a received file besides its bytes, for its metadata.
+#[derive(Debug)]
+pub(crate) struct NewFile {
+    /// The extension the content decided (`sniff.rs`), if any.
+    pub(crate) extension: Option<String>,
+    /// The client's name through `secure_filename`.
+    pub(crate) original_name: String,
+    /// The zone's id.
+    pub(crate) zone: String,
 }
 
 /// Removes `.part-*` files in `dir` whose last change is older than `expiry`; see
@@ -463,17 +483,34 @@ fn sweep_part_files(dir: &Path, expiry: Duration) -> usize {
 fn persist_one(
     inner: &Inner,
     part: ReceivedPart,
-    ext: Option<&str>,
-) -> io::Result<(PathBuf, String)> {
-    let (file, mut path) = match part.body {
-        Body::OnDisk { file, path } => (file, path),
+    new: NewFile,
+) -> io::Result<(PathBuf, StoredFile)> {
+    let size = part.size;
+    let (file, mut path, hash) = match part.body {
+        Body::OnDisk { file, path, hash } => (file, path, hash),
         // The lease is returned once the bytes are in the file.
         Body::InMemory(buffers, _lease) => {
             let (file, path) = create_part_file(&inner.dir)?;
             write_all_vectored(&file, &buffers)?;
-            (file, path)
+            let mut hash = Sha256::new();
+            buffers.iter().for_each(|b| hash.update(b));
+            (file, path, Some(Box::new(hash)))
         }
     };
+    let sha256 = match hash {
+        Some(hash) => hash.finalize(),
+        // Assembled elsewhere (a chunked upload): hashed by reading it back once.
+        None => hash_file(&path)?,
+    };
+    let mut stored = StoredFile::new(
+        String::new(),
+        new.original_name,
+        size,
+        recognised_type(new.extension.as_deref()).to_owned(),
+        hex(&sha256),
+        new.zone,
+        SystemTime::now(),
+    );
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -487,21 +524,45 @@ fn persist_one(
     // A v4 UUID clash is astronomically unlikely; retrying keeps "never overwrite" without
     // turning that case into an error.
     for _ in 0..3 {
-        let stored_name = match ext {
-            Some(ext) => format!("{}.{ext}", uuid::Uuid::new_v4()),
-            None => uuid::Uuid::new_v4().to_string(),
-        };
-        let target = inner.dir.join(&stored_name);
+        stored.stored_name = new_stored_name(new.extension.as_deref());
+        // The metadata first: once the file has its name, it has its metadata.
+        match local::write_sidecar(&inner.dir, &stored, inner.durable) {
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+        let target = inner.dir.join(&stored.stored_name);
         match path.persist_noclobber(&target) {
-            Ok(()) => return Ok((target, stored_name)),
-            Err(e) if e.error.kind() == io::ErrorKind::AlreadyExists => path = e.path,
-            Err(e) => return Err(e.error),
+            Ok(()) => return Ok((target, stored)),
+            Err(e) => {
+                let _ = local::remove_sidecar(&inner.dir, &stored.stored_name);
+                if e.error.kind() != io::ErrorKind::AlreadyExists {
+                    return Err(e.error);
+                }
+                path = e.path;
+            }
         }
     }
     Err(io::Error::new(
         io::ErrorKind::AlreadyExists,
         "could not find a free random file name",
     ))
+}
+
+/// SHA-256 of a whole file (blocking).
+fn hash_file(path: &Path) -> io::Result<sha2::digest::Output<Sha256>> {
+    let mut hash = Sha256::new();
+    io::copy(&mut std::fs::File::open(path)?, &mut hash)?;
+    Ok(hash.finalize())
+}
+
+/// Lowercase hex.
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes.iter().fold(String::with_capacity(64), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
 }
 
 /// Creates an empty `.part-*` file in `dir` (blocking), re-creating the folder if it went
@@ -597,6 +658,9 @@ struct OnDisk {
     file: std::fs::File,
     /// Deletes the file on drop, including when the request future is dropped mid-upload.
     path: TempPath,
+    /// Of every byte written, in order: updated by the write task, so hashing runs on the
+    /// blocking pool next to the write rather than on the task reading the network.
+    hash: Sha256,
 }
 
 /// A file part being received.
@@ -637,6 +701,9 @@ enum Body {
     OnDisk {
         file: std::fs::File,
         path: TempPath,
+        /// `None` when the bytes did not pass through a [`PartFile`]. Boxed: it is large, and
+        /// parts travel by value.
+        hash: Option<Box<Sha256>>,
     },
     /// A small file, written only when persisted.
     InMemory(Vec<Bytes>, MemoryLease),
@@ -650,6 +717,7 @@ impl ReceivedPart {
             body: Body::OnDisk {
                 file,
                 path: TempPath::try_from_path(path)?,
+                hash: None,
             },
             size,
         })
@@ -711,12 +779,16 @@ impl PartFile {
             self.start_write().await?;
         }
         self.wait().await?;
-        let OnDisk { file, path } = self
+        let OnDisk { file, path, hash } = self
             .disk
             .take()
             .ok_or_else(|| io::Error::other("part file lost by a failed write"))?;
         Ok(ReceivedPart {
-            body: Body::OnDisk { file, path },
+            body: Body::OnDisk {
+                file,
+                path,
+                hash: Some(Box::new(hash)),
+            },
             size,
         })
     }
@@ -728,13 +800,18 @@ impl PartFile {
         let data = mem::replace(&mut self.buf, mem::take(&mut self.spare));
         self.pending = Some(spawn_blocking(move || {
             // The first write also creates the file: one hop, not two.
-            let disk = match place {
+            let mut disk = match place {
                 Ok(disk) => disk,
                 Err(dir) => match create_part_file(&dir) {
-                    Ok((file, path)) => OnDisk { file, path },
+                    Ok((file, path)) => OnDisk {
+                        file,
+                        path,
+                        hash: Sha256::new(),
+                    },
                     Err(e) => return (None, data, Err(e)),
                 },
             };
+            disk.hash.update(&data);
             let result = (&disk.file).write_all(&data);
             (Some(disk), data, result)
         }));

@@ -3,14 +3,41 @@
 
 use super::*;
 
-/// The names in the folder, hidden part files included.
+/// The names in the folder, hidden part files included, and the sidecars in `.meta/`
+/// (prefixed `.meta/`).
 fn names(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
+    let list = |dir: &Path| -> Vec<String> {
+        match std::fs::read_dir(dir) {
+            Ok(listing) => listing
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect(),
+            Err(_) => Vec::new(),
+        }
+    };
+    let mut names: Vec<String> = list(dir).into_iter().filter(|n| n != ".meta").collect();
+    names.extend(
+        list(&dir.join(".meta"))
+            .into_iter()
+            .map(|n| format!(".meta/{n}")),
+    );
     names.sort();
     names
+}
+
+fn new_file(extension: Option<&str>) -> NewFile {
+    NewFile {
+        extension: extension.map(str::to_owned),
+        original_name: "a.bin".into(),
+        zone: "zone".into(),
+    }
+}
+
+/// Removes a stored file and its sidecar.
+fn remove(path: &Path) {
+    let name = path.file_name().unwrap().to_str().unwrap();
+    let dir = path.parent().unwrap();
+    std::fs::remove_file(dir.join(".meta").join(format!("{name}.json"))).unwrap();
+    std::fs::remove_file(path).unwrap();
 }
 
 /// `size` bytes of a pattern, cut into network-like buffers of `piece` bytes.
@@ -20,18 +47,17 @@ fn pieces(size: usize, piece: usize) -> (Vec<u8>, Vec<Bytes>) {
     (data, bufs)
 }
 
-async fn store(storage: &Storage, bufs: &[Bytes]) -> (PathBuf, u64) {
+async fn store(storage: &Storage, bufs: &[Bytes]) -> (PathBuf, StoredFile) {
     let mut part = storage.create_part().await.unwrap();
     for b in bufs {
         part.write(b).await.unwrap();
     }
     let received = part.finish().await.unwrap();
-    let size = received.size;
     let mut stored = storage
-        .persist_all(vec![(received, Some("bin".into()))])
+        .persist_all(vec![(received, new_file(Some("bin")))])
         .await
         .unwrap();
-    (stored.remove(0).0, size)
+    stored.remove(0)
 }
 
 #[tokio::test]
@@ -51,12 +77,14 @@ async fn every_size_is_stored_intact_and_leaves_no_part_file() {
         for piece in [1000, 16 * 1024, 300 * 1024] {
             let (data, bufs) = pieces(size, piece);
             let (path, stored) = store(&storage, &bufs).await;
-            assert_eq!(stored, size as u64);
+            assert_eq!(stored.size, size as u64);
             assert!(
                 std::fs::read(&path).unwrap() == data,
                 "size {size}, pieces of {piece}"
             );
-            std::fs::remove_file(&path).unwrap();
+            // Hashed on whichever path the bytes took.
+            assert_eq!(stored.sha256, hex(&Sha256::digest(&data)), "size {size}");
+            remove(&path);
             assert_eq!(names(dir.path()), Vec::<String>::new(), "size {size}");
         }
     }
@@ -141,16 +169,19 @@ async fn small_files_beyond_the_memory_budget_go_to_disk_and_the_budget_comes_ba
         "{on_disk:?}"
     );
     let (path, _) = storage
-        .persist_all(vec![(extra, None)])
+        .persist_all(vec![(extra, new_file(None))])
         .await
         .unwrap()
         .remove(0);
     assert_eq!(std::fs::read(&path).unwrap(), data);
-    std::fs::remove_file(&path).unwrap();
+    remove(&path);
 
     // Persisting (or dropping) the held ones gives the budget back.
     let first = held.remove(0);
-    storage.persist_all(vec![(first, None)]).await.unwrap();
+    storage
+        .persist_all(vec![(first, new_file(None))])
+        .await
+        .unwrap();
     drop(held);
     assert_eq!(storage.inner.in_memory.load(Ordering::Relaxed), 0);
 }

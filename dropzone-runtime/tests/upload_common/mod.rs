@@ -129,6 +129,9 @@ pub async fn report<Z: DropzoneConfig>(upload: Upload<Z>) -> String {
                 "size": f.size,
                 "content_type": f.content_type,
                 "field": f.field,
+                "zone": f.zone,
+                "sha256": f.sha256,
+                "recognised_type": f.recognised_type,
             }),
             FileOutcome::Refused(r) => serde_json::json!({
                 "saved": false,
@@ -269,12 +272,38 @@ pub async fn send(app: Router, req: Request<Body>) -> Answer {
 }
 
 /// Every entry of the folder, hidden `.part-*` files included, sorted.
+///
+/// In an upload folder, the metadata folder `.meta` is not listed; instead this asserts that it holds exactly one
+/// sidecar per stored file and nothing else (no sidecar without its file, none being written),
+/// so every "nothing is left" assertion also covers metadata.
 pub fn entries(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+    let list = |dir: &Path| -> Vec<String> {
+        let mut names: Vec<String> = match std::fs::read_dir(dir) {
+            Ok(listing) => listing
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(e) => panic!("{e}"),
+        };
+        names.sort();
+        names
+    };
+    let names: Vec<String> = list(dir).into_iter().filter(|n| n != ".meta").collect();
+    if dir.file_name().is_some_and(|n| n == ".chunks") {
+        // Chunked uploads' part files (`<dzuuid>.part`), not stored files.
+        return names;
+    }
+    let stored: Vec<String> = names
+        .iter()
+        .filter(|n| dropzone_runtime::files::is_stored_name(n))
+        .map(|n| format!("{n}.json"))
         .collect();
-    names.sort();
+    assert_eq!(
+        list(&dir.join(".meta")),
+        stored,
+        "sidecars in {}",
+        dir.display()
+    );
     names
 }
 
