@@ -24,8 +24,13 @@
 //! # }
 //! ```
 //!
-//! [`RemoveKey`] signs the expiring, zone-bound ids that let a page remove the files it
-//! uploaded (every [`Storage`](crate::upload::Storage) has one).
+//! On top of it, the routes a page uses:
+//!
+//! - [`serve`]: `GET`/`HEAD` of a zone's stored file with safe headers, ranges and ETag;
+//! - [`Remove`]: deletes a file named by a signed, expiring, zone-bound remove id
+//!   ([`RemoveKey`], every [`Storage`](crate::upload::Storage) has one), which
+//!   [`Upload::report`](crate::upload::Upload::report) and [`FileList`] hand to the page;
+//! - [`FileList`]: a zone's files as a table with download and remove links.
 
 // Layers, lowest first; each imports only from the ones above it.
 mod error;
@@ -34,7 +39,20 @@ pub(crate) mod name;
 mod remove_id;
 mod stored;
 
+mod conditional;
+mod disposition;
+pub mod rejection;
+
+mod list;
+mod remove;
+mod serve;
+
 pub use error::FilesError;
+pub use list::FileList;
 pub use name::is_stored_name;
+#[doc(no_inline)]
+pub use rejection::FileRouteRejection;
+pub use remove::{REMOVE_HEADER, Remove};
 pub use remove_id::{DEFAULT_REMOVE_ID_LIFETIME, MIN_SECRET_LEN, RemoveIdError, RemoveKey};
+pub use serve::{FILE_CSP, file_response, serve};
 pub use stored::{FileBody, FilePage, MAX_LIST, StoredFile};
