@@ -164,12 +164,19 @@ export function watchPage(page, { allow = () => false } = {}) {
 
 export const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 
-/** Every regular file under `dir`, recursively, as paths relative to it. */
+/**
+ * Every regular file under `dir`, recursively, as paths relative to it; a stored file's
+ * metadata sidecar (`.meta/<name>.json`) is part of that file and left out while the file is
+ * there, so an orphaned sidecar still shows.
+ */
 export async function listFiles(dir) {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries
+  const files = entries
     .filter((e) => e.isFile())
     .map((e) => path.relative(dir, path.join(e.parentPath ?? e.path, e.name)));
+  const present = new Set(files);
+  const sidecar = /^\.meta[\\/](.+)\.json$/;
+  return files.filter((f) => !(sidecar.test(f) && present.has(f.replace(sidecar, '$1'))));
 }
 
 export { readFile };
