@@ -37,14 +37,8 @@ pub(crate) fn etag(sha256: &str) -> String {
 
 /// The answer to a request with `headers` for a file of `size` bytes whose ETag is `etag`.
 pub(crate) fn decide(headers: &HeaderMap, size: u64, etag: &str) -> Decision {
-    if let Some(value) = headers.get(IF_NONE_MATCH) {
-        // Unreadable header: treated as no match, so the client gets the file.
-        if value
-            .to_str()
-            .is_ok_and(|list| matches_any(list, etag, false))
-        {
-            return Decision::NotModified;
-        }
+    if if_none_match_hits(headers, etag.as_bytes()) {
+        return Decision::NotModified;
     }
     let Some(range) = headers.get(RANGE) else {
         return Decision::Full;
@@ -52,7 +46,7 @@ pub(crate) fn decide(headers: &HeaderMap, size: u64, etag: &str) -> Decision {
     if let Some(if_range) = headers.get(IF_RANGE) {
         let current = if_range
             .to_str()
-            .is_ok_and(|tag| is_entity_tag(tag.trim()) && tag_eq(tag.trim(), etag, true));
+            .is_ok_and(|tag| is_entity_tag(tag.trim()) && strong_eq(tag.trim(), etag));
         if !current {
             return Decision::Full;
         }
@@ -73,14 +67,18 @@ pub(crate) fn decide(headers: &HeaderMap, size: u64, etag: &str) -> Decision {
     }
 }
 
-/// Whether the `If-None-Match` list `list` (`*` or comma-separated entity tags) names `etag`.
-fn matches_any(list: &str, etag: &str, strong: bool) -> bool {
-    let list = list.trim();
-    list == "*"
-        || list
-            .split(',')
-            .map(str::trim)
-            .any(|tag| is_entity_tag(tag) && tag_eq(tag, etag, strong))
+/// `If-None-Match` as RFC 9110 §13.1.2 reads it: `*`, or a list of entity tags compared weakly
+/// (so `W/"…"` matches the strong tag it names). Every header line counts; an unreadable one
+/// matches nothing, so the client gets the content. Also the embedded assets' rule
+/// (`assets::serve`).
+pub(crate) fn if_none_match_hits(request: &HeaderMap, etag: &[u8]) -> bool {
+    request
+        .get_all(IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag).as_bytes() == etag)
 }
 
 /// `"…"` or `W/"…"`; anything else (a date in `If-Range`) is not an entity tag.
@@ -89,13 +87,9 @@ fn is_entity_tag(tag: &str) -> bool {
     opaque.len() >= 2 && opaque.starts_with('"') && opaque.ends_with('"')
 }
 
-/// RFC 9110 §8.8.3.2: the strong comparison needs both tags strong; the weak one ignores `W/`.
-fn tag_eq(theirs: &str, ours: &str, strong: bool) -> bool {
-    let weak = theirs.starts_with("W/");
-    if strong && weak {
-        return false;
-    }
-    theirs.strip_prefix("W/").unwrap_or(theirs) == ours
+/// RFC 9110 §8.8.3.2's strong comparison (what `If-Range` needs): both tags strong and equal.
+fn strong_eq(theirs: &str, ours: &str) -> bool {
+    !theirs.starts_with("W/") && theirs == ours
 }
 
 #[cfg(test)]
@@ -133,6 +127,11 @@ mod tests {
         }
         assert_eq!(decide_with(&[(IF_NONE_MATCH, "\"abd\"")]), Decision::Full);
         assert_eq!(decide_with(&[(IF_NONE_MATCH, "abc")]), Decision::Full);
+        // Every header line counts.
+        assert_eq!(
+            decide_with(&[(IF_NONE_MATCH, "\"x\""), (IF_NONE_MATCH, TAG)]),
+            Decision::NotModified
+        );
     }
 
     #[test]

@@ -39,7 +39,7 @@ pub(crate) mod name;
 mod remove_id;
 mod stored;
 
-mod conditional;
+pub(crate) mod conditional;
 mod disposition;
 pub mod rejection;
 
