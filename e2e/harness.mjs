@@ -164,20 +164,27 @@ export function watchPage(page, { allow = () => false } = {}) {
 
 export const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 
-/**
- * Every regular file under `dir`, recursively, as paths relative to it; a stored file's
- * metadata sidecar (`.meta/<name>.json`) is part of that file and left out while the file is
- * there, so an orphaned sidecar still shows.
- */
+/** Every regular file under `dir`, recursively, as paths relative to it. */
 export async function listFiles(dir) {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  const files = entries
+  const all = entries
     .filter((e) => e.isFile())
     .map((e) => path.relative(dir, path.join(e.parentPath ?? e.path, e.name)));
-  const present = new Set(files);
-  const sidecar = /^\.meta[\\/](.+)\.json$/;
-  return files.filter((f) => !(sidecar.test(f) && present.has(f.replace(sidecar, '$1'))));
+  // Each stored file's metadata sidecar (`.meta/<name>.json`) is not listed; instead, check
+  // that there is exactly one per stored file and nothing else, so every "nothing is left"
+  // assertion covers metadata too.
+  const metaDir = `.meta${path.sep}`;
+  const files = all.filter((f) => !f.startsWith(metaDir));
+  const sidecars = all.filter((f) => f.startsWith(metaDir)).map((f) => f.slice(metaDir.length)).sort();
+  const stored = files.filter((f) => STORED_NAME.test(f)).map((f) => `${f}.json`).sort();
+  if (JSON.stringify(sidecars) !== JSON.stringify(stored)) {
+    throw new Error(`metadata sidecars ${JSON.stringify(sidecars)} do not match stored files ${JSON.stringify(stored)}`);
+  }
+  return files;
 }
+
+/** A stored file's name: `<uuid v4>[.ext]` (dropzone_runtime::files::is_stored_name). */
+const STORED_NAME = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}(\.[a-z0-9]{1,16})?$/;
 
 export { readFile };
 

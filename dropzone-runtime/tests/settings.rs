@@ -101,12 +101,12 @@ fn a_short_secret_is_refused_without_showing_it() {
 }
 
 #[test]
-fn object_store_urls_are_refused_until_the_backend_exists() {
-    let err = Settings::from_vars([("DROPZONE_STORAGE", "s3://bucket/prefix")]).unwrap_err();
+fn other_object_stores_are_refused_by_name_and_file_urls_are_folders() {
+    let err = Settings::from_vars([("DROPZONE_STORAGE", "gs://bucket/prefix")]).unwrap_err();
     let text = err.to_string();
     assert!(
-        text.contains(r#"DROPZONE_STORAGE="s3://bucket/prefix""#)
-            && text.contains("not supported yet"),
+        text.contains(r#"DROPZONE_STORAGE="gs://bucket/prefix""#)
+            && text.contains("not supported; S3-compatible stores are reached with s3://"),
         "{text}"
     );
     let tmp = dir();
@@ -168,13 +168,13 @@ fn a_toml_section_takes_native_values_and_text_by_the_same_rules() {
 
 #[test]
 fn toml_errors_say_the_key_the_value_and_the_line() {
-    let doc = "[dropzone]\ndurable = true\nchunk_expiry = 0\nstorage = \"s3://b/p\"\nmax_pending_chunked_upload = 3\n";
+    let doc = "[dropzone]\ndurable = true\nchunk_expiry = 0\nstorage = \"gs://b/p\"\nmax_pending_chunked_upload = 3\n";
     let text = Settings::from_toml_str(doc, "dropzone")
         .unwrap_err()
         .to_string();
     for part in [
         r#"line 3: dropzone.chunk_expiry="0": must be longer than 0 seconds"#,
-        r#"line 4: dropzone.storage="s3://b/p": s3:// object storage is not supported yet"#,
+        r#"line 4: dropzone.storage="gs://b/p": gs:// object storage is not supported; S3-compatible stores are reached with s3://bucket/prefix"#,
         "line 5: dropzone.max_pending_chunked_upload is not a dropzone setting (did you mean max_pending_chunked_uploads?)",
     ] {
         assert!(text.contains(part), "missing {part:?} in:\n{text}");
@@ -385,4 +385,37 @@ fn sizes_take_binary_units_and_decimal_ones_get_the_fix() {
     );
     let ok = Settings::from_vars([("DROPZONE_MAX_PENDING_CHUNKED_BYTES", "1048576")]).unwrap();
     assert_eq!(ok.max_pending_chunked_bytes(), Some(1 << 20));
+}
+
+#[test]
+fn an_s3_location_is_taken_and_needs_the_s3_feature() {
+    use dropzone_runtime::store::StorageUrl;
+    let settings = Settings::from_vars([
+        ("DROPZONE_STORAGE", "s3://my-bucket/site/uploads"),
+        ("DROPZONE_S3_MIN_PART_SIZE", "1MiB"),
+        ("DROPZONE_S3_PART_SIZE", "8MiB"),
+    ])
+    .unwrap();
+    let Some(StorageUrl::S3(location)) = settings.storage_location() else {
+        panic!("{settings:?}");
+    };
+    assert_eq!(
+        (location.bucket(), location.prefix()),
+        ("my-bucket", "site/uploads")
+    );
+    assert_eq!(settings.storage_dir(), None);
+    let storage = settings.storage("unused");
+    #[cfg(not(feature = "s3"))]
+    {
+        let text = storage.unwrap_err().to_string();
+        assert!(
+            text.contains("DROPZONE_STORAGE is an s3:// location"),
+            "{text}"
+        );
+        assert!(text.contains("`s3` feature"), "{text}");
+    }
+    #[cfg(feature = "s3")]
+    assert_eq!(storage.unwrap().dir(), std::path::Path::new(""));
+    let bad = Settings::from_vars([("DROPZONE_STORAGE", "s3://Bad_Bucket")]).unwrap_err();
+    assert!(bad.to_string().contains("S3's rules"), "{bad}");
 }

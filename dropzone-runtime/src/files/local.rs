@@ -7,7 +7,7 @@
 //! invisible (every call checks the data file) and removed by [`sweep`]. Blocking functions,
 //! for the blocking pool.
 
-use super::name::is_stored_name;
+use super::name::{META_DIR, is_stored_name};
 use super::stored::check_range;
 use super::{FilePage, FilesError, MAX_LIST, StoredFile};
 use std::fs::File;
@@ -15,9 +15,6 @@ use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
-
-/// The folder of sidecars, inside the upload folder.
-pub(crate) const META_DIR: &str = ".meta";
 
 /// Prefix of sidecars being written.
 const TMP_PREFIX: &str = ".tmp-";

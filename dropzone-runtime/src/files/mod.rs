@@ -32,12 +32,15 @@
 //!   [`Upload::report`](crate::upload::Upload::report) and [`FileList`] hand to the page;
 //! - [`FileList`]: a zone's files as a table with download and remove links.
 
-// Layers, lowest first; each imports only from the ones above it.
+// Layers, lowest first: error, name, stored; then the two backends, local and s3, which
+// import only those.
 mod error;
 pub(crate) mod local;
 pub(crate) mod name;
 mod remove_id;
-mod stored;
+#[cfg(feature = "s3")]
+pub(crate) mod s3;
+pub(crate) mod stored;
 
 pub(crate) mod conditional;
 mod disposition;

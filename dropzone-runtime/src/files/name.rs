@@ -3,6 +3,11 @@
 //! `[a-z0-9]`. Names are made here and every files-API call checks its argument here first,
 //! so nothing else (`..`, `/`, a sidecar's name, another prefix's key) can be named.
 
+/// Where each stored file's metadata is kept, next to it: the folder `.meta/` of the upload
+/// folder, or the objects `.meta/*` under the bucket prefix. Not a stored name's shape, so
+/// no files-API call can name it.
+pub(crate) const META_DIR: &str = ".meta";
+
 /// The longest extension a stored file keeps, without the dot.
 pub(crate) const MAX_EXTENSION_LEN: usize = 16;
 

@@ -105,6 +105,15 @@ impl StoredFile {
     }
 }
 
+/// A digest as lowercase hex, as [`StoredFile::sha256`] holds it.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes.iter().fold(String::with_capacity(64), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
 /// Checks an asked-for `range` of a file of `size` bytes; `None` is the whole file.
 pub(crate) fn check_range(
     range: Option<Range<u64>>,

@@ -53,6 +53,25 @@ pub enum Problem {
         /// What the file system said.
         source: io::Error,
     },
+    /// The object store named by `storage` cannot be used: its client could not be configured
+    /// (the `AWS_*` variables, the part sizes).
+    #[error("object storage {location} (from {origin}) cannot be used: {source}")]
+    ObjectStore {
+        /// Where the location came from.
+        origin: Origin,
+        /// The location, `s3://bucket/prefix`.
+        location: String,
+        /// What the client said (names no secret).
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// `storage` is an `s3://` location, in a build without the runtime's `s3` feature.
+    #[error(
+        "{origin} is an s3:// location, but dropzone-runtime was built without its `s3` feature"
+    )]
+    NoS3Feature {
+        /// Where the location came from.
+        origin: Origin,
+    },
     /// A configuration file could not be read, or is not valid TOML.
     #[error("{}{message}", file_prefix(.file))]
     File {

@@ -28,6 +28,24 @@ pub(crate) const KEYS: &[Key] = &[
         },
     },
     Key {
+        name: "s3_part_size",
+        env: "DROPZONE_S3_PART_SIZE",
+        secret: false,
+        apply: |s, t, _| {
+            s.s3_part_size = Some(value::byte_size(t)?);
+            Ok(())
+        },
+    },
+    Key {
+        name: "s3_min_part_size",
+        env: "DROPZONE_S3_MIN_PART_SIZE",
+        secret: false,
+        apply: |s, t, _| {
+            s.s3_min_part_size = Some(value::byte_size(t)?);
+            Ok(())
+        },
+    },
+    Key {
         name: "durable",
         env: "DROPZONE_DURABLE",
         secret: false,

@@ -8,7 +8,9 @@
 //!
 //! | key (file section) | variable | value | default |
 //! |---|---|---|---|
-//! | `storage` | `DROPZONE_STORAGE` | folder path, or `file:///abs/path` | the app's choice ([`Settings::storage`]) |
+//! | `storage` | `DROPZONE_STORAGE` | folder path, `file:///abs/path`, or `s3://bucket/prefix` | the app's choice ([`Settings::storage`]) |
+//! | `s3_part_size` | `DROPZONE_S3_PART_SIZE` | `8MiB` or bytes | `5MiB` (`S3Config::part_size`) |
+//! | `s3_min_part_size` | `DROPZONE_S3_MIN_PART_SIZE` | `1MiB` or bytes | `5MiB`, AWS's minimum (`S3Config::min_part_size`) |
 //! | `durable` | `DROPZONE_DURABLE` | `true`/`false` (`1`/`0`, `yes`/`no`, `on`/`off`) | `false` ([`Storage::durable`]) |
 //! | `chunk_expiry` | `DROPZONE_CHUNK_EXPIRY` | `90s`, `30m`, `1h`, `2d` or seconds | `5m` without progress ([`Storage::chunk_expiry`]) |
 //! | `max_pending_chunked_uploads` | `DROPZONE_MAX_PENDING_CHUNKED_UPLOADS` | whole number ≥ 1 | `10000` ([`Storage::max_pending_chunked_uploads`]) |
@@ -20,9 +22,11 @@
 //! | `csrf_time_limit` | `DROPZONE_CSRF_TIME_LIMIT` | a duration as above, or `none` | `1h` ([`Csrf::time_limit`]) |
 //! | `csrf_secure_cookie` | `DROPZONE_CSRF_SECURE_COOKIE` | `true`/`false` | `false` ([`Csrf::secure_cookie`]) |
 //!
-//! Object-store URLs (`s3://bucket/prefix`) are refused with an error saying that they are not
-//! supported yet: the object-store backend is planned (issue 10) and will take the same
-//! variable.
+//! An `s3://bucket/prefix` storage (runtime feature `s3`) is S3-compatible object storage
+//! reached with the usual `AWS_*` variables (`AWS_ENDPOINT`, `AWS_REGION`,
+//! `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_ALLOW_HTTP`); the part sizes come from
+//! the two `s3_*` settings, never from what a given engine happens to accept. Other
+//! object-store schemes (`gs://`, `az://`, …) are refused by name.
 //!
 //! Every problem names the variable or key and the value (a secret's value is never shown,
 //! only its length), all problems of a source are reported at once, and an unknown
@@ -61,6 +65,7 @@ use std::time::Duration;
 
 use crate::csrf::Csrf;
 use crate::files::RemoveKey;
+use crate::store::StorageUrl;
 use crate::upload::Storage;
 
 pub use error::{Problem, SettingsError};
@@ -101,7 +106,9 @@ struct Sourced<T> {
 /// [`Storage`] with [`Settings::storage`] and a [`Csrf`] with [`Settings::csrf`].
 #[derive(Clone, Default)]
 pub struct Settings {
-    storage: Option<Sourced<PathBuf>>,
+    storage: Option<Sourced<StorageUrl>>,
+    s3_part_size: Option<u64>,
+    s3_min_part_size: Option<u64>,
     durable: Option<bool>,
     chunk_expiry: Option<Duration>,
     max_pending_chunked_uploads: Option<usize>,
@@ -118,7 +125,9 @@ impl fmt::Debug for Settings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Never print the secret.
         f.debug_struct("Settings")
-            .field("storage", &self.storage_dir())
+            .field("storage", &self.storage_location())
+            .field("s3_part_size", &self.s3_part_size)
+            .field("s3_min_part_size", &self.s3_min_part_size)
             .field("durable", &self.durable)
             .field("chunk_expiry", &self.chunk_expiry)
             .field(
@@ -219,6 +228,8 @@ impl Settings {
     pub fn overridden_by(self, over: Settings) -> Settings {
         Settings {
             storage: over.storage.or(self.storage),
+            s3_part_size: over.s3_part_size.or(self.s3_part_size),
+            s3_min_part_size: over.s3_min_part_size.or(self.s3_min_part_size),
             durable: over.durable.or(self.durable),
             chunk_expiry: over.chunk_expiry.or(self.chunk_expiry),
             max_pending_chunked_uploads: over
@@ -236,9 +247,17 @@ impl Settings {
         }
     }
 
-    /// The upload folder, if `storage` was set.
+    /// The upload folder, if `storage` was set to a folder.
     pub fn storage_dir(&self) -> Option<&Path> {
-        self.storage.as_ref().map(|s| s.value.as_path())
+        match self.storage.as_ref().map(|s| &s.value) {
+            Some(StorageUrl::Folder(dir)) => Some(dir),
+            _ => None,
+        }
+    }
+
+    /// Where uploads go, if `storage` was set: a folder or an `s3://` location.
+    pub fn storage_location(&self) -> Option<&StorageUrl> {
+        self.storage.as_ref().map(|s| &s.value)
     }
 
     /// Whether `durable` was set, and to what.
@@ -286,22 +305,31 @@ impl Settings {
         self.csrf_secret.is_some()
     }
 
-    /// The [`Storage`] these settings describe: the `storage` folder, or `default_dir` when
-    /// none was set, created now ([`Storage::try_new`]); `durable`, `chunk_expiry`,
-    /// `max_pending_chunked_uploads`, `max_pending_chunked_bytes` and `body_idle_timeout`
-    /// where set; [`Settings::remove_key`]; and [`Settings::csrf`] when a secret was set.
+    /// The [`Storage`] these settings describe: the `storage` folder or `s3://` location, or
+    /// the folder `default_dir` when none was set; a folder is created now
+    /// ([`Storage::try_new`]), an object store is configured from the `AWS_*` variables and
+    /// the `s3_*` part sizes (nothing is sent to it yet); `durable` (folders only),
+    /// `chunk_expiry`, `max_pending_chunked_uploads`, `max_pending_chunked_bytes` and
+    /// `body_idle_timeout` where set; [`Settings::remove_key`]; and [`Settings::csrf`] when a
+    /// secret was set.
     ///
-    /// Fails, naming the setting and the folder, if the folder cannot be created.
+    /// Fails, naming the setting and the location, if the folder cannot be created or the
+    /// object-store client cannot be configured.
     pub fn storage(&self, default_dir: impl Into<PathBuf>) -> Result<Storage, SettingsError> {
-        let (path, origin) = match &self.storage {
+        let (location, origin) = match &self.storage {
             Some(s) => (s.value.clone(), s.origin.clone()),
-            None => (default_dir.into(), Origin::Default),
+            None => (StorageUrl::Folder(default_dir.into()), Origin::Default),
         };
-        let mut storage = Storage::try_new(&path).map_err(|source| Problem::Folder {
-            origin,
-            path,
-            source,
-        })?;
+        let mut storage = match location {
+            StorageUrl::Folder(path) => {
+                Storage::try_new(&path).map_err(|source| Problem::Folder {
+                    origin,
+                    path,
+                    source,
+                })?
+            }
+            StorageUrl::S3(location) => self.object_storage(&location, origin)?,
+        };
         if let Some(durable) = self.durable {
             storage = storage.durable(durable);
         }
@@ -335,6 +363,39 @@ impl Settings {
             Some(lifetime) => key.lifetime(lifetime),
             None => key,
         }
+    }
+
+    #[cfg(feature = "s3")]
+    fn object_storage(
+        &self,
+        location: &crate::store::S3Location,
+        origin: Origin,
+    ) -> Result<Storage, Problem> {
+        use crate::store::{S3Backend, S3Config};
+        let size = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
+        let mut config = S3Config::default();
+        if let Some(n) = self.s3_part_size {
+            config = config.part_size(size(n));
+        }
+        if let Some(n) = self.s3_min_part_size {
+            config = config.min_part_size(size(n));
+        }
+        S3Backend::connect(location, config)
+            .map(Storage::s3)
+            .map_err(|source| Problem::ObjectStore {
+                origin,
+                location: location.to_string(),
+                source: Box::new(source),
+            })
+    }
+
+    #[cfg(not(feature = "s3"))]
+    fn object_storage(
+        &self,
+        _location: &crate::store::S3Location,
+        origin: Origin,
+    ) -> Result<Storage, Problem> {
+        Err(Problem::NoS3Feature { origin })
     }
 
     /// A [`Csrf`] signing with `csrf_secret`, with `csrf_time_limit` and `csrf_secure_cookie`

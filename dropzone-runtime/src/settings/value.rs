@@ -2,15 +2,14 @@
 //! variables and for configuration files alike (a file's numbers and booleans are turned into
 //! their text first), so both sources accept exactly the same values.
 
+use crate::store::StorageUrl;
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// URL schemes of object stores: `DROPZONE_STORAGE` will take them once the object-store
-/// backend lands (issue 10); until then they are refused by name instead of being taken for
-/// a folder called `s3:`.
-const OBJECT_STORE_SCHEMES: [&str; 9] = [
-    "s3", "s3a", "gs", "az", "adl", "azure", "abfs", "abfss", "memory",
-];
+/// URL schemes of object stores other than S3: refused by name (S3-compatible stores are
+/// reached with `s3://`) instead of being taken for a folder called `gs:`.
+const OTHER_OBJECT_STORE_SCHEMES: [&str; 8] =
+    ["s3a", "gs", "az", "adl", "azure", "abfs", "abfss", "memory"];
 
 /// `true`/`false`, also `1`/`0`, `yes`/`no`, `on`/`off`, in any case.
 pub(crate) fn boolean(text: &str) -> Result<bool, String> {
@@ -103,30 +102,35 @@ pub(crate) fn optional_duration(text: &str) -> Result<Option<Duration>, String> 
         .map_err(|e| format!("{e}, or none"))
 }
 
-/// The upload folder: a path, or a `file://` URL of an absolute path. Object-store URLs are
-/// refused with a message saying so.
-pub(crate) fn storage_location(text: &str) -> Result<PathBuf, String> {
+/// Where uploads go: a folder path, a `file://` URL of an absolute path, or
+/// `s3://bucket/prefix` (parsed by [`StorageUrl`], the one definition of that syntax).
+pub(crate) fn storage_location(text: &str) -> Result<StorageUrl, String> {
     if text.trim().is_empty() {
-        return Err("expected a folder path, got an empty value".to_owned());
+        return Err("expected a folder path or s3://bucket/prefix, got an empty value".to_owned());
     }
     let Some((scheme, rest)) = text.split_once("://") else {
-        return Ok(PathBuf::from(text));
+        return Ok(StorageUrl::Folder(PathBuf::from(text)));
     };
     let scheme = scheme.to_ascii_lowercase();
     if scheme == "file" {
         if !rest.starts_with('/') {
             return Err("a file:// URL needs an absolute path (file:///srv/uploads)".to_owned());
         }
-        return Ok(PathBuf::from(rest));
+        return Ok(StorageUrl::Folder(PathBuf::from(rest)));
     }
-    if OBJECT_STORE_SCHEMES.contains(&scheme.as_str()) {
+    if scheme == "s3" {
+        return text
+            .parse()
+            .map_err(|e: crate::store::StorageUrlError| e.to_string());
+    }
+    if OTHER_OBJECT_STORE_SCHEMES.contains(&scheme.as_str()) {
         return Err(format!(
-            "{scheme}:// object storage is not supported yet (the object-store backend is \
-             planned, see issue 10); give a local folder path for now"
+            "{scheme}:// object storage is not supported; S3-compatible stores are reached with \
+             s3://bucket/prefix (endpoint and keys in AWS_* variables)"
         ));
     }
     Err(format!(
-        "unknown URL scheme {scheme}://; expected a folder path or a file:// URL"
+        "unknown URL scheme {scheme}://; expected a folder path, a file:// URL or s3://bucket/prefix"
     ))
 }
 
@@ -176,15 +180,23 @@ mod tests {
     }
 
     #[test]
-    fn storage_is_a_folder_until_object_stores_land() {
-        assert_eq!(storage_location("./up"), Ok(PathBuf::from("./up")));
-        assert_eq!(
-            storage_location("file:///srv/up"),
-            Ok(PathBuf::from("/srv/up"))
-        );
+    fn storage_is_a_folder_or_an_s3_location() {
+        let folder = |p: &str| Ok(StorageUrl::Folder(PathBuf::from(p)));
+        assert_eq!(storage_location("./up"), folder("./up"));
+        assert_eq!(storage_location("file:///srv/up"), folder("/srv/up"));
         assert!(storage_location("file://relative").is_err());
-        let s3 = storage_location("s3://bucket/prefix").unwrap_err();
-        assert!(s3.contains("not supported yet"), "{s3}");
+        let s3 = storage_location("s3://bucket/prefix").unwrap();
+        assert_eq!(s3.to_string(), "s3://bucket/prefix");
+        assert!(
+            storage_location("s3://B_ad/x")
+                .unwrap_err()
+                .contains("S3's rules")
+        );
+        assert!(
+            storage_location("gs://bucket")
+                .unwrap_err()
+                .contains("not supported")
+        );
         assert!(
             storage_location("ftp://host/x")
                 .unwrap_err()

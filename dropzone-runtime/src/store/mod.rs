@@ -41,6 +41,8 @@ mod parts;
 mod put;
 #[cfg(feature = "s3")]
 mod s3api;
+#[cfg(feature = "s3")]
+pub(crate) mod writer;
 
 #[cfg(feature = "s3")]
 pub use config::{

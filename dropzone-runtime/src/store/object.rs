@@ -152,6 +152,36 @@ impl S3Backend {
         })
     }
 
+    /// Names of up to `max` objects under `<prefix>/<dir>/`, in key order, after the name
+    /// `after` (relative to the prefix); `true` when more follow.
+    pub(crate) async fn list_under(
+        &self,
+        dir: &str,
+        after: Option<&str>,
+        max: usize,
+    ) -> Result<(Vec<String>, bool), StoreError> {
+        let prefix = format!("{}{dir}/", self.list_prefix().unwrap_or_default());
+        let offset = after.map(|a| self.key(a)).transpose()?;
+        let opts = PaginatedListOptions {
+            max_keys: Some(max.clamp(1, MAX_PAGE)),
+            offset: offset.map(|k| k.to_string()),
+            ..Default::default()
+        };
+        let listed = self
+            .inner
+            .s3
+            .list_paginated(Some(&prefix), opts)
+            .await
+            .map_err(StoreError::request)?;
+        let names = listed
+            .result
+            .objects
+            .iter()
+            .filter_map(|meta| self.name_of(meta.location.as_ref()).map(str::to_owned))
+            .collect();
+        Ok((names, listed.page_token.is_some()))
+    }
+
     /// What is stored with `name`, without its bytes.
     pub async fn head(&self, name: &str) -> Result<ObjectHead, StoreError> {
         let opts = GetOptions {

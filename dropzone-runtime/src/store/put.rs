@@ -7,7 +7,6 @@
 //! is returned; dropping the future (a client that went away) aborts it from a spawned task,
 //! so no parts are left behind to be billed or listed.
 
-use super::config::AWS_MAX_PARTS;
 use super::error::{PutError, StoreError};
 use super::meta::PutMeta;
 use super::object::S3Backend;
@@ -16,7 +15,7 @@ use futures_util::stream::{Stream, StreamExt};
 use object_store::aws::AmazonS3;
 use object_store::multipart::{MultipartStore, PartId};
 use object_store::path::Path;
-use object_store::{MultipartId, PutMultipartOptions, PutPayload};
+use object_store::{MultipartId, PutPayload};
 use std::pin::pin;
 use std::sync::Arc;
 use tokio::task::JoinSet;
@@ -31,9 +30,6 @@ pub struct StoredObject {
     /// The store's entity tag, when it gives one.
     pub etag: Option<String>,
 }
-
-/// The smallest step a part buffer grows by: small bodies never reserve a whole part.
-const GROW_STEP: usize = 64 * 1024;
 
 impl S3Backend {
     /// Streams `body` into the object `name` (replacing any object of that name only once
@@ -51,122 +47,42 @@ impl S3Backend {
     where
         S: Stream<Item = Result<Bytes, E>> + Send,
     {
-        let key = self.key(name)?;
-        let attributes = meta.attributes()?;
-        let part_size = self.inner.config.part_size;
+        let mut writer = self.writer(name, meta.clone())?;
         let mut body = pin!(body);
-        let mut carry = Bytes::new();
-
-        let (first, ended) = fill(&mut body, &mut carry, part_size)
-            .await
-            .map_err(PutError::Body)?;
-        let mut size = first.len() as u64;
-        if ended {
-            let put = self
-                .put_whole(&key, Bytes::from(first).into(), meta)
-                .await?;
-            return Ok(stored(name, size, put.e_tag));
-        }
-
-        let opts = PutMultipartOptions {
-            attributes,
-            ..Default::default()
-        };
-        let s3 = self.inner.s3.clone();
-        let id = s3
-            .create_multipart_opts(&key, opts)
-            .await
-            .map_err(StoreError::request)?;
-        let mut upload = Multipart::new(s3, key, id);
-        upload.send(Bytes::from(first).into());
-        let max_parts = self.inner.config.max_concurrency;
-        loop {
-            if let Err(e) = upload.wait_below(max_parts).await {
-                return Err(upload.fail(e).await.into());
-            }
-            let (part, ended) = match fill(&mut body, &mut carry, part_size).await {
-                Ok(filled) => filled,
+        while let Some(bytes) = body.next().await {
+            match bytes {
+                Ok(bytes) => writer.write(&bytes).await?,
                 Err(e) => {
-                    upload.abort().await;
+                    writer.abort().await;
                     return Err(PutError::Body(e));
                 }
-            };
-            if !part.is_empty() {
-                if upload.sent == AWS_MAX_PARTS {
-                    let max = self.inner.config.max_object_size();
-                    return Err(upload.fail(StoreError::TooLarge { max }).await.into());
-                }
-                size += part.len() as u64;
-                upload.send(Bytes::from(part).into());
-            }
-            if ended {
-                break;
             }
         }
-        let etag = upload.complete().await?;
-        Ok(stored(name, size, etag))
-    }
-}
-
-fn stored(name: &str, size: u64, etag: Option<String>) -> StoredObject {
-    StoredObject {
-        name: name.to_owned(),
-        size,
-        etag,
-    }
-}
-
-/// Reads `body` until one part is full or the body ends (`true`). Bytes past the part stay in
-/// `carry` for the next one.
-///
-/// The part is copied into one buffer grown only as needed (never past `part_size`): holding
-/// the body's own `Bytes` instead would keep alive whatever larger buffers they are slices of,
-/// and memory would no longer be bounded by the part size.
-async fn fill<S, E>(
-    body: &mut std::pin::Pin<&mut S>,
-    carry: &mut Bytes,
-    part_size: usize,
-) -> Result<(Vec<u8>, bool), E>
-where
-    S: Stream<Item = Result<Bytes, E>>,
-{
-    let mut part: Vec<u8> = Vec::new();
-    loop {
-        if !carry.is_empty() {
-            let take = carry.len().min(part_size - part.len());
-            if part.capacity() - part.len() < take {
-                let want = (part.capacity() * 2)
-                    .max(part.len() + take)
-                    .max(GROW_STEP)
-                    .min(part_size);
-                part.reserve_exact(want - part.len());
-            }
-            part.extend_from_slice(&carry.split_to(take));
-            if part.len() == part_size {
-                return Ok((part, false));
-            }
-        }
-        match body.next().await {
-            Some(Ok(bytes)) => *carry = bytes,
-            Some(Err(e)) => return Err(e),
-            None => return Ok((part, true)),
-        }
+        let size = writer.size();
+        // A body shorter than one part is a single PUT: it is in memory already.
+        let pending = writer.finish(self.inner.config.part_size).await?;
+        let etag = pending.complete().await?;
+        Ok(StoredObject {
+            name: name.to_owned(),
+            size,
+            etag,
+        })
     }
 }
 
 /// One multipart upload in progress. Dropped unfinished, it aborts itself.
-struct Multipart {
+pub(crate) struct Multipart {
     s3: Arc<AmazonS3>,
     key: Path,
     id: MultipartId,
     tasks: JoinSet<Result<(usize, PartId), object_store::Error>>,
     parts: Vec<Option<PartId>>,
-    sent: usize,
+    pub(crate) sent: usize,
     finished: bool,
 }
 
 impl Multipart {
-    fn new(s3: Arc<AmazonS3>, key: Path, id: MultipartId) -> Self {
+    pub(crate) fn new(s3: Arc<AmazonS3>, key: Path, id: MultipartId) -> Self {
         Multipart {
             s3,
             key,
@@ -180,7 +96,7 @@ impl Multipart {
 
     /// Starts sending the next part. Tasks (rather than futures polled here) keep parts
     /// moving while the body is being read.
-    fn send(&mut self, payload: PutPayload) {
+    pub(crate) fn send(&mut self, payload: PutPayload) {
         let index = self.sent;
         self.sent += 1;
         self.parts.push(None);
@@ -192,7 +108,7 @@ impl Multipart {
     }
 
     /// Waits until fewer than `max` parts are in flight.
-    async fn wait_below(&mut self, max: usize) -> Result<(), StoreError> {
+    pub(crate) async fn wait_below(&mut self, max: usize) -> Result<(), StoreError> {
         while self.tasks.len() >= max.max(1) {
             self.join_one().await?;
         }
@@ -211,7 +127,7 @@ impl Multipart {
         }
     }
 
-    async fn complete(mut self) -> Result<Option<String>, StoreError> {
+    pub(crate) async fn complete(mut self) -> Result<Option<String>, StoreError> {
         if let Err(e) = self.wait_below(1).await {
             return Err(self.fail(e).await);
         }
@@ -236,7 +152,7 @@ impl Multipart {
     }
 
     /// Stops the parts in flight, then aborts the upload so the store drops every part.
-    async fn abort(mut self) {
+    pub(crate) async fn abort(mut self) {
         self.finished = true;
         let tasks = std::mem::take(&mut self.tasks);
         abort(self.s3.clone(), self.key.clone(), self.id.clone(), tasks).await;

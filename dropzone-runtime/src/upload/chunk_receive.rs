@@ -9,13 +9,13 @@ use super::context::Ctx;
 use super::filename::secure_filename;
 use super::media::type_of_extension;
 use super::multipart::next_chunk;
+use super::part::ReceivedPart;
 use super::policy::{ChunkMeta, FileMeta};
 use super::refusal::FileRefusal;
 use super::rejection::{
     ChunkUploadGone, InvalidChunk, StorageFailed, TooManyPendingUploads, UploadRejection,
 };
 use super::sniff;
-use super::storage::ReceivedPart;
 
 /// A chunk whose bytes were read; what happens next is decided once the whole request was read.
 pub(crate) struct ChunkPart {

@@ -17,10 +17,12 @@
 // Layers, lowest first; each module imports only from the ones above it in this list.
 mod accept;
 mod ack;
+mod backend;
 mod block;
 mod chunk_fields;
 mod chunk_receive;
 mod chunk_store;
+mod connect;
 mod context;
 pub(crate) mod csrf_check;
 mod extract;
@@ -31,7 +33,10 @@ mod linger;
 pub(crate) mod macros;
 mod media;
 mod multipart;
+#[cfg(feature = "s3")]
+mod object_part;
 mod outcome;
+mod part;
 mod policy;
 mod receive;
 mod refusal;
@@ -46,6 +51,7 @@ mod trace;
 mod zone;
 
 pub use ack::ChunkReceived;
+pub use connect::{ConnectError, ZoneCheckError};
 pub use extract::Upload;
 pub use filename::{MAX_NAME_LEN, secure_filename};
 pub use framing::{MAX_PART_HEADER_BYTES, MAX_PARTS, MAX_PREAMBLE_BYTES};

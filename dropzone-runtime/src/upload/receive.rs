@@ -11,6 +11,7 @@ use super::limits::{MAX_FIELDS, files_per_request};
 use super::linger::{self, Reclaim};
 use super::multipart::{self, file_name_of, first_chunk, next_chunk, read_head, read_text};
 use super::outcome::{FileOutcome, RefusedFile, SavedFile};
+use super::part::{PartFile, ReceivedPart};
 use super::policy::{CompleteFile, FileMeta};
 use super::refusal::{FileRefusal, TooManyFiles};
 use super::rejection::{
@@ -18,7 +19,7 @@ use super::rejection::{
 };
 use super::response::UploadResponse;
 use super::sniff;
-use super::storage::{NewFile, PartFile, ReceivedPart, Storage};
+use super::storage::{NewFile, Storage};
 use crate::options::Options;
 use crate::render::ZONE_HEADER;
 use axum::extract::Request;
@@ -151,6 +152,12 @@ async fn read_parts(
             continue;
         }
         if is_chunk_request(options, &fields) {
+            if !ctx.storage.backend().is_folder() {
+                // Chunk state lives in the folder until it moves into the backend;
+                // `Storage::check_zone` refuses such a zone when the router is built.
+                let why = "chunked uploads into object storage are not supported yet";
+                return Err(StorageFailed::new(std::io::Error::other(why)).into());
+            }
             // One chunk of a chunked upload (its `dz*` fields came first).
             let part = chunk_receive::receive_chunk(&mut field, first, &fields, file_name, ctx);
             chunk_part = Some(part.await?);
@@ -183,7 +190,7 @@ async fn read_parts(
             continue;
         };
 
-        match receive_part(&mut field, first, ctx).await? {
+        match receive_part(&mut field, first, verdict.extension.as_deref(), ctx).await? {
             PartEnd::Received(part) => slots.push(Slot::Pending(Pending {
                 part,
                 extension: verdict.extension,
@@ -306,7 +313,7 @@ async fn vet_complete(slots: Vec<Slot>, ctx: &Ctx<'_>) -> Result<Vec<Slot>, Uplo
             field: &p.field,
             file_name: &p.original_name,
             declared_type: p.content_type.as_deref(),
-            size: p.part.size,
+            size: p.part.size(),
             extension: p.extension.as_deref(),
             chunked: p.chunked.is_some(),
         };
@@ -338,19 +345,20 @@ async fn vet_complete(slots: Vec<Slot>, ctx: &Ctx<'_>) -> Result<Vec<Slot>, Uplo
 async fn receive_part(
     field: &mut multer::Field<'static>,
     first: Option<bytes::Bytes>,
+    extension: Option<&str>,
     ctx: &Ctx<'_>,
 ) -> Result<PartEnd, UploadRejection> {
     let (file_limit, limit) = (ctx.file_limit, ctx.body_limit);
     let mut part: PartFile = ctx
         .storage
-        .create_part()
+        .create_part(extension)
         .await
         .map_err(StorageFailed::new)?;
     let mut next = first;
     while let Some(chunk) = next {
         if part.size() + chunk.len() as u64 > file_limit {
             let mut seen = part.size() + chunk.len() as u64;
-            drop(part);
+            part.discard().await;
             if !ctx.options.upload_multiple() {
                 return Ok(PartEnd::TooLarge(None));
             }

@@ -12,11 +12,13 @@ use std::time::Duration;
 use std::time::SystemTime;
 use tempfile::TempPath;
 
+use super::backend::Backend;
 use super::block::fill_block;
 use super::chunk_store::{ChunkIndex, PendingLimits};
 use super::media::recognised_type;
 use super::policy::{PolicyHandle, UploadPolicy};
 use crate::files::name::new_stored_name;
+use crate::files::stored::hex;
 use crate::files::{StoredFile, local};
 use sha2::{Digest, Sha256};
 use tokio::task::{JoinHandle, spawn_blocking};
@@ -71,7 +73,9 @@ pub struct Storage {
 
 #[derive(Clone, Debug)]
 struct Inner {
+    /// The upload folder; empty for object storage (chunked uploads still need a folder).
     dir: PathBuf,
+    backend: Backend,
     durable: bool,
     csrf: Option<Csrf>,
     /// Signs the ids that let a page remove the files it uploaded (`crate::files`).
@@ -137,6 +141,7 @@ impl Storage {
         Storage {
             inner: Arc::new(Inner {
                 dir,
+                backend: Backend::Folder,
                 durable: false,
                 csrf: None,
                 remove_key: RemoveKey::random(),
@@ -322,6 +327,9 @@ impl Storage {
     /// Removes unfinished chunked uploads idle for longer than [`Storage::chunk_expiry`] now,
     /// and returns how many part files were removed.
     pub async fn sweep_chunks(&self) -> io::Result<usize> {
+        if !self.inner.backend.is_folder() {
+            return Ok(0);
+        }
         let inner = Arc::clone(&self.inner);
         spawn_blocking(move || inner.chunks.sweep(&inner.dir, inner.chunk_expiry, true))
             .await
@@ -336,7 +344,7 @@ impl Storage {
     /// 100,000 folder entries are looked at, and what was removed is logged (`tracing`, info).
     /// Returns how many files were removed (0 after the first call).
     pub async fn sweep_leftovers(&self) -> usize {
-        if self.inner.started.swap(true, Ordering::AcqRel) {
+        if self.inner.started.swap(true, Ordering::AcqRel) || !self.inner.backend.is_folder() {
             return 0;
         }
         let inner = Arc::clone(&self.inner);
@@ -377,19 +385,34 @@ impl Storage {
         self.inner.durable
     }
 
-    /// The upload folder (absolute when it could be made so).
+    /// The upload folder (absolute when it could be made so); empty when files are stored
+    /// in object storage (`Storage::s3`, feature `s3`).
     pub fn dir(&self) -> &Path {
         &self.inner.dir
+    }
+
+    pub(crate) fn backend(&self) -> &Backend {
+        &self.inner.backend
+    }
+
+    /// A storage whose files go to `backend` instead of a folder (no folder is used).
+    #[cfg(feature = "s3")]
+    pub(crate) fn with_backend(backend: Backend) -> Self {
+        let mut storage = Storage::unchecked(PathBuf::new());
+        let inner = Arc::make_mut(&mut storage.inner);
+        inner.dir = PathBuf::new();
+        inner.backend = backend;
+        storage
     }
 
     /// A part file for one file part of a request, in this folder.
     ///
     /// Nothing is created yet: a file of at most [`SMALL_FILE`] bytes stays in memory until
-    /// [`Storage::persist_all`] creates, writes (one `writev` of the received buffers) and
+    /// [`Storage::persist_local`] creates, writes (one `writev` of the received buffers) and
     /// renames it in one blocking-pool task: one hop per small upload instead of three. A
     /// larger one creates its `.part-*` file with its first write.
-    pub(crate) async fn create_part(&self) -> io::Result<PartFile> {
-        Ok(PartFile {
+    pub(crate) async fn create_local_part(&self) -> io::Result<LocalPart> {
+        Ok(LocalPart {
             dir: self.inner.dir.clone(),
             in_memory: true,
             lease: MemoryLease {
@@ -411,9 +434,9 @@ impl Storage {
     /// All or nothing: if one fails, the files already renamed are removed again (with their
     /// sidecars) and the parts not yet renamed are deleted when dropped. Returns, per part, its
     /// path and what was kept with it.
-    pub(crate) async fn persist_all(
+    pub(crate) async fn persist_local(
         &self,
-        parts: Vec<(ReceivedPart, NewFile)>,
+        parts: Vec<(LocalReceived, NewFile)>,
     ) -> io::Result<Vec<(PathBuf, StoredFile)>> {
         let inner = Arc::clone(&self.inner);
         spawn_blocking(move || {
@@ -482,7 +505,7 @@ fn sweep_part_files(dir: &Path, expiry: Duration) -> usize {
 
 fn persist_one(
     inner: &Inner,
-    part: ReceivedPart,
+    part: LocalReceived,
     new: NewFile,
 ) -> io::Result<(PathBuf, StoredFile)> {
     let size = part.size;
@@ -556,15 +579,6 @@ fn hash_file(path: &Path) -> io::Result<sha2::digest::Output<Sha256>> {
     Ok(hash.finalize())
 }
 
-/// Lowercase hex.
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes.iter().fold(String::with_capacity(64), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
-}
-
 /// Creates an empty `.part-*` file in `dir` (blocking), re-creating the folder if it went
 /// missing. The returned path deletes the file when dropped.
 fn create_part_file(dir: &Path) -> io::Result<(std::fs::File, TempPath)> {
@@ -613,7 +627,7 @@ fn sync_dir(_dir: &Path) -> io::Result<()> {
 }
 
 /// Files up to this many bytes are kept in memory until they are persisted (see
-/// [`Storage::create_part`]). Small, so that a batch of many small files holds little.
+/// [`Storage::create_local_part`]). Small, so that a batch of many small files holds little.
 pub(crate) const SMALL_FILE: usize = 64 * 1024;
 
 /// Most bytes of small files one [`Storage`] keeps in memory at once, over all requests: past
@@ -653,7 +667,7 @@ impl Drop for MemoryLease {
 
 type WriteTask = JoinHandle<(Option<OnDisk>, Vec<u8>, io::Result<()>)>;
 
-/// The `.part-*` file of a [`PartFile`], once it has one.
+/// The `.part-*` file of a [`LocalPart`], once it has one.
 struct OnDisk {
     file: std::fs::File,
     /// Deletes the file on drop, including when the request future is dropped mid-upload.
@@ -675,7 +689,7 @@ struct OnDisk {
 /// forces the parser to allocate a fresh buffer for every network read. Measured on a 512 MiB
 /// upload: 96,000 page faults and up to twice the kernel time, against 1,800-9,000 with one
 /// reused block (bench/README.md).
-pub(crate) struct PartFile {
+pub(crate) struct LocalPart {
     dir: PathBuf,
     /// Still small (and within the memory budget): kept as `queued`, not written.
     in_memory: bool,
@@ -692,7 +706,7 @@ pub(crate) struct PartFile {
 }
 
 /// A part file whose bytes are all received, waiting for the request to finish.
-pub(crate) struct ReceivedPart {
+pub(crate) struct LocalReceived {
     body: Body,
     pub(crate) size: u64,
 }
@@ -701,7 +715,7 @@ enum Body {
     OnDisk {
         file: std::fs::File,
         path: TempPath,
-        /// `None` when the bytes did not pass through a [`PartFile`]. Boxed: it is large, and
+        /// `None` when the bytes did not pass through a [`LocalPart`]. Boxed: it is large, and
         /// parts travel by value.
         hash: Option<Box<Sha256>>,
     },
@@ -709,11 +723,11 @@ enum Body {
     InMemory(Vec<Bytes>, MemoryLease),
 }
 
-impl ReceivedPart {
-    /// A finished file that was not written through a [`PartFile`] (a reassembled chunked
+impl LocalReceived {
+    /// A finished file that was not written through a [`LocalPart`] (a reassembled chunked
     /// upload); `path` is deleted when the part is dropped unpersisted.
     pub(crate) fn from_file(file: std::fs::File, path: PathBuf, size: u64) -> io::Result<Self> {
-        Ok(ReceivedPart {
+        Ok(LocalReceived {
             body: Body::OnDisk {
                 file,
                 path: TempPath::try_from_path(path)?,
@@ -724,7 +738,7 @@ impl ReceivedPart {
     }
 }
 
-impl PartFile {
+impl LocalPart {
     /// Bytes accepted so far (queued or written).
     pub(crate) fn size(&self) -> u64 {
         self.size
@@ -765,7 +779,7 @@ impl PartFile {
 
     /// Writes what is left and waits for every write to finish. A small file stays in
     /// memory, to be written when persisted.
-    pub(crate) async fn finish(mut self) -> io::Result<ReceivedPart> {
+    pub(crate) async fn finish(mut self) -> io::Result<LocalReceived> {
         let size = self.size;
         if self.in_memory {
             let lease = MemoryLease {
@@ -773,7 +787,7 @@ impl PartFile {
                 bytes: mem::take(&mut self.lease.bytes),
             };
             let body = Body::InMemory(mem::take(&mut self.queued), lease);
-            return Ok(ReceivedPart { body, size });
+            return Ok(LocalReceived { body, size });
         }
         if !self.buf.is_empty() {
             self.start_write().await?;
@@ -783,7 +797,7 @@ impl PartFile {
             .disk
             .take()
             .ok_or_else(|| io::Error::other("part file lost by a failed write"))?;
-        Ok(ReceivedPart {
+        Ok(LocalReceived {
             body: Body::OnDisk {
                 file,
                 path,
@@ -791,6 +805,12 @@ impl PartFile {
             },
             size,
         })
+    }
+
+    /// Abandons the part, once the block write in flight (if any) has returned, so that its
+    /// part file is gone when this returns rather than some time after.
+    pub(crate) async fn discard(mut self) {
+        let _ = self.wait().await;
     }
 
     async fn start_write(&mut self) -> io::Result<()> {

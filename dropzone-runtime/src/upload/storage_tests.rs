@@ -48,13 +48,13 @@ fn pieces(size: usize, piece: usize) -> (Vec<u8>, Vec<Bytes>) {
 }
 
 async fn store(storage: &Storage, bufs: &[Bytes]) -> (PathBuf, StoredFile) {
-    let mut part = storage.create_part().await.unwrap();
+    let mut part = storage.create_local_part().await.unwrap();
     for b in bufs {
         part.write(b).await.unwrap();
     }
     let received = part.finish().await.unwrap();
     let mut stored = storage
-        .persist_all(vec![(received, new_file(Some("bin")))])
+        .persist_local(vec![(received, new_file(Some("bin")))])
         .await
         .unwrap();
     stored.remove(0)
@@ -95,7 +95,7 @@ async fn a_small_file_touches_the_folder_only_when_persisted() {
     let dir = tempfile::tempdir().unwrap();
     let storage = Storage::new(dir.path());
     let (_, bufs) = pieces(SMALL_FILE, 4096);
-    let mut part = storage.create_part().await.unwrap();
+    let mut part = storage.create_local_part().await.unwrap();
     for b in &bufs {
         part.write(b).await.unwrap();
     }
@@ -110,7 +110,7 @@ async fn a_part_file_dropped_mid_upload_is_removed() {
     let dir = tempfile::tempdir().unwrap();
     let storage = Storage::new(dir.path());
     let (_, bufs) = pieces(2 * WRITE_CHUNK, 64 * 1024);
-    let mut part = storage.create_part().await.unwrap();
+    let mut part = storage.create_local_part().await.unwrap();
     for b in &bufs {
         part.write(b).await.unwrap();
     }
@@ -141,7 +141,7 @@ async fn small_files_beyond_the_memory_budget_go_to_disk_and_the_budget_comes_ba
     let fit = SMALL_FILES_MEMORY / SMALL_FILE;
     let mut held = Vec::new();
     for _ in 0..fit {
-        let mut part = storage.create_part().await.unwrap();
+        let mut part = storage.create_local_part().await.unwrap();
         for b in &bufs {
             part.write(b).await.unwrap();
         }
@@ -158,7 +158,7 @@ async fn small_files_beyond_the_memory_budget_go_to_disk_and_the_budget_comes_ba
     );
 
     // One more: the budget is spent, so it gets a part file, and is stored intact all the same.
-    let mut part = storage.create_part().await.unwrap();
+    let mut part = storage.create_local_part().await.unwrap();
     for b in &bufs {
         part.write(b).await.unwrap();
     }
@@ -169,7 +169,7 @@ async fn small_files_beyond_the_memory_budget_go_to_disk_and_the_budget_comes_ba
         "{on_disk:?}"
     );
     let (path, _) = storage
-        .persist_all(vec![(extra, new_file(None))])
+        .persist_local(vec![(extra, new_file(None))])
         .await
         .unwrap()
         .remove(0);
@@ -179,7 +179,7 @@ async fn small_files_beyond_the_memory_budget_go_to_disk_and_the_budget_comes_ba
     // Persisting (or dropping) the held ones gives the budget back.
     let first = held.remove(0);
     storage
-        .persist_all(vec![(first, new_file(None))])
+        .persist_local(vec![(first, new_file(None))])
         .await
         .unwrap();
     drop(held);

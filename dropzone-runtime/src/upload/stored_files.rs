@@ -1,6 +1,9 @@
 //! The files API on [`Storage`]: list, describe, open and delete stored files (see
-//! [`crate::files`]). The folder work runs on the blocking pool, one hop per call.
+//! [`crate::files`]) on the folder (`files/local.rs`, on the blocking pool, one hop per call)
+//! or on object storage (`files/s3.rs`).
 
+#[cfg(feature = "s3")]
+use super::backend::Backend;
 use super::storage::Storage;
 use crate::files::{FileBody, FilePage, FilesError, StoredFile, local};
 use bytes::{Bytes, BytesMut};
@@ -28,6 +31,10 @@ impl Storage {
         cursor: Option<&str>,
         max: usize,
     ) -> Result<FilePage, FilesError> {
+        #[cfg(feature = "s3")]
+        if let Backend::S3(s3) = self.backend() {
+            return crate::files::s3::list(s3, zone, cursor, max).await;
+        }
         let (dir, zone, cursor) = (self.files_dir(), zone.to_owned(), cursor.map(str::to_owned));
         blocking(move || local::list(&dir, &zone, cursor.as_deref(), max)).await
     }
@@ -35,6 +42,10 @@ impl Storage {
     /// The metadata of `zone`'s file `stored_name`; [`FilesError::NotFound`] when the name is
     /// not a stored name, or no such file of this zone exists.
     pub async fn file_info(&self, zone: &str, stored_name: &str) -> Result<StoredFile, FilesError> {
+        #[cfg(feature = "s3")]
+        if let Backend::S3(s3) = self.backend() {
+            return crate::files::s3::info(s3, zone, stored_name).await;
+        }
         let (dir, zone, name) = (self.files_dir(), zone.to_owned(), stored_name.to_owned());
         blocking(move || local::info(&dir, &zone, &name)).await
     }
@@ -51,6 +62,10 @@ impl Storage {
         stored_name: &str,
         range: Option<Range<u64>>,
     ) -> Result<FileBody, FilesError> {
+        #[cfg(feature = "s3")]
+        if let Backend::S3(s3) = self.backend() {
+            return crate::files::s3::open(s3, zone, stored_name, range).await;
+        }
         let (dir, zone, name) = (self.files_dir(), zone.to_owned(), stored_name.to_owned());
         let (file, range, data) = blocking(move || local::open(&dir, &zone, &name, range)).await?;
         let reader = tokio::fs::File::from_std(data);
@@ -61,6 +76,10 @@ impl Storage {
     /// Deletes `zone`'s file `stored_name` and its metadata; [`FilesError::NotFound`] when it
     /// is absent or another zone's (then nothing is deleted).
     pub async fn delete_file(&self, zone: &str, stored_name: &str) -> Result<(), FilesError> {
+        #[cfg(feature = "s3")]
+        if let Backend::S3(s3) = self.backend() {
+            return crate::files::s3::delete(s3, zone, stored_name).await;
+        }
         let (dir, zone, name) = (self.files_dir(), zone.to_owned(), stored_name.to_owned());
         blocking(move || local::delete(&dir, &zone, &name)).await
     }

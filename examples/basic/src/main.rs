@@ -11,7 +11,8 @@
 //!
 //! Environment: `ADDR` (default `127.0.0.1:5000`) and `UPLOAD_DIR` (default `./uploads`),
 //! plus the `DROPZONE_*` settings of [`dropzone_runtime::settings`] (`DROPZONE_STORAGE` wins
-//! over `UPLOAD_DIR`; a bad value stops the server with a message naming it).
+//! over `UPLOAD_DIR` and may be `s3://bucket/prefix`, with the `AWS_*` variables; a bad value
+//! stops the server with a message naming it).
 //! The Dropzone.js release is a compile-time choice: `dropzone!(Photos, version = "5.9.3")`
 //! is the same zone type (its uploads are `Upload<Photos>`'s) rendered with the older release.
 
@@ -115,12 +116,22 @@ async fn main() -> std::io::Result<()> {
     let addr = std::env::var("ADDR").unwrap_or_else(|_| "127.0.0.1:5000".to_owned());
     let upload_dir =
         PathBuf::from(std::env::var_os("UPLOAD_DIR").unwrap_or_else(|| "./uploads".into()));
-    let storage = Settings::from_env()
-        .and_then(|settings| settings.storage(upload_dir))
-        .unwrap_or_else(|e| {
-            eprintln!("{e}");
-            std::process::exit(2)
-        });
+    let settings = Settings::from_env().unwrap_or_else(|e| {
+        eprintln!("{e}");
+        std::process::exit(2)
+    });
+    let storage = settings.storage(&upload_dir).unwrap_or_else(|e| {
+        eprintln!("{e}");
+        std::process::exit(2)
+    });
+    // The backend's rules against the zone, now rather than at the first upload.
+    if let Err(e) = storage.check_zone::<Photos>() {
+        eprintln!("{e}");
+        std::process::exit(2)
+    }
+    let location = settings
+        .storage_location()
+        .map_or_else(|| upload_dir.display().to_string(), ToString::to_string);
 
     let app = Router::new()
         .route("/", get(index))
@@ -144,7 +155,7 @@ async fn main() -> std::io::Result<()> {
     println!(
         "listening on http://{}, saving to {}",
         listener.local_addr()?,
-        storage.dir().display()
+        location
     );
     dropzone_runtime::serve::serve(
         listener,

@@ -6,7 +6,10 @@
 //! to 1 GiB; it is stored under a random name in `./uploads`. `/v5` shows the same zone on
 //! Dropzone.js 5.9.3.
 //!
-//! Environment: `ADDR` (default `127.0.0.1:5000`) and `UPLOAD_DIR` (default `./uploads`).
+//! Environment: `ADDR` (default `127.0.0.1:5000`) and `UPLOAD_DIR` (default `./uploads`),
+//! plus the `DROPZONE_*` settings of [`dropzone_runtime::settings`] (`DROPZONE_STORAGE` wins
+//! over `UPLOAD_DIR` and may be `s3://bucket/prefix`, with the `AWS_*` variables; the zone is
+//! checked against that backend at start-up, and a bad value stops the server naming it).
 //!
 //! What makes large files work here:
 //!
@@ -32,6 +35,7 @@ use axum::extract::State;
 use axum::response::Html;
 use axum::routing::{get, post};
 use dropzone_runtime::files::{self, FileList, Remove};
+use dropzone_runtime::settings::Settings;
 use dropzone_runtime::upload::{Storage, Upload, UploadReport};
 use dropzone_runtime::{Dropzone, DropzoneConfig, dropzone};
 use maud::{DOCTYPE, html};
@@ -119,7 +123,23 @@ async fn main() -> std::io::Result<()> {
     let addr = std::env::var("ADDR").unwrap_or_else(|_| "127.0.0.1:5000".to_owned());
     let upload_dir =
         PathBuf::from(std::env::var_os("UPLOAD_DIR").unwrap_or_else(|| "./uploads".into()));
-    std::fs::create_dir_all(&upload_dir)?;
+    let settings = Settings::from_env().unwrap_or_else(|e| {
+        eprintln!("{e}");
+        std::process::exit(2)
+    });
+    let storage = settings.storage(&upload_dir).unwrap_or_else(|e| {
+        eprintln!("{e}");
+        std::process::exit(2)
+    });
+    // The backend's rules against the zone (S3's part size against chunk_size), now rather
+    // than at the first chunk.
+    if let Err(e) = storage.check_zone::<LargeFiles>() {
+        eprintln!("{e}");
+        std::process::exit(2)
+    }
+    let location = settings
+        .storage_location()
+        .map_or_else(|| upload_dir.display().to_string(), ToString::to_string);
 
     let app = Router::new()
         .route(
@@ -137,13 +157,13 @@ async fn main() -> std::io::Result<()> {
         .route("/upload", post(upload).delete(remove))
         .route("/files/{name}", files::serve::<LargeFiles, _>())
         .merge(dropzone_runtime::assets::router())
-        .with_state(Storage::new(upload_dir.clone()));
+        .with_state(storage);
 
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     println!(
         "listening on http://{}, saving to {}",
         listener.local_addr()?,
-        upload_dir.display()
+        location
     );
     dropzone_runtime::serve::serve(
         listener,
