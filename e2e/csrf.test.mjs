@@ -115,6 +115,39 @@ for (const { version, path: pagePath } of PAGES) {
       assert.deepEqual(problems, []);
     });
 
+    test('the remove link sends the token too: refused without it, the file removed with it', async () => {
+      const png = makePng(90, 60, { seed: 5 });
+      await page.setInputFiles('.dz-hidden-input', { name: 'kept.png', mimeType: 'image/png', buffer: png });
+      await page.waitForSelector('.dz-preview.dz-success', { timeout: 10_000 });
+      const stored = await listFiles(server.uploadDir);
+      assert.equal(stored.length, 1, stored.join(', '));
+
+      // Token stripped from the removal: 400 with Flask-WTF's reason, shown on the file put
+      // back, and the file stays.
+      await page.route('**/upload', (route) => {
+        if (route.request().method() !== 'DELETE') return route.continue();
+        const headers = { ...route.request().headers() };
+        delete headers['x-csrf-token'];
+        return route.continue({ headers });
+      });
+      const refused = page.waitForResponse((r) => r.request().method() === 'DELETE');
+      await page.click('.dz-preview .dz-remove');
+      assert.equal((await refused).status(), 400);
+      assert.equal(await errorOf('kept.png'), 'The CSRF token is missing.');
+      assert.deepEqual(await listFiles(server.uploadDir), stored);
+      await page.unroute('**/upload');
+
+      // The same link with the page's token (the zone's headers): gone.
+      const removal = page.waitForRequest((r) => r.method() === 'DELETE');
+      const removed = page.waitForResponse((r) => r.request().method() === 'DELETE');
+      // Dispatched on the link: the hovered error tooltip lies over it.
+      await page.locator('.dz-preview .dz-remove').dispatchEvent('click');
+      assert.match((await removal).headers()['x-csrf-token'] ?? '', /^\d+\.[A-Za-z0-9_-]+$/);
+      assert.equal((await removed).status(), 204);
+      assert.deepEqual(await listFiles(server.uploadDir), []);
+      assert.deepEqual(problems, []);
+    });
+
     test('a cross-site browser post is refused by the Origin/Sec-Fetch-Site layer first', async () => {
       // What a browser sends for a form or fetch posted from another site: tower-http's
       // CsrfLayer answers 403 before the extractor (and its token check) runs.

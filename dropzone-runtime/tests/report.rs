@@ -6,6 +6,8 @@ mod common;
 use axum::Router;
 use axum::routing::post;
 use common::*;
+use dropzone_runtime::DropzoneConfig;
+use dropzone_runtime::files::RemoveKey;
 use dropzone_runtime::upload::{Storage, Upload, UploadReport};
 use http::StatusCode;
 use serde_json::json;
@@ -23,7 +25,21 @@ fn report_app(dir: &Path) -> Router {
     Router::new()
         .route("/batch", post(batch_report))
         .route("/single", post(single_report))
-        .with_state(Storage::new(dir))
+        .with_state(Storage::new(dir).remove_key(key()))
+}
+
+fn key() -> RemoveKey {
+    RemoveKey::new([9u8; 32])
+}
+
+/// The entry's remove id, checked: it removes exactly that stored file, from zone `Z` only.
+fn remove_id_of<Z: DropzoneConfig>(entry: &serde_json::Value, stored: &str) -> String {
+    let id = entry["remove_id"]
+        .as_str()
+        .expect("a stored file has a remove id");
+    assert_eq!(key().verify(Z::OPTIONS.id(), id), Ok(stored));
+    assert!(key().verify("another-zone", id).is_err());
+    id.to_owned()
 }
 
 const REFUSED_TYPE: &str = "You can't upload files of this type.";
@@ -42,11 +58,12 @@ async fn a_mixed_batch_reports_each_file_with_200() {
     let got = answer.json();
     let stored = got["files"][0]["stored_name"].as_str().unwrap().to_owned();
     assert_random_name(&stored, Some("png"));
+    let remove_id = remove_id_of::<Batch>(&got["files"][0], &stored);
     // Exactly this shape: no top-level error when a file was saved, no null fields.
     assert_eq!(
         got,
         json!({"files": [
-            {"field": "file[0]", "name": "a.png", "saved": true, "stored_name": stored},
+            {"field": "file[0]", "name": "a.png", "saved": true, "stored_name": stored, "remove_id": remove_id},
             {"field": "file[1]", "name": "b.txt", "saved": false, "error": REFUSED_TYPE},
         ]})
     );
@@ -138,9 +155,10 @@ async fn single_file_zones_keep_plain_text_refusals_and_can_report_too() {
     assert_eq!(answer.status, StatusCode::OK);
     let got = answer.json();
     let stored = got["files"][0]["stored_name"].as_str().unwrap().to_owned();
+    let remove_id = remove_id_of::<Images>(&got["files"][0], &stored);
     assert_eq!(
         got,
-        json!({"files": [{"field": "file", "name": "photo.PNG", "saved": true, "stored_name": stored}]})
+        json!({"files": [{"field": "file", "name": "photo.PNG", "saved": true, "stored_name": stored, "remove_id": remove_id}]})
     );
 }
 

@@ -309,6 +309,103 @@
     });
   }
   /* ---- Resume after reload: end ---- */
+  /* ==== dropzone-rs remove: begin =========================================================
+     A stored file is removed on the server with the signed id its upload answer gave it
+     ({files: [{field, saved, remove_id}]}): Dropzone's remove link (`removedfile`) and any
+     element with a data-dropzone-rs-remove attribute naming this zone (the stored-file lists,
+     dropzone_runtime::files::FileList) send it back as DELETE to the zone's url, in the
+     X-Dropzone-Remove header, with the zone's own headers (zone id, CSRF token). A refused
+     removal puts the file back with the server's message; nothing here is parsed as HTML. */
+  var REMOVE_HEADER = "X-Dropzone-Remove";
+  var REMOVE_ATTR = "data-dropzone-rs-remove";
+  function removeIdOf(entry) {
+    return entry && typeof entry === "object" && entry.saved === true &&
+      typeof entry.remove_id === "string" && entry.remove_id ? entry.remove_id : null;
+  }
+  // A batch's entries name their file by field (file[N]); a single upload has one file.
+  function remember(files, response, multiple) {
+    var entries = entriesOf(response);
+    for (var i = 0; entries && i < entries.length; i++) {
+      var id = removeIdOf(entries[i]);
+      var file = multiple ? files[slot(entries[i] || {}, i)] : files[0];
+      if (file && id) { file.dropzoneRsRemoveId = id; }
+      if (!multiple && id) { return; }
+    }
+  }
+  function sendRemove(dz, id, done) {
+    var o = dz.options, xhr = new XMLHttpRequest();
+    var url = typeof o.url === "function" ? o.url.call(dz, []) : o.url;
+    xhr.open("DELETE", url, true);
+    var headers = o.headers || {};
+    for (var k in headers) {
+      if (hasOwn.call(headers, k) && headers[k]) { xhr.setRequestHeader(k, headers[k]); }
+    }
+    xhr.setRequestHeader(REMOVE_HEADER, id);
+    xhr.onload = function () { done(xhr.status >= 200 && xhr.status < 300, xhr); };
+    xhr.onerror = function () { done(false, xhr); };
+    xhr.send();
+  }
+  function failure(xhr) {
+    var text = xhr && typeof xhr.responseText === "string" ? xhr.responseText : "";
+    return text && text.length <= 500 ? text : "The file could not be removed.";
+  }
+  function putBack(dz, D, file, message) {
+    dz.files.push(file);
+    dz.emit("addedfile", file);
+    file.status = D.ERROR || "error";
+    dz.emit("error", file, message);
+  }
+  function rowOf(el) {
+    for (var n = el; n && n.getAttribute; n = n.parentNode) {
+      if (n.getAttribute("data-dropzone-rs-file") !== null) { return n; }
+    }
+    return el;
+  }
+  function removeListed(dz, button) {
+    var row = rowOf(button);
+    button.disabled = true;
+    sendRemove(dz, button.getAttribute(REMOVE_ATTR), function (ok, xhr) {
+      if (ok) {
+        if (row.parentNode) { row.parentNode.removeChild(row); }
+        return;
+      }
+      button.disabled = false;
+      var note = document.createElement("span");
+      note.className = "dz-rs-remove-error";
+      note.textContent = failure(xhr);
+      row.appendChild(note);
+    });
+  }
+  function removable(dz, D, multiple) {
+    // Dropzone also emits `success` per file of a batch, with the whole batch's answer.
+    if (multiple) {
+      dz.on("successmultiple", function (files, response) { remember(files, response, true); });
+    } else {
+      dz.on("success", function (file, response) { remember([file], response, false); });
+    }
+    dz.on("removedfile", function (file) {
+      var id = file && file.dropzoneRsRemoveId;
+      if (!id) { return; }
+      file.dropzoneRsRemoveId = null;
+      sendRemove(dz, id, function (ok, xhr) {
+        if (!ok) { file.dropzoneRsRemoveId = id; putBack(dz, D, file, failure(xhr)); }
+      });
+    });
+    var zone = dz.element && dz.element.getAttribute ? dz.element.getAttribute("id") : null;
+    if (!zone || !document.addEventListener) { return; }
+    document.addEventListener("click", function (e) {
+      for (var n = e.target; n && n.getAttribute; n = n.parentNode) {
+        if (n.getAttribute(REMOVE_ATTR) !== null) {
+          if (n.getAttribute("data-dropzone-rs-zone") === zone) {
+            e.preventDefault();
+            removeListed(dz, n);
+          }
+          return;
+        }
+      }
+    });
+  }
+  /* ==== dropzone-rs remove: end =========================================================== */
 
   // Runs as Dropzone's `init`, with every default listener attached.
   function setup(dz, D, spec, code) {
@@ -320,6 +417,7 @@
     if (typeof spec.redirect === "string") { redirect(dz, D, spec.redirect, multiple); }
     if (spec.click) { click(dz, spec.click); }
     resume(dz, D);
+    removable(dz, D, multiple);
     if (code && typeof code.init === "function") { code.init(dz); }
   }
 

@@ -1,6 +1,7 @@
 //! The HTTP side of the embedded assets: routes, ETags, conditional requests and caching.
 
 use super::{EMBEDDED, MOUNT};
+use crate::files::conditional::if_none_match_hits;
 use crate::options::Version;
 use axum::Router;
 use axum::body::Body;
@@ -128,7 +129,8 @@ fn respond_bytes(
     request: &HeaderMap,
     cache_control: HeaderValue,
 ) -> Response {
-    let fresh = if_none_match_hits(request, etag);
+    // The stored-file route's rule, so both answer a client's cache the same way.
+    let fresh = if_none_match_hits(request, etag.as_bytes());
     let mut response = if fresh {
         let mut r = Response::new(Body::empty());
         *r.status_mut() = StatusCode::NOT_MODIFIED;
@@ -149,19 +151,6 @@ fn respond_bytes(
         HeaderValue::from_static("nosniff"),
     );
     response
-}
-
-/// `If-None-Match` as RFC 9110 §13.1.2 reads it: `*`, or a list of entity tags compared weakly
-/// (so `W/"…"` matches the strong tag it names). Every header line counts.
-fn if_none_match_hits(request: &HeaderMap, etag: &HeaderValue) -> bool {
-    let ours = etag.as_bytes();
-    request
-        .get_all(header::IF_NONE_MATCH)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(str::trim)
-        .any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag).as_bytes() == ours)
 }
 
 fn not_found() -> Response {

@@ -23,16 +23,39 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! On top of it, the routes a page uses:
+//!
+//! - [`serve`]: `GET`/`HEAD` of a zone's stored file with safe headers, ranges and ETag;
+//! - [`Remove`]: deletes a file named by a signed, expiring, zone-bound remove id
+//!   ([`RemoveKey`], every [`Storage`](crate::upload::Storage) has one), which
+//!   [`Upload::report`](crate::upload::Upload::report) and [`FileList`] hand to the page;
+//! - [`FileList`]: a zone's files as a table with download and remove links.
 
 // Layers, lowest first: error, name, stored; then the two backends, local and s3, which
 // import only those.
 mod error;
 pub(crate) mod local;
 pub(crate) mod name;
+mod remove_id;
 #[cfg(feature = "s3")]
 pub(crate) mod s3;
 pub(crate) mod stored;
 
+pub(crate) mod conditional;
+mod disposition;
+pub mod rejection;
+
+mod list;
+mod remove;
+mod serve;
+
 pub use error::FilesError;
+pub use list::FileList;
 pub use name::is_stored_name;
+#[doc(no_inline)]
+pub use rejection::FileRouteRejection;
+pub use remove::{REMOVE_HEADER, Remove};
+pub use remove_id::{DEFAULT_REMOVE_ID_LIFETIME, MIN_SECRET_LEN, RemoveIdError, RemoveKey};
+pub use serve::{FILE_CSP, file_response, serve};
 pub use stored::{FileBody, FilePage, MAX_LIST, StoredFile};

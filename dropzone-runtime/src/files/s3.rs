@@ -123,8 +123,10 @@ pub(crate) async fn list(
             is_stored_name(name).then(|| name.to_owned())
         })
         .collect();
-    let found: Vec<Result<StoredFile, FilesError>> = stream::iter(&names)
-        .map(|name| info(s3, zone, name))
+    // Owned names: a closure over `&String` makes this future not `Send` for every lifetime,
+    // which an axum handler calling `list_files` needs.
+    let found: Vec<Result<StoredFile, FilesError>> = stream::iter(names.clone())
+        .map(|name| async move { info(s3, zone, &name).await })
         .buffered(LOOKUPS)
         .collect()
         .await;

@@ -100,6 +100,24 @@ pub(crate) const KEYS: &[Key] = &[
         },
     },
     Key {
+        name: "remove_secret",
+        env: "DROPZONE_REMOVE_SECRET",
+        secret: true,
+        apply: |s, t, _| {
+            s.remove_secret = Some(value::csrf_secret(t)?);
+            Ok(())
+        },
+    },
+    Key {
+        name: "remove_id_lifetime",
+        env: "DROPZONE_REMOVE_ID_LIFETIME",
+        secret: false,
+        apply: |s, t, _| {
+            s.remove_id_lifetime = Some(value::duration(t)?);
+            Ok(())
+        },
+    },
+    Key {
         name: "csrf_time_limit",
         env: "DROPZONE_CSRF_TIME_LIMIT",
         secret: false,

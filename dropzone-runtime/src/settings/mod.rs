@@ -17,6 +17,8 @@
 //! | `max_pending_chunked_bytes` | `DROPZONE_MAX_PENDING_CHUNKED_BYTES` | `512MiB`, `4GiB` or bytes | `4GiB` ([`Storage::max_pending_chunked_bytes`]) |
 //! | `body_idle_timeout` | `DROPZONE_BODY_IDLE_TIMEOUT` | a duration as above | `30s` ([`Storage::body_idle_timeout`]) |
 //! | `csrf_secret` | `DROPZONE_CSRF_SECRET` | at least 32 bytes | none ([`Csrf::new`]) |
+//! | `remove_secret` | `DROPZONE_REMOVE_SECRET` | at least 32 bytes | a random key per process ([`RemoveKey::new`]) |
+//! | `remove_id_lifetime` | `DROPZONE_REMOVE_ID_LIFETIME` | a duration as above | `1h` ([`RemoveKey::lifetime`]) |
 //! | `csrf_time_limit` | `DROPZONE_CSRF_TIME_LIMIT` | a duration as above, or `none` | `1h` ([`Csrf::time_limit`]) |
 //! | `csrf_secure_cookie` | `DROPZONE_CSRF_SECURE_COOKIE` | `true`/`false` | `false` ([`Csrf::secure_cookie`]) |
 //!
@@ -62,6 +64,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::csrf::Csrf;
+use crate::files::RemoveKey;
 use crate::store::StorageUrl;
 use crate::upload::Storage;
 
@@ -112,6 +115,8 @@ pub struct Settings {
     max_pending_chunked_bytes: Option<u64>,
     body_idle_timeout: Option<Duration>,
     csrf_secret: Option<String>,
+    remove_secret: Option<String>,
+    remove_id_lifetime: Option<Duration>,
     csrf_time_limit: Option<Option<Duration>>,
     csrf_secure_cookie: Option<bool>,
 }
@@ -135,6 +140,11 @@ impl fmt::Debug for Settings {
                 "csrf_secret",
                 &self.csrf_secret.as_ref().map(|_| "<hidden>"),
             )
+            .field(
+                "remove_secret",
+                &self.remove_secret.as_ref().map(|_| "<hidden>"),
+            )
+            .field("remove_id_lifetime", &self.remove_id_lifetime)
             .field("csrf_time_limit", &self.csrf_time_limit)
             .field("csrf_secure_cookie", &self.csrf_secure_cookie)
             .finish()
@@ -230,6 +240,8 @@ impl Settings {
                 .or(self.max_pending_chunked_bytes),
             body_idle_timeout: over.body_idle_timeout.or(self.body_idle_timeout),
             csrf_secret: over.csrf_secret.or(self.csrf_secret),
+            remove_secret: over.remove_secret.or(self.remove_secret),
+            remove_id_lifetime: over.remove_id_lifetime.or(self.remove_id_lifetime),
             csrf_time_limit: over.csrf_time_limit.or(self.csrf_time_limit),
             csrf_secure_cookie: over.csrf_secure_cookie.or(self.csrf_secure_cookie),
         }
@@ -278,6 +290,16 @@ impl Settings {
         self.csrf_time_limit
     }
 
+    /// `remove_id_lifetime`, if set.
+    pub fn remove_id_lifetime(&self) -> Option<Duration> {
+        self.remove_id_lifetime
+    }
+
+    /// Whether a remove-id secret was set (its value is not readable back).
+    pub fn has_remove_secret(&self) -> bool {
+        self.remove_secret.is_some()
+    }
+
     /// Whether a CSRF secret was set (its value is not readable back).
     pub fn has_csrf_secret(&self) -> bool {
         self.csrf_secret.is_some()
@@ -288,7 +310,8 @@ impl Settings {
     /// ([`Storage::try_new`]), an object store is configured from the `AWS_*` variables and
     /// the `s3_*` part sizes (nothing is sent to it yet); `durable` (folders only),
     /// `chunk_expiry`, `max_pending_chunked_uploads`, `max_pending_chunked_bytes` and
-    /// `body_idle_timeout` where set; and [`Settings::csrf`] when a secret was set.
+    /// `body_idle_timeout` where set; [`Settings::remove_key`]; and [`Settings::csrf`] when a
+    /// secret was set.
     ///
     /// Fails, naming the setting and the location, if the folder cannot be created or the
     /// object-store client cannot be configured.
@@ -325,7 +348,21 @@ impl Settings {
         if let Some(csrf) = self.csrf() {
             storage = storage.csrf(csrf);
         }
-        Ok(storage)
+        Ok(storage.remove_key(self.remove_key()))
+    }
+
+    /// The [`RemoveKey`] the stored files' remove ids are signed with: `remove_secret`, or a
+    /// random key (ids die with the process) when none was set, with `remove_id_lifetime`
+    /// where set. [`Settings::storage`] already uses it.
+    pub fn remove_key(&self) -> RemoveKey {
+        let key = match &self.remove_secret {
+            Some(secret) => RemoveKey::new(secret),
+            None => RemoveKey::random(),
+        };
+        match self.remove_id_lifetime {
+            Some(lifetime) => key.lifetime(lifetime),
+            None => key,
+        }
     }
 
     #[cfg(feature = "s3")]

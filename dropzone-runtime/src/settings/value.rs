@@ -134,7 +134,8 @@ pub(crate) fn storage_location(text: &str) -> Result<StorageUrl, String> {
     ))
 }
 
-/// A CSRF signing secret: at least 32 bytes, as [`crate::csrf::Csrf::new`] requires.
+/// A signing secret (CSRF tokens, remove ids): at least 32 bytes, as
+/// [`crate::csrf::Csrf::new`] and [`crate::files::RemoveKey::new`] require.
 pub(crate) fn csrf_secret(text: &str) -> Result<String, String> {
     if text.len() < 32 {
         return Err(format!(

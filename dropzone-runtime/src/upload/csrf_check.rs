@@ -21,6 +21,30 @@ use crate::csrf::{Csrf, CsrfError, FIELD_NAME};
 use crate::options::Options;
 use http::HeaderMap;
 
+/// The [`Csrf`] requests to a zone with `options` are checked with: `None` for a zone without
+/// `enable_csrf`; refused (and logged) when the zone has it but the storage has no `Csrf`, so
+/// a zone that asks for protection never runs without it. Uploads and removals both ask here.
+pub(crate) fn zone_csrf<'a>(
+    options: &Options,
+    storage: &'a Storage,
+) -> Result<Option<&'a Csrf>, CsrfNotConfigured> {
+    if !options.enable_csrf() {
+        return Ok(None);
+    }
+    match storage.csrf_protection() {
+        Some(csrf) => Ok(Some(csrf)),
+        None => {
+            tracing::error!(
+                zone = options.id(),
+                "dropzone-runtime: zone `{}` has enable_csrf but its Storage has no Csrf; \
+                 configure it with `Storage::new(dir).csrf(csrf)`. Refusing the request.",
+                options.id()
+            );
+            Err(CsrfNotConfigured::new(options.id()))
+        }
+    }
+}
+
 /// Whether the request may store files yet.
 pub(crate) enum CsrfGate {
     /// No check needed, or the token verified.
@@ -40,17 +64,8 @@ impl CsrfGate {
         storage: &Storage,
         headers: &HeaderMap,
     ) -> Result<Self, UploadRejection> {
-        if !options.enable_csrf() {
+        let Some(csrf) = zone_csrf(options, storage)? else {
             return Ok(CsrfGate::Open);
-        }
-        let Some(csrf) = storage.csrf_protection() else {
-            tracing::error!(
-                zone = options.id(),
-                "dropzone-runtime: zone `{}` has enable_csrf but its Storage has no Csrf; \
-                 configure it with `Storage::new(dir).csrf(csrf)`. Refusing the upload.",
-                options.id()
-            );
-            return Err(CsrfNotConfigured::new(options.id()).into());
         };
         match csrf.verify(headers, None) {
             Ok(()) => Ok(CsrfGate::Open),

@@ -8,6 +8,7 @@ use super::requires::{UploadState, ZoneState};
 use super::response::UploadResponse;
 use super::trace;
 use crate::config::DropzoneConfig;
+use crate::files::RemoveKey;
 use crate::options::Options;
 use axum::extract::{FromRequest, Request};
 use std::fmt;
@@ -160,6 +161,9 @@ use std::marker::PhantomData;
 pub struct Upload<Z> {
     outcomes: Vec<FileOutcome>,
     fields: Vec<(String, String)>,
+    /// Signs the remove ids of [`Upload::report`], bound to `zone_id`.
+    remove_key: RemoveKey,
+    zone_id: &'static str,
     zone: PhantomData<fn() -> Z>,
 }
 
@@ -168,7 +172,7 @@ impl<Z> fmt::Debug for Upload<Z> {
         f.debug_struct("Upload")
             .field("outcomes", &self.outcomes)
             .field("fields", &self.fields)
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
@@ -210,10 +214,18 @@ impl<Z> Upload<Z> {
     }
 
     /// The per-file JSON answer for the page: one entry per file, saved or refused with its
-    /// reason (see [`UploadReport`]). Return it from the handler of a batched
-    /// (`upload_multiple`) zone so that Dropzone.js marks each file on its own.
+    /// reason (see [`UploadReport`]), each stored file with the signed id its remove link
+    /// sends back ([`Upload::remove_id`]). Return it from the handler of a batched
+    /// (`upload_multiple`) zone so that Dropzone.js marks each file on its own, and from any
+    /// zone with `add_remove_links` so that removing a file on the page deletes it.
     pub fn report(&self) -> UploadReport {
-        UploadReport::from_outcomes(&self.outcomes)
+        UploadReport::from_outcomes(&self.outcomes).with_remove_ids(|name| self.remove_id(name))
+    }
+
+    /// The signed, expiring id that lets this zone's page remove the stored file
+    /// `stored_name` (see [`crate::files::Remove`]).
+    pub fn remove_id(&self, stored_name: &str) -> String {
+        self.remove_key.mint(self.zone_id, stored_name)
     }
 
     /// Consumes the upload, returning each file part's outcome.
@@ -249,6 +261,8 @@ where
         Ok(Upload {
             outcomes: received.outcomes,
             fields: received.fields,
+            remove_key: storage.remove_key_value().clone(),
+            zone_id: Z::OPTIONS.id(),
             zone: PhantomData,
         })
     }

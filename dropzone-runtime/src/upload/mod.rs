@@ -27,13 +27,13 @@ mod chunk_store;
 mod chunk_sweep;
 mod connect;
 mod context;
-mod csrf_check;
+pub(crate) mod csrf_check;
 mod extract;
 mod filename;
 mod framing;
 mod limits;
 mod linger;
-mod macros;
+pub(crate) mod macros;
 mod media;
 mod multipart;
 #[cfg(feature = "s3")]

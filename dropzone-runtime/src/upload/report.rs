@@ -22,6 +22,10 @@ pub struct FileReport {
     /// Why it was refused, when it was: the text to show on this file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// The signed, expiring id that lets this zone's page remove the stored file (Dropzone's
+    /// remove link sends it back; see [`crate::files`]), when it was stored.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remove_id: Option<String>,
     /// The status a request answering only this refusal would have had.
     #[serde(skip)]
     status: Option<StatusCode>,
@@ -35,6 +39,7 @@ impl FileReport {
             saved: false,
             stored_name: None,
             error: Some(file.reason.body_text()),
+            remove_id: None,
             status: Some(file.reason.status()),
         }
     }
@@ -49,7 +54,7 @@ impl FileReport {
 ///
 /// ```json
 /// {"files":[
-///   {"field":"file[0]","name":"a.png","saved":true,"stored_name":"0b6f…-….png"},
+///   {"field":"file[0]","name":"a.png","saved":true,"stored_name":"0b6f…-….png","remove_id":"0b6f…-….png:1767225600:…"},
 ///   {"field":"file[1]","name":"b.txt","saved":false,"error":"You can't upload files of this type."}
 /// ]}
 /// ```
@@ -60,6 +65,9 @@ impl FileReport {
 /// - `saved`: whether the file was stored; then `stored_name` is its random name in the upload
 ///   folder, else `error` is the message to show on that file (the zone's own message where it
 ///   has one, such as `invalid_file_type`).
+/// - `remove_id`: on a stored file in a report from [`Upload::report`](super::Upload::report),
+///   the signed, expiring id the page's remove link sends back to delete it
+///   ([`crate::files::Remove`]); bound to the zone, so no other zone's route accepts it.
 ///
 /// The status is `200 OK` when at least one file was saved; then files with `"saved": false`
 /// are turned into errors on the page one by one, and the others stay successes. When no file
@@ -117,12 +125,21 @@ impl UploadReport {
                         saved: true,
                         stored_name: Some(file.stored_name.clone()),
                         error: None,
+                        remove_id: None,
                         status: None,
                     },
                     FileOutcome::Refused(file) => FileReport::refused(file),
                 })
                 .collect(),
         )
+    }
+
+    /// This report with a remove id, from `mint(stored_name)`, on every stored file.
+    pub(crate) fn with_remove_ids(mut self, mint: impl Fn(&str) -> String) -> Self {
+        for file in &mut self.files {
+            file.remove_id = file.stored_name.as_deref().map(&mint);
+        }
+        self
     }
 
     /// The report of a batch where every file was refused.

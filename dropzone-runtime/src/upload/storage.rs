@@ -1,6 +1,7 @@
 //! The upload folder: temporary part files, streamed writes, and the final atomic rename.
 
 use crate::csrf::Csrf;
+use crate::files::RemoveKey;
 use bytes::Bytes;
 use std::io::{self, IoSlice, Write};
 use std::mem;
@@ -77,6 +78,8 @@ struct Inner {
     backend: Backend,
     durable: bool,
     csrf: Option<Csrf>,
+    /// Signs the ids that let a page remove the files it uploaded (`crate::files`).
+    remove_key: RemoveKey,
     policy: Option<PolicyHandle>,
     chunk_expiry: Duration,
     max_pending_chunked: usize,
@@ -141,6 +144,7 @@ impl Storage {
                 backend: Backend::Folder,
                 durable: false,
                 csrf: None,
+                remove_key: RemoveKey::random(),
                 policy: None,
                 chunk_expiry: DEFAULT_CHUNK_EXPIRY,
                 max_pending_chunked: DEFAULT_MAX_PENDING_CHUNKED,
@@ -215,6 +219,19 @@ impl Storage {
 
     pub(crate) fn upload_policy(&self) -> Option<&PolicyHandle> {
         self.inner.policy.as_ref()
+    }
+
+    /// Signs the remove ids of this storage's files with `key` (default: a random key, so ids
+    /// die with the process; give every instance that serves the same files the same secret,
+    /// e.g. through `DROPZONE_REMOVE_SECRET`). See [`crate::files`].
+    pub fn remove_key(mut self, key: RemoveKey) -> Self {
+        Arc::make_mut(&mut self.inner).remove_key = key;
+        self
+    }
+
+    /// The key set by [`Storage::remove_key`].
+    pub fn remove_key_value(&self) -> &RemoveKey {
+        &self.inner.remove_key
     }
 
     /// The [`Csrf`] uploads are verified with, if one was set with [`Storage::csrf`].

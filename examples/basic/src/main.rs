@@ -3,6 +3,12 @@
 //! Run with `cargo run -p example-basic`, open <http://127.0.0.1:5000>, drop images; they are
 //! stored under random names in `./uploads`. `/v5` shows the same zone on Dropzone.js 5.9.3.
 //!
+//! The page also lists the zone's stored files (`Storage::list_files`, drawn by
+//! `files::FileList`): each links to `/files/{name}`, the runtime's safe stored-file route
+//! (`files::serve`), and has a remove button; Dropzone's own remove link under a preview
+//! (`add_remove_links`) deletes the file on the server too (`files::Remove`, the signed id of
+//! the upload answer).
+//!
 //! Environment: `ADDR` (default `127.0.0.1:5000`) and `UPLOAD_DIR` (default `./uploads`),
 //! plus the `DROPZONE_*` settings of [`dropzone_runtime::settings`] (`DROPZONE_STORAGE` wins
 //! over `UPLOAD_DIR` and may be `s3://bucket/prefix`, with the `AWS_*` variables; a bad value
@@ -11,28 +17,43 @@
 //! is the same zone type (its uploads are `Upload<Photos>`'s) rendered with the older release.
 
 use axum::Router;
-use axum::extract::Query;
-use axum::response::{Html, IntoResponse};
+use axum::extract::{Query, State};
+use axum::response::Html;
 use axum::routing::{get, post};
+use dropzone_runtime::files::{self, FileList, Remove};
 use dropzone_runtime::settings::Settings;
-use dropzone_runtime::upload::Upload;
+use dropzone_runtime::upload::{Storage, Upload, UploadReport};
 use dropzone_runtime::{Dropzone, DropzoneConfig, dropzone};
 use maud::{DOCTYPE, html};
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-/// Images up to 3 MiB, at most 30 per page, Dropzone.js 6.3.5 served from this binary.
+/// Images up to 3 MiB, at most 30 per page, Dropzone.js 6.3.5 served from this binary; each
+/// stored image gets a remove link.
 #[derive(DropzoneConfig)]
 #[dropzone(
     action = "/upload",
     allowed_file_type = "image",
     max_file_size = 3,
     max_files = 30,
-    serve_local = true
+    serve_local = true,
+    extra(add_remove_links = true)
 )]
 struct Photos;
 
-fn page(zone: Dropzone) -> Html<String> {
+/// Where `files::serve` is mounted (`/files/{name}`).
+const FILES: &str = "/files";
+
+/// The page: the zone, then the files stored so far (the first 100).
+async fn page(storage: &Storage, zone: Dropzone) -> Html<String> {
+    let stored = storage
+        .list_files(Photos::OPTIONS.id(), None, 100)
+        .await
+        .map(|page| page.files)
+        .unwrap_or_else(|e| {
+            eprintln!("cannot list the stored files: {e}");
+            Vec::new()
+        });
     let markup = html! {
         (DOCTYPE)
         html {
@@ -44,6 +65,8 @@ fn page(zone: Dropzone) -> Html<String> {
             }
             body {
                 (zone.create())
+                h2 style="margin: 0 10%;" { "Stored files" }
+                div style="margin: 0 10%;" { (FileList::new::<Photos>(storage, &stored, FILES)) }
                 (zone.load_js())
                 (zone.config())
             }
@@ -53,21 +76,31 @@ fn page(zone: Dropzone) -> Html<String> {
 }
 
 /// `/` uses Dropzone.js 6.3.5; `/?v=5` uses 5.9.3.
-async fn index(Query(query): Query<HashMap<String, String>>) -> Html<String> {
+async fn index(
+    State(storage): State<Storage>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Html<String> {
     match query.get("v").map(String::as_str) {
-        Some("5") => page(dropzone!(Photos, version = "5.9.3")),
-        _ => page(Photos::dropzone()),
+        Some("5") => page(&storage, dropzone!(Photos, version = "5.9.3")).await,
+        _ => page(&storage, Photos::dropzone()).await,
     }
 }
 
-/// Type, size and count were checked again while the file streamed to disk under a random name.
-async fn upload(up: Upload<Photos>) -> impl IntoResponse {
+/// Type, size and count were checked again while the file streamed to disk under a random
+/// name. The answer carries the file's remove id, which the remove link sends back.
+async fn upload(up: Upload<Photos>) -> UploadReport {
     let file = up.file();
     println!(
         "saved {:?} ({} bytes) as {}",
         file.original_name, file.size, file.stored_name
     );
-    "uploaded"
+    up.report()
+}
+
+/// The remove link (or a list's button) of a stored file: already deleted when this runs.
+async fn remove(removed: Remove<Photos>) -> Remove<Photos> {
+    println!("removed {}", removed.stored_name());
+    removed
 }
 
 #[tokio::main]
@@ -104,9 +137,12 @@ async fn main() -> std::io::Result<()> {
         .route("/", get(index))
         .route(
             "/v5",
-            get(|| async { page(dropzone!(Photos, version = "5.9.3")) }),
+            get(|State(storage): State<Storage>| async move {
+                page(&storage, dropzone!(Photos, version = "5.9.3")).await
+            }),
         )
-        .route("/upload", post(upload))
+        .route("/upload", post(upload).delete(remove))
+        .route("/files/{name}", files::serve::<Photos, _>())
         .merge(dropzone_runtime::assets::router())
         .with_state(storage.clone());
 

@@ -24,7 +24,8 @@ use axum::extract::FromRef;
 use axum::response::{Html, IntoResponse};
 use axum::routing::{get, post};
 use dropzone_runtime::csrf::{Csrf, CsrfToken};
-use dropzone_runtime::upload::{Storage, Upload};
+use dropzone_runtime::files::Remove;
+use dropzone_runtime::upload::{Storage, Upload, UploadReport};
 use dropzone_runtime::{Dropzone, DropzoneConfig, dropzone};
 use maud::{DOCTYPE, html};
 use std::path::PathBuf;
@@ -38,7 +39,8 @@ use tower_http::csrf::CsrfLayer;
     max_file_size = 3,
     max_files = 30,
     enable_csrf = true,
-    serve_local = true
+    serve_local = true,
+    extra(add_remove_links = true)
 )]
 struct Photos;
 
@@ -87,13 +89,21 @@ fn page(zone: Dropzone, csrf: CsrfToken) -> impl IntoResponse {
 /// `debug_handler` turns a mistake in the extractors into a pointed compile error: a state
 /// without a `Csrf` for this CSRF zone, or `Upload` (which reads the body) not last.
 #[axum::debug_handler(state = AppState)]
-async fn upload(up: Upload<Photos>) -> impl IntoResponse {
+async fn upload(up: Upload<Photos>) -> UploadReport {
     let file = up.file();
     println!(
         "saved {:?} ({} bytes) as {}",
         file.original_name, file.size, file.stored_name
     );
-    "uploaded"
+    // Carries the file's remove id, which the remove link sends back.
+    up.report()
+}
+
+/// The remove link: reached only with a valid token too (the zone has `enable_csrf`) and a
+/// genuine remove id; the file is already deleted.
+async fn remove(removed: Remove<Photos>) -> Remove<Photos> {
+    println!("removed {}", removed.stored_name());
+    removed
 }
 
 #[tokio::main]
@@ -131,7 +141,10 @@ async fn main() -> std::io::Result<()> {
         // Defence in depth: browsers say where a request comes from, and tower-http refuses
         // cross-site posts (403) before the token check runs; the token still covers clients
         // that send no Sec-Fetch-Site/Origin (see SECURITY.md).
-        .route("/upload", post(upload).layer(CsrfLayer::new()))
+        .route(
+            "/upload",
+            post(upload).delete(remove).layer(CsrfLayer::new()),
+        )
         .merge(dropzone_runtime::assets::router())
         .with_state(state);
 

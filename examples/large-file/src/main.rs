@@ -25,13 +25,18 @@
 //!   would need a timeout of many minutes (Flask-Dropzone's example just raised it);
 //! - **constant memory**: the server streams each chunk to its place on disk, whatever the
 //!   file's size.
+//!
+//! The page lists the stored files (`files::FileList`), each with a link through the safe
+//! stored-file route `/files/{name}` (`files::serve`: ranges, so a download can resume) and a
+//! remove button; Dropzone's remove link deletes a file just uploaded (`files::Remove`).
 
 use axum::Router;
-use axum::http::header::CONTENT_TYPE;
-use axum::response::{Html, IntoResponse};
+use axum::extract::State;
+use axum::response::Html;
 use axum::routing::{get, post};
+use dropzone_runtime::files::{self, FileList, Remove};
 use dropzone_runtime::settings::Settings;
-use dropzone_runtime::upload::Upload;
+use dropzone_runtime::upload::{Storage, Upload, UploadReport};
 use dropzone_runtime::{Dropzone, DropzoneConfig, dropzone};
 use maud::{DOCTYPE, html};
 use std::path::PathBuf;
@@ -48,11 +53,24 @@ use std::path::PathBuf;
     parallel_chunk_uploads = true,
     retry_chunks = true,
     timeout = 60000,
-    serve_local = true
+    serve_local = true,
+    extra(add_remove_links = true)
 )]
 struct LargeFiles;
 
-fn page(zone: Dropzone) -> Html<String> {
+/// Where `files::serve` is mounted (`/files/{name}`).
+const FILES: &str = "/files";
+
+/// The page: the zone, then the files stored so far (the first 100).
+async fn page(storage: &Storage, zone: Dropzone) -> Html<String> {
+    let stored = storage
+        .list_files(LargeFiles::OPTIONS.id(), None, 100)
+        .await
+        .map(|page| page.files)
+        .unwrap_or_else(|e| {
+            eprintln!("cannot list the stored files: {e}");
+            Vec::new()
+        });
     let markup = html! {
         (DOCTYPE)
         html {
@@ -64,6 +82,8 @@ fn page(zone: Dropzone) -> Html<String> {
             }
             body {
                 (zone.create())
+                h2 style="margin: 0 10%;" { "Stored files" }
+                div style="margin: 0 10%;" { (FileList::new::<LargeFiles>(storage, &stored, FILES)) }
                 (zone.load_js())
                 (zone.config())
             }
@@ -73,19 +93,21 @@ fn page(zone: Dropzone) -> Html<String> {
 }
 
 /// Runs once per file, after its last chunk: the file is complete and has its final name.
-/// Both pages post here; their zones have the same options apart from the release.
-async fn upload(up: Upload<LargeFiles>) -> impl IntoResponse {
+/// Both pages post here; their zones have the same options apart from the release. The
+/// answer (to the last chunk) carries the file's remove id.
+async fn upload(up: Upload<LargeFiles>) -> UploadReport {
     let file = up.file();
     println!(
         "saved {:?} ({} bytes) as {}",
         file.original_name, file.size, file.stored_name
     );
-    let body = serde_json::json!({
-        "stored_name": file.stored_name,
-        "size": file.size,
-        "sha256": file.sha256,
-    });
-    ([(CONTENT_TYPE, "application/json")], body.to_string())
+    up.report()
+}
+
+/// The remove link (or a list's button) of a stored file: already deleted when this runs.
+async fn remove(removed: Remove<LargeFiles>) -> Remove<LargeFiles> {
+    println!("removed {}", removed.stored_name());
+    removed
 }
 
 #[tokio::main]
@@ -120,12 +142,20 @@ async fn main() -> std::io::Result<()> {
         .map_or_else(|| upload_dir.display().to_string(), ToString::to_string);
 
     let app = Router::new()
-        .route("/", get(|| async { page(LargeFiles::dropzone()) }))
+        .route(
+            "/",
+            get(|State(storage): State<Storage>| async move {
+                page(&storage, LargeFiles::dropzone()).await
+            }),
+        )
         .route(
             "/v5",
-            get(|| async { page(dropzone!(LargeFiles, version = "5.9.3")) }),
+            get(|State(storage): State<Storage>| async move {
+                page(&storage, dropzone!(LargeFiles, version = "5.9.3")).await
+            }),
         )
-        .route("/upload", post(upload))
+        .route("/upload", post(upload).delete(remove))
+        .route("/files/{name}", files::serve::<LargeFiles, _>())
         .merge(dropzone_runtime::assets::router())
         .with_state(storage);
 
