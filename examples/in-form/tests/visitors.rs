@@ -235,7 +235,8 @@ fn files_in(server: &Server) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(server._dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n != ".meta")
+        // The folder of the stored files' metadata sidecars (files API), not a file.
+        .filter(|name| name != ".meta")
         .collect();
     names.sort();
     names
