@@ -188,6 +188,19 @@ export async function listFiles(dir) {
   return files;
 }
 
+/**
+ * What a finished chunked upload leaves by design until its expiry (dropzone-runtime's
+ * chunk_disk.rs): the folder's `.chunks/.ledger` and one tombstone `end` file per upload, so that
+ * a late chunk of a stored file is answered 410. Anything else under `.chunks/` is a leftover.
+ */
+export const isChunkBookkeeping = (f) =>
+  f === path.join('.chunks', '.ledger') || /^\.chunks[\\/][0-9a-f-]{36}[\\/]end$/.test(f);
+
+/** The stored files under `dir`: `listFiles` without the chunk bookkeeping. */
+export async function storedFiles(dir) {
+  return (await listFiles(dir)).filter((f) => !isChunkBookkeeping(f));
+}
+
 /** A stored file's name: `<uuid v4>[.ext]` (dropzone_runtime::files::is_stored_name). */
 const STORED_NAME = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}(\.[a-z0-9]{1,16})?$/;
 

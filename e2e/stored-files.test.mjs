@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import {
-  launchBrowser, listFiles, makePng, readFile, screenshot, sha256, startExample, watchPage,
+  launchBrowser, storedFiles, makePng, readFile, screenshot, sha256, startExample, watchPage,
 } from './harness.mjs';
 
 const MiB = 1024 * 1024;
@@ -71,7 +71,7 @@ for (const example of EXAMPLES) {
         const file = example.file();
         await page.setInputFiles('.dz-hidden-input', file);
         await page.waitForSelector('.dz-preview.dz-success', { timeout: 60_000 });
-        const stored = await listFiles(server.uploadDir);
+        const stored = await storedFiles(server.uploadDir);
         assert.equal(stored.length, 1, `stored: ${stored.join(', ')}`);
         assert.equal(sha256(await readFile(path.join(server.uploadDir, stored[0]))), sha256(file.buffer));
         const removeId = await page.evaluate(() => document.querySelector('.dropzone').dropzone.files[0].dropzoneRsRemoveId);
@@ -119,7 +119,7 @@ for (const example of EXAMPLES) {
         assert.equal(answer.status(), 204);
         assert.equal(new URL(answer.url()).pathname, '/upload');
         assert.ok(answer.request().headers()['x-dropzone-remove'].startsWith(`${stored}:`));
-        assert.deepEqual(await listFiles(server.uploadDir), [], 'the file and its metadata are gone');
+        assert.deepEqual(await storedFiles(server.uploadDir), [], 'the file and its metadata are gone');
         assert.equal((await context.request.get(url)).status(), 404);
         await other.reload({ waitUntil: 'load' });
         assert.match(await other.locator('table.dz-rs-files').textContent(), /No files stored yet\./);
@@ -148,7 +148,7 @@ for (const example of EXAMPLES) {
         );
         await preview.hover();
         await shot('forged');
-        assert.deepEqual(await listFiles(server.uploadDir), [stored], 'nothing was deleted');
+        assert.deepEqual(await storedFiles(server.uploadDir), [stored], 'nothing was deleted');
         assert.deepEqual(problems, []);
       });
 
@@ -161,7 +161,7 @@ for (const example of EXAMPLES) {
         await row.locator('button[data-dropzone-rs-remove]').click();
         assert.equal((await removal).status(), 204);
         await row.waitFor({ state: 'detached', timeout: 10_000 });
-        assert.deepEqual(await listFiles(server.uploadDir), []);
+        assert.deepEqual(await storedFiles(server.uploadDir), []);
         assert.deepEqual(problems, []);
       });
     });

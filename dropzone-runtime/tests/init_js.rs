@@ -31,6 +31,22 @@ fn init_js_syntax() {
     common::node(&["--check"], INIT_JS);
 }
 
+/// init.js is one scope of hoisted function declarations: a second `function f` silently
+/// replaces the first for every caller (the remove block's `remember` once broke resume).
+#[test]
+fn init_js_declares_each_function_once() {
+    let mut names: Vec<&str> = INIT_JS
+        .split("function ")
+        .skip(1)
+        .filter_map(|rest| rest.split('(').next())
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+        .collect();
+    names.sort_unstable();
+    let twice: Vec<&str> = names.windows(2).filter(|w| w[0] == w[1]).map(|w| w[0]).collect();
+    assert!(twice.is_empty(), "declared more than once in init.js: {twice:?}");
+}
+
 #[test]
 fn strict_zones_start_once_in_every_order_even_if_init_runs_twice() {
     let a = strict(DEFAULT.with_id("zone-a"));

@@ -323,7 +323,7 @@
       typeof entry.remove_id === "string" && entry.remove_id ? entry.remove_id : null;
   }
   // A batch's entries name their file by field (file[N]); a single upload has one file.
-  function remember(files, response, multiple) {
+  function keepRemoveIds(files, response, multiple) {
     var entries = entriesOf(response);
     for (var i = 0; entries && i < entries.length; i++) {
       var id = removeIdOf(entries[i]);
@@ -379,9 +379,9 @@
   function removable(dz, D, multiple) {
     // Dropzone also emits `success` per file of a batch, with the whole batch's answer.
     if (multiple) {
-      dz.on("successmultiple", function (files, response) { remember(files, response, true); });
+      dz.on("successmultiple", function (files, response) { keepRemoveIds(files, response, true); });
     } else {
-      dz.on("success", function (file, response) { remember([file], response, false); });
+      dz.on("success", function (file, response) { keepRemoveIds([file], response, false); });
     }
     dz.on("removedfile", function (file) {
       var id = file && file.dropzoneRsRemoveId;
