@@ -88,7 +88,7 @@ object_store_tests() (
   exports="$(bash scripts/object-store.sh up)"
   eval "$exports"
   trap 'bash scripts/object-store.sh down' EXIT
-  DZRS_REQUIRE_S3=1 cargo test -p dropzone-runtime --features s3 --test object_store --test object_store_upload
+  DZRS_REQUIRE_S3=1 cargo test -p dropzone-runtime --features s3 --test object_store --test object_store_upload --test object_store_chunked
 )
 phase "object storage tests (Garage)" object_store_tests
 
