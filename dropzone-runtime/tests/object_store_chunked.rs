@@ -297,6 +297,20 @@ async fn the_bounds_hold_across_storages_and_expired_uploads_are_aborted() {
     tokio::time::sleep(Duration::from_millis(1_100)).await;
     expiring.sweep_chunks().await.unwrap();
     assert_no_pending(&s3).await;
+
+    // What a stopped instance can leave under `.incoming/` (an assembled object it never
+    // named, a claim flag) goes with the sweep once expired; stored files are not touched.
+    let body = futures_util::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from("x"))]);
+    let meta = dropzone_runtime::store::PutMeta::default();
+    s3.put_stream(".incoming/left.abc", body, &meta)
+        .await
+        .unwrap();
+    let kept = Storage::s3(s3.clone());
+    assert_eq!(kept.sweep_chunks().await.unwrap(), 0, "not expired yet");
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    assert_eq!(expiring.sweep_chunks().await.unwrap(), 1);
+    let left = s3.list(None, 100).await.unwrap().objects;
+    assert!(left.is_empty(), "{left:?}");
 }
 
 /// The claim that decides who finalizes: many contenders at once, exactly one wins.

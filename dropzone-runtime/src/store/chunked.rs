@@ -4,9 +4,11 @@
 //! file's extension only once every part is in, after its key was fixed).
 
 use super::error::StoreError;
-use super::object::{S3Backend, not_found_or};
+use super::meta::ObjectInfo;
+use super::object::{MAX_PAGE, S3Backend, not_found_or};
 use super::parts::{PartTag, PartsUpload, PendingUpload};
 use object_store::ObjectStoreExt;
+use object_store::list::{PaginatedListOptions, PaginatedListStore};
 use object_store::multipart::{MultipartStore, PartId};
 use std::time::{Duration, SystemTime};
 
@@ -98,6 +100,38 @@ impl S3Backend {
             Err(e) if self.is_pending(upload).await? => Err(StoreError::request(e)),
             Err(_) => Ok(false),
         }
+    }
+}
+
+impl S3Backend {
+    /// Up to `max` objects (at most [`MAX_PAGE`]) under `dir/`, with their times: what a
+    /// sweep looks at for objects a stopped instance left (a chunked upload assembled but not
+    /// yet named, a claim flag).
+    pub async fn objects_under(
+        &self,
+        dir: &str,
+        max: usize,
+    ) -> Result<Vec<ObjectInfo>, StoreError> {
+        let prefix = format!("{}/", self.key(dir)?);
+        let opts = PaginatedListOptions {
+            max_keys: Some(max.clamp(1, MAX_PAGE)),
+            ..Default::default()
+        };
+        let listed = self
+            .inner
+            .s3
+            .list_paginated(Some(&prefix), opts)
+            .await
+            .map_err(StoreError::request)?;
+        Ok(listed
+            .result
+            .objects
+            .iter()
+            .filter_map(|meta| {
+                let name = self.name_of(meta.location.as_ref())?.to_owned();
+                Some(ObjectInfo::new(name, meta))
+            })
+            .collect())
     }
 }
 

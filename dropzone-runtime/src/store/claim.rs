@@ -9,7 +9,8 @@
 //! `<dir>/won` so that others stop at once). Two can never both win: of two contenders, the
 //! one that lists later sees the other's flag, which a winner never removes before
 //! [`Claim::release`]. One that sees `won` has lost; one that sees other flags removes its own
-//! and tries again after a random pause, a bounded number of times.
+//! and tries again after a random pause, a bounded number of times. A `won` flag older than
+//! [`STALE`] is removed (its winner stopped before releasing it).
 
 use super::error::StoreError;
 use super::meta::PutMeta;
@@ -19,6 +20,11 @@ use std::time::Duration;
 
 const ATTEMPTS: u32 = 8;
 const WON: &str = "won";
+
+/// A `won` flag older than this was left by an instance that stopped while holding it (a
+/// winner holds it only while it completes one multipart upload, a matter of seconds), and is
+/// removed so that the step can still be taken.
+pub(crate) const STALE: Duration = Duration::from_secs(120);
 
 /// The outcome of [`S3Backend::claim`].
 #[derive(Debug)]
@@ -57,7 +63,13 @@ impl S3Backend {
             let (names, more) = self.list_under(dir, None, 16).await?;
             if names.contains(&won) {
                 self.delete(&mine).await?;
-                return Ok(Claimed::Taken);
+                if !self.is_stale(&won).await? {
+                    return Ok(Claimed::Taken);
+                }
+                // Its winner died holding it: nothing else could ever take the step.
+                tracing::warn!(claim = %dir, "removing a claim left by a stopped instance");
+                self.delete(&won).await?;
+                continue;
             }
             if !more && names == [mine.clone()] {
                 self.flag(&won).await?;
@@ -73,6 +85,16 @@ impl S3Backend {
         Err(StoreError::Protocol(format!(
             "no instance could claim `{dir}` in {ATTEMPTS} attempts"
         )))
+    }
+
+    /// Whether flag `name` is older than [`STALE`] (gone counts as not stale: it was just
+    /// released).
+    async fn is_stale(&self, name: &str) -> Result<bool, StoreError> {
+        match self.head(name).await {
+            Ok(head) => Ok(head.info.modified.elapsed().is_ok_and(|age| age > STALE)),
+            Err(StoreError::NotFound { .. }) => Ok(false),
+            Err(e) => Err(e),
+        }
     }
 
     async fn flag(&self, name: &str) -> Result<(), StoreError> {

@@ -41,6 +41,10 @@ pub(crate) const INCOMING: &str = ".incoming";
 /// How often a chunk is written again when the instances had not yet agreed on one upload.
 const ATTEMPTS: usize = 3;
 
+/// How long a request whose upload another one completes waits for it (50 x 200 ms).
+const WAIT_STEPS: usize = 50;
+const WAIT_STEP: std::time::Duration = std::time::Duration::from_millis(200);
+
 /// Uploads whose parts are listed at once when the byte bound is checked.
 const LOOKUPS: usize = 8;
 
@@ -239,11 +243,25 @@ async fn held_bytes(s3: &S3Backend, pending: &[PendingUpload]) -> Result<u64, St
     Ok(sizes.into_iter().sum())
 }
 
-/// Aborts every expired chunked upload of every instance; returns how many.
+/// Aborts every expired chunked upload of every instance, and deletes what a stopped instance
+/// left under `.incoming/` longer ago than the expiry (an assembled object never named, claim
+/// flags; at most [`MAX_PAGE`](crate::store::MAX_PAGE) a sweep); returns how many of each.
 pub(crate) async fn sweep(s3: &S3Backend, limits: PendingLimits) -> Result<usize, StoreError> {
     let before = s3.pending_uploads_under(INCOMING).await?.len();
     let after = live_uploads(s3, limits).await?.len();
-    Ok(before.saturating_sub(after))
+    let mut removed = before.saturating_sub(after);
+    let now = SystemTime::now();
+    for object in s3.objects_under(INCOMING, crate::store::MAX_PAGE).await? {
+        if now
+            .duration_since(object.modified)
+            .is_ok_and(|age| age > limits.expiry)
+        {
+            tracing::info!(name = %object.name, "removing what a stopped instance left");
+            s3.delete(&object.name).await?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
 }
 
 /// How a chunk request on object storage ends once its body was read.
@@ -277,7 +295,7 @@ pub(crate) async fn complete(
     // Every part is in: one request of all instances finalizes (see store/claim.rs).
     let claim = match s3.claim(&format!("{}.claim", upload.name())).await {
         Ok(Claimed::Won(claim)) => claim,
-        Ok(Claimed::Taken) => return Ok(finished()),
+        Ok(Claimed::Taken) => return finished_elsewhere(s3, &upload, finished()).await,
         Err(e) => return Err(failed(e)),
     };
     let completed = complete_claimed(s3, &upload, &file).await;
@@ -295,6 +313,24 @@ pub(crate) async fn complete(
             Err(failed(e))
         }
     }
+}
+
+/// Another request won the claim: this one is acknowledged as finished only once the upload
+/// is no longer pending, so an acknowledgement never stands for a completion that did not
+/// happen (its winner may have stopped). Waits a bounded time, then answers a failure the
+/// page retries.
+async fn finished_elsewhere(
+    s3: &S3Backend,
+    upload: &PartsUpload,
+    finished: ObjectEnd,
+) -> Result<ObjectEnd, UploadRejection> {
+    for _ in 0..WAIT_STEPS {
+        if !s3.is_pending(upload).await.map_err(failed)? {
+            return Ok(finished);
+        }
+        tokio::time::sleep(WAIT_STEP).await;
+    }
+    Err(failed("another request is completing this upload"))
 }
 
 /// The receipts of every part in index order, if all are in with their exact sizes.
