@@ -31,7 +31,7 @@ impl S3Backend {
             })
             .collect();
         found.sort_by(|a, b| {
-            let at = |p: &PendingUpload| initiated_at(&p.initiated);
+            let at = |p: &PendingUpload| parse_time(&p.initiated);
             at(a)
                 .cmp(&at(b))
                 .then_with(|| a.upload.upload_id().cmp(b.upload.upload_id()))
@@ -138,13 +138,14 @@ impl S3Backend {
 impl PendingUpload {
     /// When the store says it was started; `None` if it wrote a time this client cannot read.
     pub fn initiated_at(&self) -> Option<SystemTime> {
-        initiated_at(&self.initiated)
+        parse_time(&self.initiated)
     }
 }
 
-/// Reads S3's `Initiated` (ISO 8601 in UTC, `2026-12-01T15:30:00.123Z`). Written here rather
+/// Reads S3's times (`Initiated`, a part's `LastModified`: ISO 8601 in UTC,
+/// `2026-12-01T15:30:00.123Z`). Written here rather
 /// than pulling in a date crate for one field of one format.
-fn initiated_at(text: &str) -> Option<SystemTime> {
+pub(crate) fn parse_time(text: &str) -> Option<SystemTime> {
     let b = text.as_bytes();
     let num = |r: std::ops::Range<usize>| -> Option<u64> {
         let s = text.get(r)?;
@@ -189,7 +190,7 @@ mod tests {
 
     #[test]
     fn initiated_times_are_read() {
-        let at = |t| initiated_at(t).map(|t| t.duration_since(SystemTime::UNIX_EPOCH).unwrap());
+        let at = |t| parse_time(t).map(|t| t.duration_since(SystemTime::UNIX_EPOCH).unwrap());
         assert_eq!(at("1970-01-01T00:00:00Z"), Some(Duration::ZERO));
         assert_eq!(
             at("2026-12-01T15:30:00.250Z"),

@@ -15,7 +15,8 @@
 //!   CompleteMultipartUpload is not exclusive on Garage) and finds it still pending; every
 //!   other one answers an acknowledgement;
 //! - the bounds: the unfinished uploads under `.incoming/` and the parts they hold, whichever
-//!   instance wrote them; an upload started longer ago than the expiry is aborted.
+//!   instance wrote them; an upload without progress (started and last part stored) for
+//!   longer than the expiry is aborted.
 //!
 //! The finalizing request reads the assembled object back once (its sha256 and its head for
 //! the content check); the stored file then gets its name `<uuid>.<ext>` by a server-side copy,
@@ -215,11 +216,17 @@ async fn live_uploads(
     limits: PendingLimits,
 ) -> Result<Vec<PendingUpload>, StoreError> {
     let now = SystemTime::now();
+    let old = |at: Option<SystemTime>| {
+        at.is_some_and(|at| now.duration_since(at).is_ok_and(|age| age > limits.expiry))
+    };
     let mut live = Vec::new();
     for p in s3.pending_uploads_under(INCOMING).await? {
-        let expired = p
-            .initiated_at()
-            .is_some_and(|at| now.duration_since(at).is_ok_and(|age| age > limits.expiry));
+        // Expiry counts from the last progress, as on a folder: a long upload that keeps
+        // receiving chunks stays alive. Only uploads started long ago have their parts read.
+        let expired = old(p.initiated_at()) && {
+            let parts = s3.list_parts(&p.upload).await?;
+            parts.iter().all(|part| old(part.modified))
+        };
         if expired {
             tracing::info!(upload = %p.upload.name(), "aborting an expired chunked upload");
             s3.abort_parts(&p.upload).await?;
