@@ -19,6 +19,7 @@ use axum::Router;
 use axum::response::Html;
 use axum::routing::{get, post};
 use dropzone_runtime::DropzoneConfig;
+use dropzone_runtime::store::StorageUrl;
 use dropzone_runtime::upload::{Storage, Upload};
 use maud::{DOCTYPE, html};
 use std::net::SocketAddr;
@@ -107,10 +108,20 @@ async fn main() -> std::io::Result<()> {
             "bench-server only binds loopback addresses",
         ));
     }
-    let dir = std::env::var_os("UPLOAD_DIR")
-        .ok_or_else(|| std::io::Error::other("UPLOAD_DIR is required"))?;
     let durable = std::env::var("DURABLE").is_ok_and(|v| v == "1");
-    let storage = Storage::try_new(dir)?.durable(durable);
+    // DROPZONE_STORAGE=s3://bucket/prefix (feature `s3`, with the AWS_* variables) for the
+    // object-storage rows; otherwise the folder UPLOAD_DIR.
+    let storage = match std::env::var("DROPZONE_STORAGE") {
+        Ok(location) => {
+            let url: StorageUrl = location.parse().map_err(std::io::Error::other)?;
+            Storage::connect(&url).map_err(std::io::Error::other)?
+        }
+        Err(_) => {
+            let dir = std::env::var_os("UPLOAD_DIR")
+                .ok_or_else(|| std::io::Error::other("UPLOAD_DIR is required"))?;
+            Storage::try_new(dir)?.durable(durable)
+        }
+    };
 
     let app = Router::new()
         .route("/", get(page))

@@ -6,7 +6,10 @@
 //! ```text
 //! object-store-ceiling raw     size=1073741824 part=5242880 concurrency=2
 //! object-store-ceiling backend size=1073741824 part=5242880 concurrency=2
+//! object-store-ceiling clean
 //! ```
+//! `clean` deletes every object under the prefix (what the upload rows stored), so that a run
+//! does not leave gigabytes in the cluster.
 //! Prints `<label>.throughput` (MB/s, 10^6 bytes), `<label>.seconds` and `<label>.peak_rss`
 //! (MiB, this process's VmHWM); the label defaults to `ceiling.object_store` (raw) and
 //! `s3_backend` (backend). The object is deleted afterwards; a run is bounded by `size`.
@@ -56,6 +59,9 @@ async fn run(mode: &str, args: &HashMap<String, String>) -> Result<(), String> {
             "DROPZONE_STORAGE={storage} is not an s3:// location"
         ));
     };
+    if mode == "clean" {
+        return clean(&location).await;
+    }
     let name = format!("bench-{}", uuid::Uuid::new_v4());
     let start = Instant::now();
     let label = match mode {
@@ -110,6 +116,24 @@ async fn run(mode: &str, args: &HashMap<String, String>) -> Result<(), String> {
     store.delete(&name).await.map_err(|e| e.to_string())?;
     report(args, label, size, elapsed);
     Ok(())
+}
+
+/// Deletes every object under the prefix, at most 100 pages of 1000.
+async fn clean(location: &dropzone_runtime::store::S3Location) -> Result<(), String> {
+    let store = S3Backend::connect(location, S3Config::default()).map_err(|e| e.to_string())?;
+    for _ in 0..100 {
+        let page = store.list(None, 1000).await.map_err(|e| e.to_string())?;
+        if page.objects.is_empty() {
+            return Ok(());
+        }
+        for object in page.objects {
+            store
+                .delete(&object.name)
+                .await
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    Err("more than 100,000 objects under the prefix".to_owned())
 }
 
 fn report(

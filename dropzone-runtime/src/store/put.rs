@@ -75,10 +75,15 @@ pub(crate) struct Multipart {
     s3: Arc<AmazonS3>,
     key: Path,
     id: MultipartId,
-    tasks: JoinSet<Result<(usize, PartId), object_store::Error>>,
+    tasks: JoinSet<Result<(usize, PartId, Bytes), object_store::Error>>,
     parts: Vec<Option<PartId>>,
     pub(crate) sent: usize,
     finished: bool,
+    /// Buffers of parts already sent, given back for the next parts: allocating a fresh
+    /// part-sized buffer each time made the allocator keep freed ones in per-thread arenas
+    /// (peak RSS 49 MiB for a 512 MiB upload with 5 MiB parts, against 20 MiB for
+    /// `object_store` alone).
+    spare: Vec<Vec<u8>>,
 }
 
 impl Multipart {
@@ -91,19 +96,29 @@ impl Multipart {
             parts: Vec::new(),
             sent: 0,
             finished: false,
+            spare: Vec::new(),
         }
+    }
+
+    /// A buffer of a part already sent, emptied, if one came back.
+    pub(crate) fn take_spare(&mut self) -> Option<Vec<u8>> {
+        self.spare.pop()
     }
 
     /// Starts sending the next part. Tasks (rather than futures polled here) keep parts
     /// moving while the body is being read.
-    pub(crate) fn send(&mut self, payload: PutPayload) {
+    pub(crate) fn send(&mut self, part: Bytes) {
         let index = self.sent;
         self.sent += 1;
         self.parts.push(None);
         let (s3, key, id) = (self.s3.clone(), self.key.clone(), self.id.clone());
         self.tasks.spawn(async move {
-            let part = s3.put_part(&key, &id, index, payload).await?;
-            Ok((index, part))
+            // A clone (a reference count) comes back with the receipt: once the request has
+            // dropped its own, the buffer can be reused.
+            let id = s3
+                .put_part(&key, &id, index, PutPayload::from(part.clone()))
+                .await?;
+            Ok((index, id, part))
         });
     }
 
@@ -117,8 +132,13 @@ impl Multipart {
 
     async fn join_one(&mut self) -> Result<(), StoreError> {
         match self.tasks.join_next().await {
-            Some(Ok(Ok((index, part)))) => {
+            Some(Ok(Ok((index, part, bytes)))) => {
                 self.parts[index] = Some(part);
+                if let Ok(buffer) = bytes.try_into_mut() {
+                    let mut buffer = Vec::from(buffer);
+                    buffer.clear();
+                    self.spare.push(buffer);
+                }
                 Ok(())
             }
             Some(Ok(Err(e))) => Err(StoreError::request(e)),

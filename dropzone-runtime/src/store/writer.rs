@@ -99,8 +99,16 @@ impl ObjectWriter {
         if self.part.capacity() - self.part.len() >= take {
             return;
         }
-        // Once a part went out the object is large: take a whole part at once rather than
-        // growing (and copying) it step by step again.
+        // Once a part went out the object is large: reuse a sent part's buffer, or take a
+        // whole part at once rather than growing (and copying) it step by step again.
+        if self.part.is_empty()
+            && let Some(spare) = self.upload.as_mut().and_then(Multipart::take_spare)
+        {
+            self.part = spare;
+            if self.part.capacity() >= take {
+                return;
+            }
+        }
         let want = if self.upload.is_some() {
             part_size
         } else {
@@ -135,7 +143,7 @@ impl ObjectWriter {
         upload
             .wait_below(self.store.inner.config.max_concurrency)
             .await?;
-        upload.send(Bytes::from(mem::take(&mut self.part)).into());
+        upload.send(Bytes::from(mem::take(&mut self.part)));
         Ok(())
     }
 

@@ -7,7 +7,8 @@ use std::path::PathBuf;
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct SavedFile {
-    /// Where it is now: the upload folder joined with [`SavedFile::stored_name`].
+    /// Where it is now: the upload folder joined with [`SavedFile::stored_name`]; on object
+    /// storage, the object's key (`prefix/stored_name`).
     pub path: PathBuf,
     /// Its random name in the folder: `<uuid v4>` or `<uuid v4>.<ext>`.
     pub stored_name: String,

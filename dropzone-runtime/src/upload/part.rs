@@ -13,8 +13,9 @@ use std::path::PathBuf;
 /// A file part being received.
 pub(crate) enum PartFile {
     Local(LocalPart),
+    /// Boxed: a writer with its multipart upload is large.
     #[cfg(feature = "s3")]
-    Object(ObjectPart),
+    Object(Box<ObjectPart>),
 }
 
 /// A file part whose bytes are all received, waiting for the request to finish; dropped, it
@@ -35,7 +36,7 @@ impl Storage {
                 Ok(PartFile::Local(self.create_local_part().await?))
             }
             #[cfg(feature = "s3")]
-            Backend::S3(s3) => Ok(PartFile::Object(ObjectPart::new(s3, extension)?)),
+            Backend::S3(s3) => Ok(PartFile::Object(Box::new(ObjectPart::new(s3, extension)?))),
         }
     }
 

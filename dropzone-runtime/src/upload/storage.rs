@@ -420,6 +420,7 @@ impl Storage {
             buf: Vec::new(),
             spare: Vec::new(),
             size: 0,
+            hash: Box::default(),
         })
     }
 
@@ -503,16 +504,14 @@ fn persist_one(
     part: LocalReceived,
     new: NewFile,
 ) -> io::Result<(PathBuf, StoredFile)> {
-    let size = part.size;
-    let (file, mut path, hash) = match part.body {
-        Body::OnDisk { file, path, hash } => (file, path, hash),
+    let (size, hash) = (part.size, part.hash);
+    let (file, mut path) = match part.body {
+        Body::OnDisk { file, path } => (file, path),
         // The lease is returned once the bytes are in the file.
         Body::InMemory(buffers, _lease) => {
             let (file, path) = create_part_file(&inner.dir)?;
             write_all_vectored(&file, &buffers)?;
-            let mut hash = Sha256::new();
-            buffers.iter().for_each(|b| hash.update(b));
-            (file, path, Some(Box::new(hash)))
+            (file, path)
         }
     };
     let sha256 = match hash {
@@ -667,9 +666,6 @@ struct OnDisk {
     file: std::fs::File,
     /// Deletes the file on drop, including when the request future is dropped mid-upload.
     path: TempPath,
-    /// Of every byte written, in order: updated by the write task, so hashing runs on the
-    /// blocking pool next to the write rather than on the task reading the network.
-    hash: Sha256,
 }
 
 /// A file part being received.
@@ -698,21 +694,25 @@ pub(crate) struct LocalPart {
     buf: Vec<u8>,
     spare: Vec<u8>,
     size: u64,
+    /// Of every byte accepted, in order. Fed here, on the task reading the network, a
+    /// network buffer (tens of KiB) at a time, so hashing overlaps the block writes on the
+    /// blocking pool instead of lengthening them.
+    hash: Box<Sha256>,
 }
 
 /// A part file whose bytes are all received, waiting for the request to finish.
 pub(crate) struct LocalReceived {
     body: Body,
     pub(crate) size: u64,
+    /// Of every byte, in order; `None` when the bytes did not pass through a [`LocalPart`].
+    /// Boxed: it is large, and parts travel by value.
+    hash: Option<Box<Sha256>>,
 }
 
 enum Body {
     OnDisk {
         file: std::fs::File,
         path: TempPath,
-        /// `None` when the bytes did not pass through a [`LocalPart`]. Boxed: it is large, and
-        /// parts travel by value.
-        hash: Option<Box<Sha256>>,
     },
     /// A small file, written only when persisted.
     InMemory(Vec<Bytes>, MemoryLease),
@@ -726,9 +726,9 @@ impl LocalReceived {
             body: Body::OnDisk {
                 file,
                 path: TempPath::try_from_path(path)?,
-                hash: None,
             },
             size,
+            hash: None,
         })
     }
 }
@@ -742,6 +742,7 @@ impl LocalPart {
     /// Appends `chunk`; writes to disk each time a full block has gathered.
     pub(crate) async fn write(&mut self, chunk: &Bytes) -> io::Result<()> {
         self.size += chunk.len() as u64;
+        self.hash.update(chunk);
         if self.in_memory {
             if self.size <= SMALL_FILE as u64 && self.lease.grow(chunk.len()) {
                 if !chunk.is_empty() {
@@ -782,23 +783,21 @@ impl LocalPart {
                 bytes: mem::take(&mut self.lease.bytes),
             };
             let body = Body::InMemory(mem::take(&mut self.queued), lease);
-            return Ok(LocalReceived { body, size });
+            let hash = Some(mem::take(&mut self.hash));
+            return Ok(LocalReceived { body, size, hash });
         }
         if !self.buf.is_empty() {
             self.start_write().await?;
         }
         self.wait().await?;
-        let OnDisk { file, path, hash } = self
+        let OnDisk { file, path } = self
             .disk
             .take()
             .ok_or_else(|| io::Error::other("part file lost by a failed write"))?;
         Ok(LocalReceived {
-            body: Body::OnDisk {
-                file,
-                path,
-                hash: Some(Box::new(hash)),
-            },
+            body: Body::OnDisk { file, path },
             size,
+            hash: Some(mem::take(&mut self.hash)),
         })
     }
 
@@ -815,18 +814,13 @@ impl LocalPart {
         let data = mem::replace(&mut self.buf, mem::take(&mut self.spare));
         self.pending = Some(spawn_blocking(move || {
             // The first write also creates the file: one hop, not two.
-            let mut disk = match place {
+            let disk = match place {
                 Ok(disk) => disk,
                 Err(dir) => match create_part_file(&dir) {
-                    Ok((file, path)) => OnDisk {
-                        file,
-                        path,
-                        hash: Sha256::new(),
-                    },
+                    Ok((file, path)) => OnDisk { file, path },
                     Err(e) => return (None, data, Err(e)),
                 },
             };
-            disk.hash.update(&data);
             let result = (&disk.file).write_all(&data);
             (Some(disk), data, result)
         }));
