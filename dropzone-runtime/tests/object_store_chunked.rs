@@ -365,3 +365,36 @@ async fn exactly_one_contender_wins_a_claim() {
     let left = s3.list(None, 100).await.unwrap().objects;
     assert!(left.is_empty(), "{left:?}");
 }
+
+/// The request that completed the multipart upload stopped before naming the object (played
+/// here by completing it directly): the retry of its chunk finds the assembled object, takes
+/// the claim and finalizes in its place, instead of acknowledging a file that was never stored.
+#[tokio::test]
+async fn a_finalizer_stopped_after_completing_is_replaced_by_the_retry() {
+    let Some(s3) = backend("chunked-orphan") else {
+        return;
+    };
+    let storage = Storage::s3(s3.clone());
+    let app = chunk_app(storage.clone());
+    let data = png_bytes(2_500);
+    let uuid = new_uuid();
+    send_chunks(&app, &uuid, &data, &[0, 1]).await;
+    let pending = s3.pending_uploads().await.unwrap();
+    assert_eq!(pending.len(), 1);
+    let upload = &pending[0].upload;
+    let last = bytes::Bytes::copy_from_slice(&data[2 * CHUNK..]);
+    let body = futures_util::stream::iter([Ok::<_, std::io::Error>(last)]);
+    s3.put_part(upload, 2, body).await.unwrap();
+    let tags: Vec<_> = s3
+        .list_parts(upload)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.tag)
+        .collect();
+    s3.complete_parts(upload, &tags).await.unwrap();
+    // Dropzone.js retries the chunk whose request died.
+    let retry = send_chunks(&app, &uuid, &data, &[2]).await;
+    assert!(retry[0].text.contains("stored_name"), "{}", retry[0].text);
+    assert_eq!(the_stored_object(&storage, &s3).await, data);
+}

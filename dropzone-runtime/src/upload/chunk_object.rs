@@ -115,6 +115,9 @@ pub(crate) async fn receive(
             Some(upload) => upload,
             // It was pending a moment ago and is gone: finalized (or refused) meanwhile.
             None if had_one => return Ok(None),
+            // Completed, not named: the request that completed it stopped (or is naming it);
+            // `complete` finds out under the claim.
+            None if hidden_exists(s3, &name).await? => return Ok(Some(completed(&name))),
             None => begin(s3, &name, &file, limits).await?,
         };
         had_one = true;
@@ -288,31 +291,41 @@ pub(crate) async fn complete(
 ) -> Result<ObjectEnd, UploadRejection> {
     let file = described(dz, file_name);
     let finished = || ObjectEnd::Ack(ChunkReceived::new(dz.index, dz.count, dz.count));
-    if !s3.is_pending(&upload).await.map_err(failed)? {
+    if s3.is_pending(&upload).await.map_err(failed)? {
+        if held_tags(s3, &upload, &file).await?.is_none() {
+            let held = s3.list_parts(&upload).await.map_err(failed)?.len() as u64;
+            let held = held.min(file.count);
+            tracing::trace!(upload_id = %dz.uuid, chunk = dz.index, received = held, total = dz.count, "chunk received");
+            return Ok(ObjectEnd::Ack(ChunkReceived::new(
+                dz.index, held, file.count,
+            )));
+        }
+    } else if !hidden_exists(s3, upload.name()).await? {
+        // Completed and named by another request (or refused, and gone).
         return Ok(finished());
     }
-    if held_tags(s3, &upload, &file).await?.is_none() {
-        let held = s3.list_parts(&upload).await.map_err(failed)?.len() as u64;
-        let held = held.min(file.count);
-        tracing::trace!(upload_id = %dz.uuid, chunk = dz.index, received = held, total = dz.count, "chunk received");
-        return Ok(ObjectEnd::Ack(ChunkReceived::new(
-            dz.index, held, file.count,
-        )));
-    }
-    // Every part is in: one request of all instances finalizes (see store/claim.rs).
+    // Every part is in: one request of all instances finalizes (see store/claim.rs). The
+    // claim is held until the object is named or deleted (by `Assembled`), so that a request
+    // holding it and finding the upload completed but its hidden object still there knows that
+    // the request that completed it stopped, and finalizes in its place.
     let claim = match s3.claim(&format!("{}.claim", upload.name())).await {
         Ok(Claimed::Won(claim)) => claim,
         Ok(Claimed::Taken) => return finished_elsewhere(s3, &upload, finished()).await,
         Err(e) => return Err(failed(e)),
     };
-    let completed = complete_claimed(s3, &upload, &file).await;
-    if let Err(e) = claim.release().await {
-        tracing::warn!(upload = %upload.name(), error = %e, "could not release a claim");
+    let completed = match complete_claimed(s3, &upload, &file).await {
+        Ok(true) => Ok(true),
+        // Completed before: by a request that stopped before naming it, if it is still there.
+        Ok(false) => hidden_exists(s3, upload.name()).await,
+        Err(e) => Err(e),
+    };
+    if !matches!(completed, Ok(true)) {
+        if let Err(e) = claim.release().await {
+            tracing::warn!(upload = %upload.name(), error = %e, "could not release a claim");
+        }
+        return completed.map(|_| finished());
     }
-    if !completed? {
-        return Ok(finished());
-    }
-    let assembled = Assembled::new(s3.clone(), upload.name().to_owned());
+    let assembled = Assembled::new(s3.clone(), upload.name().to_owned(), claim);
     match read_back(s3, upload.name(), file.total_size).await {
         Ok((size, sha256, head)) => Ok(ObjectEnd::Assembled(assembled.with(size, sha256), head)),
         Err(e) => {
@@ -323,7 +336,7 @@ pub(crate) async fn complete(
 }
 
 /// Another request won the claim: this one is acknowledged as finished only once the upload
-/// is no longer pending, so an acknowledgement never stands for a completion that did not
+/// is no longer pending and its object was named (or refused), so an acknowledgement never stands for a completion that did not
 /// happen (its winner may have stopped). Waits a bounded time, then answers a failure the
 /// page retries.
 async fn finished_elsewhere(
@@ -332,12 +345,28 @@ async fn finished_elsewhere(
     finished: ObjectEnd,
 ) -> Result<ObjectEnd, UploadRejection> {
     for _ in 0..WAIT_STEPS {
-        if !s3.is_pending(upload).await.map_err(failed)? {
+        let pending = s3.is_pending(upload).await.map_err(failed)?;
+        if !pending && !hidden_exists(s3, upload.name()).await? {
             return Ok(finished);
         }
         tokio::time::sleep(WAIT_STEP).await;
     }
     Err(failed("another request is completing this upload"))
+}
+
+/// The upload of `name` once it is completed: its upload id no longer names anything (S3
+/// forgets it), so it is left empty; `complete` then sees it is not pending.
+fn completed(name: &str) -> PartsUpload {
+    PartsUpload::new(name, "")
+}
+
+/// Whether the assembled (completed, not yet named) object of an upload is there.
+async fn hidden_exists(s3: &S3Backend, name: &str) -> Result<bool, UploadRejection> {
+    match s3.head(name).await {
+        Ok(_) => Ok(true),
+        Err(StoreError::NotFound { .. }) => Ok(false),
+        Err(e) => Err(failed(e)),
+    }
 }
 
 /// The receipts of every part in index order, if all are in with their exact sizes.

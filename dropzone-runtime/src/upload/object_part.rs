@@ -10,7 +10,7 @@ use crate::files::name::new_stored_name;
 use crate::files::stored::hex;
 use crate::files::{StoredFile, s3 as sidecar};
 use crate::store::writer::{ObjectWriter, PendingObject};
-use crate::store::{PutMeta, S3Backend};
+use crate::store::{Claim, PutMeta, S3Backend};
 use bytes::Bytes;
 use sha2::{Digest, Sha256};
 use std::io;
@@ -44,17 +44,21 @@ pub(crate) struct Assembled {
     name: String,
     size: u64,
     sha256: String,
+    /// The claim that made this request the finalizer (chunk_object.rs), released only once
+    /// the hidden object is gone.
+    claim: Option<Claim>,
     /// Persisted or deleted: nothing left to clean up.
     settled: bool,
 }
 
 impl Assembled {
-    pub(crate) fn new(s3: S3Backend, name: String) -> Self {
+    pub(crate) fn new(s3: S3Backend, name: String, claim: Claim) -> Self {
         Assembled {
             s3,
             name,
             size: 0,
             sha256: String::new(),
+            claim: Some(claim),
             settled: false,
         }
     }
@@ -68,9 +72,7 @@ impl Assembled {
     /// Deletes the hidden object, waiting for it.
     pub(crate) async fn discard(mut self) {
         self.settled = true;
-        if let Err(e) = self.s3.delete(&self.name).await {
-            tracing::warn!(name = %self.name, error = %e, "could not delete an assembled upload");
-        }
+        remove(&self.s3, &self.name, self.claim.take()).await;
     }
 
     /// Gives the object its stored name: a server-side copy, then the hidden one goes.
@@ -88,10 +90,29 @@ impl Drop for Assembled {
         if self.settled {
             return;
         }
-        let (s3, name) = (self.s3.clone(), std::mem::take(&mut self.name));
+        let (s3, name, claim) = (
+            self.s3.clone(),
+            std::mem::take(&mut self.name),
+            self.claim.take(),
+        );
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            runtime.spawn(async move { s3.delete(&name).await });
+            runtime.spawn(async move { remove(&s3, &name, claim).await });
         }
+    }
+}
+
+/// Deletes the hidden object, then (never before: see chunk_object.rs) releases the claim.
+async fn remove(s3: &S3Backend, name: &str, claim: Option<Claim>) {
+    if let Err(e) = s3.delete(name).await {
+        tracing::warn!(name = %name, error = %e, "could not delete an assembled upload");
+        // The claim stays: a later request must not take the object for an abandoned one
+        // while it is being deleted; the flag goes stale and the sweep removes both.
+        return;
+    }
+    if let Some(claim) = claim
+        && let Err(e) = claim.release().await
+    {
+        tracing::warn!(name = %name, error = %e, "could not release a claim");
     }
 }
 
