@@ -208,8 +208,12 @@ async fn upload(
         Ok(()) => up.report().into_response(),
         Err(refused) => {
             // The form was submitted (or the batch filled) between the policy's last check
-            // and now: do not keep the file.
-            let _ = tokio::fs::remove_file(&up.file().path).await;
+            // and now: do not keep the file (nor its metadata).
+            let file = up.file();
+            let _ = state
+                .storage
+                .delete_file(&file.zone, &file.stored_name)
+                .await;
             refusal(refused)
         }
     }

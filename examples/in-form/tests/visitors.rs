@@ -230,10 +230,12 @@ fn upload_png(addr: &str, cookie: &str, batch: &str) -> Reply {
 }
 
 /// Every entry of the upload folder, hidden part files included.
+/// The stored files (the metadata folder `.meta` aside).
 fn files_in(server: &Server) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(server._dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != ".meta")
         .collect();
     names.sort();
     names
