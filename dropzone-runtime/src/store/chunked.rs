@@ -3,13 +3,15 @@
 //! was started (for expiry), and a server-side copy (the content check decides a chunked
 //! file's extension only once every part is in, after its key was fixed).
 
+use super::config::{AWS_MAX_PART_SIZE, AWS_MAX_PARTS};
 use super::error::StoreError;
 use super::meta::ObjectInfo;
 use super::object::{MAX_PAGE, S3Backend, not_found_or};
 use super::parts::{PartTag, PartsUpload, PendingUpload};
-use object_store::ObjectStoreExt;
+use bytes::Bytes;
 use object_store::list::{PaginatedListOptions, PaginatedListStore};
 use object_store::multipart::{MultipartStore, PartId};
+use object_store::{ObjectStoreExt, PutPayload};
 use std::time::{Duration, SystemTime};
 
 impl S3Backend {
@@ -132,6 +134,34 @@ impl S3Backend {
                 Some(ObjectInfo::new(name, meta))
             })
             .collect())
+    }
+}
+
+impl S3Backend {
+    /// [`put_part`](S3Backend::put_part) of a part already in memory, sent as it is (no copy).
+    pub async fn put_part_bytes(
+        &self,
+        upload: &PartsUpload,
+        index: usize,
+        part: Bytes,
+    ) -> Result<PartTag, StoreError> {
+        if index >= AWS_MAX_PARTS || part.len() > AWS_MAX_PART_SIZE {
+            let max = self.inner.config.max_object_size();
+            return Err(StoreError::TooLarge { max });
+        }
+        let key = self.key(upload.name())?;
+        let tag = self
+            .inner
+            .s3
+            .put_part(
+                &key,
+                &upload.upload_id().to_owned(),
+                index,
+                PutPayload::from(part),
+            )
+            .await
+            .map_err(StoreError::request)?;
+        Ok(PartTag(tag.content_id))
     }
 }
 

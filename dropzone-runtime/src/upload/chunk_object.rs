@@ -121,8 +121,7 @@ pub(crate) async fn receive(
             None => begin(s3, &name, &file, limits).await?,
         };
         had_one = true;
-        let body = stream::iter([Ok::<_, std::convert::Infallible>(bytes.clone())]);
-        let put = s3.put_part(&upload, index, body).await;
+        let put = s3.put_part_bytes(&upload, index, bytes.clone()).await;
         // Written or not, the part counts only if its upload is still the one all agree on.
         match (winner(s3, &name).await.map_err(failed)?, put) {
             (Some(now), Ok(_)) if now == upload => return Ok(Some(upload)),
@@ -145,7 +144,9 @@ async fn read_chunk(
     dz: &ChunkFields,
     body_limit: u64,
 ) -> Result<Bytes, UploadRejection> {
-    let mut buf = BytesMut::new();
+    // The exact length is known and bounded by the zone's chunk size: one allocation, not a
+    // doubling buffer (which would peak at twice the chunk).
+    let mut buf = BytesMut::with_capacity(usize::try_from(dz.length).unwrap_or(0));
     let mut next = first;
     while let Some(data) = next {
         if buf.len() as u64 + data.len() as u64 > dz.length {
