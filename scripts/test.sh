@@ -79,23 +79,27 @@ phase "vendored Dropzone.js files" bash scripts/fetch-dropzone-assets.sh --check
 
 phase "cargo test" cargo test --workspace
 
+phase "cargo build (binaries and examples the browser tests start)" \
+  cargo build --workspace --bins --examples
+
+export EXAMPLE_BIN_DIR="${EXAMPLE_BIN_DIR:-${CARGO_TARGET_DIR:-target}/debug}"
+
 # A real S3-compatible engine (Garage, 3 nodes on 127.0.0.1; built once into a cache, about 9
 # minutes the first time), kept up until the script ends, whatever the outcome.
 # In a subshell: the cluster's variables (DROPZONE_STORAGE=s3://…) must not reach the examples
-# the browser tests start later, and the cluster is down again before they run.
+# the other browser tests start later, and the cluster is down again before they run. The
+# browser test of two instances over one bucket runs here, after the cargo tests.
 object_store_tests() (
   # (Assigned first: a failing `up` inside `eval "$(…)"` would not stop the script.)
   exports="$(bash scripts/object-store.sh up)"
   eval "$exports"
   trap 'bash scripts/object-store.sh down' EXIT
-  DZRS_REQUIRE_S3=1 cargo test -p dropzone-runtime --features s3 --test object_store --test object_store_upload --test object_store_routes
+  export DZRS_REQUIRE_S3=1
+  cargo test -p dropzone-runtime --features s3 --test object_store --test object_store_upload --test object_store_routes --test object_store_chunked
+  node --test e2e/cluster-s3.test.mjs
 )
-phase "object storage tests (Garage)" object_store_tests
+phase "object storage tests (Garage, with the two-instance browser test)" object_store_tests
 
-phase "cargo build (binaries and examples the browser tests start)" \
-  cargo build --workspace --bins --examples
-
-export EXAMPLE_BIN_DIR="${EXAMPLE_BIN_DIR:-${CARGO_TARGET_DIR:-target}/debug}"
 phase "browser tests (binaries from $EXAMPLE_BIN_DIR)" node --test e2e/
 
 echo "==> all passed in $SECONDS s"

@@ -28,6 +28,10 @@ mod url;
 pub use url::{S3Location, StorageUrl, StorageUrlError};
 
 #[cfg(feature = "s3")]
+mod chunked;
+#[cfg(feature = "s3")]
+mod claim;
+#[cfg(feature = "s3")]
 mod config;
 #[cfg(feature = "s3")]
 mod error;
@@ -44,6 +48,8 @@ mod s3api;
 #[cfg(feature = "s3")]
 pub(crate) mod writer;
 
+#[cfg(feature = "s3")]
+pub use claim::{Claim, Claimed};
 #[cfg(feature = "s3")]
 pub use config::{
     AWS_MAX_PART_SIZE, AWS_MAX_PARTS, AWS_MIN_PART_SIZE, PartSizeError, S3Config, SizeRule,

@@ -55,6 +55,8 @@ pub struct StoredPart {
     pub size: u64,
     /// Its receipt.
     pub tag: PartTag,
+    /// When the store wrote it, if it said so in a form this client reads.
+    pub modified: Option<std::time::SystemTime>,
 }
 
 impl S3Backend {
@@ -130,6 +132,7 @@ impl S3Backend {
                     index,
                     size: p.size,
                     tag: PartTag(p.etag),
+                    modified: super::chunked::parse_time(&p.last_modified),
                 }),
                 None => Err(StoreError::Protocol("a part numbered 0".into())),
             })

@@ -36,6 +36,7 @@ pub(crate) struct RawPart {
     pub(crate) number: usize,
     pub(crate) etag: String,
     pub(crate) size: u64,
+    pub(crate) last_modified: String,
 }
 
 impl RawApi {
@@ -120,6 +121,7 @@ impl RawApi {
                 number: p.part_number,
                 etag: p.etag,
                 size: p.size,
+                last_modified: p.last_modified,
             }));
             if !page.is_truncated {
                 parts.sort_by_key(|p| p.number);
@@ -244,6 +246,9 @@ struct PartEntry {
     #[serde(rename = "ETag")]
     etag: String,
     size: u64,
+    /// When the part was stored (ISO 8601): a chunked upload's last progress.
+    #[serde(default)]
+    last_modified: String,
 }
 
 #[cfg(test)]
@@ -284,7 +289,7 @@ mod tests {
         assert!(empty.uploads.is_empty() && !empty.is_truncated);
         let parts: ListParts = quick_xml::de::from_str(
             r#"<ListPartsResult><IsTruncated>false</IsTruncated>
-<Part><PartNumber>2</PartNumber><ETag>"e2"</ETag><Size>7</Size></Part>
+<Part><PartNumber>2</PartNumber><ETag>"e2"</ETag><Size>7</Size><LastModified>2026-01-01T00:00:02.500Z</LastModified></Part>
 <Part><PartNumber>1</PartNumber><ETag>"e1"</ETag><Size>5242880</Size></Part></ListPartsResult>"#,
         )
         .unwrap();
@@ -294,5 +299,7 @@ mod tests {
             (1, 5242880)
         );
         assert_eq!(parts.parts[0].etag, "\"e2\"");
+        assert_eq!(parts.parts[0].last_modified, "2026-01-01T00:00:02.500Z");
+        assert_eq!(parts.parts[1].last_modified, "");
     }
 }

@@ -3,8 +3,12 @@
 
 use super::accept::is_valid_file;
 use super::ack::{ChunkReceived, ChunkStatus};
+#[cfg(feature = "s3")]
+use super::backend::Backend;
 use super::chunk_disk;
 use super::chunk_fields::{ChunkFields, ResumeFields};
+#[cfg(feature = "s3")]
+use super::chunk_object::{self, ObjectEnd};
 use super::chunk_store::{self, Begin, BeginError, ChunkTicket, ChunkedFile, Finish};
 use super::context::Ctx;
 use super::filename::secure_filename;
@@ -29,8 +33,14 @@ pub(crate) struct ChunkPart {
 
 enum PartKind {
     Written(ChunkTicket),
-    Duplicate { received: u64, total: u64 },
+    Duplicate {
+        received: u64,
+        total: u64,
+    },
     Finished,
+    /// Stored as a part of the upload's multipart upload.
+    #[cfg(feature = "s3")]
+    Object(crate::store::PartsUpload),
 }
 
 /// The media type a chunk is checked with. Browsers send every chunk as
@@ -85,6 +95,19 @@ pub(crate) async fn receive_chunk(
         }),
     };
     ctx.before_file(&meta).await.map_err(FileRefusal::from)?;
+
+    #[cfg(feature = "s3")]
+    if let Backend::S3(s3) = ctx.storage.backend() {
+        // The state lives in the bucket (chunk_object.rs), not in the folder.
+        let limits = ctx.storage.pending_limits();
+        let stored =
+            chunk_object::receive(s3, field, first, &dz, &file_name, limits, ctx.body_limit);
+        let kind = match stored.await? {
+            Some(upload) => PartKind::Object(upload),
+            None => PartKind::Finished,
+        };
+        return Ok(chunk_part(kind, field, content_type, dz, file_name));
+    }
 
     let storage = ctx.storage;
     let body_limit = ctx.body_limit;
@@ -243,6 +266,17 @@ pub(crate) async fn complete(part: ChunkPart, ctx: &Ctx<'_>) -> Result<ChunkEnd,
                 dz.index, dz.count, dz.count,
             )));
         }
+        #[cfg(feature = "s3")]
+        PartKind::Object(upload) => {
+            let chunk = ChunkPart {
+                kind: PartKind::Finished,
+                field,
+                content_type,
+                fields: dz,
+                file_name,
+            };
+            return complete_object(upload, chunk, ctx).await;
+        }
         PartKind::Written(ticket) => {
             let (index, durable) = (storage.chunk_index().clone(), storage.is_durable());
             chunk_store::blocking(move || index.finish(ticket, durable))
@@ -322,6 +356,45 @@ pub(crate) async fn complete(part: ChunkPart, ctx: &Ctx<'_>) -> Result<ChunkEnd,
     }))
 }
 
+/// [`complete`] on object storage: every part in, the one request whose completion succeeded
+/// runs the same content check on the assembled head.
+#[cfg(feature = "s3")]
+async fn complete_object(
+    upload: crate::store::PartsUpload,
+    part: ChunkPart,
+    ctx: &Ctx<'_>,
+) -> Result<ChunkEnd, UploadRejection> {
+    let Backend::S3(s3) = ctx.storage.backend() else {
+        return Err(StorageFailed::new(std::io::Error::other("not object storage")).into());
+    };
+    let ChunkPart {
+        field,
+        content_type,
+        fields: dz,
+        file_name,
+        ..
+    } = part;
+    let (assembled, head) = match chunk_object::complete(s3, upload, &dz, &file_name).await? {
+        ObjectEnd::Ack(ack) => return Ok(ChunkEnd::Ack(ack)),
+        ObjectEnd::Assembled(assembled, head) => (assembled, head),
+    };
+    let declared = effective_type(&file_name, content_type.as_deref().unwrap_or(""));
+    let rules = ctx.options.accepted_files().rules;
+    let Some(verdict) = sniff::decide(rules, &file_name, declared, &head) else {
+        assembled.discard().await;
+        return Err(ctx.wrong_type().into());
+    };
+    let received = chunk_object::into_received(assembled);
+    Ok(ChunkEnd::File(CompletedFile {
+        part: ReceivedPart::Object(Box::new(received)),
+        extension: verdict.extension,
+        file_name,
+        content_type,
+        field,
+        upload_id: dz.uuid,
+    }))
+}
+
 /// Answers a page that asks which chunks of an upload the server holds, to resume it after a
 /// reload (see chunk_fields.rs, [`ResumeFields`]).
 pub(crate) async fn status(
@@ -333,6 +406,12 @@ pub(crate) async fn status(
         .chunking()
         .expect("is_resume_request checked that the zone chunks");
     let asked = ResumeFields::parse(fields, &chunking)?;
+    #[cfg(feature = "s3")]
+    if let Backend::S3(s3) = ctx.storage.backend() {
+        let held = chunk_object::held(s3, &asked).await;
+        let held = held.map_err(|e| StorageFailed::new(std::io::Error::other(e)))?;
+        return Ok(ChunkStatus::new(held));
+    }
     let file = ChunkedFile {
         total_size: asked.total_size,
         chunk_size: asked.chunk_size,
@@ -350,6 +429,10 @@ pub(crate) async fn status(
 /// Marks a claimed upload gone (its finalization failed or was refused): later chunks of it
 /// are answered 410, never acknowledged.
 pub(crate) async fn forget(ctx: &Ctx<'_>, uuid: uuid::Uuid) {
+    if !ctx.storage.backend().is_folder() {
+        // On object storage a refused upload's object is deleted with its part.
+        return;
+    }
     let index = ctx.storage.chunk_index().clone();
     let dir = ctx.storage.dir().to_owned();
     let _ = chunk_store::blocking(move || index.forget(&dir, uuid)).await;

@@ -55,25 +55,16 @@ pub enum ZoneCheckError {
     /// `S3Config::min_part_size`).
     #[cfg(feature = "s3")]
     PartSize(PartSizeError),
-    /// Chunked uploads into object storage are not supported yet.
-    ChunkedOnObjectStorage {
-        /// The zone's id.
-        zone: &'static str,
-    },
 }
 
 impl fmt::Display for ZoneCheckError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
+        let _ = &f; // every variant needs the `s3` feature
+        match *self {
             #[cfg(feature = "s3")]
-            ZoneCheckError::PartSize(e) => write!(
+            ZoneCheckError::PartSize(ref e) => write!(
                 f,
                 "{e}; S3Config::min_part_size is the DROPZONE_S3_MIN_PART_SIZE setting"
-            ),
-            ZoneCheckError::ChunkedOnObjectStorage { zone } => write!(
-                f,
-                "zone `{zone}` uses chunking, and chunked uploads into object storage are not \
-                 supported yet; remove `chunking` from the zone or store into a folder"
             ),
         }
     }
@@ -112,8 +103,8 @@ impl Storage {
     /// saying what to change, never an upload.
     ///
     /// Today: on object storage, a zone's `chunk_size` must be a valid multipart part size
-    /// (at least `S3Config::min_part_size`, AWS's 5 MiB by default), and chunked zones are
-    /// refused until chunk state lives in the bucket. A folder accepts every zone.
+    /// (at least `S3Config::min_part_size`, AWS's 5 MiB by default): each chunk is one part
+    /// of a multipart upload. A folder accepts every zone.
     ///
     /// ```
     /// # use dropzone_runtime::upload::Storage;
@@ -135,8 +126,7 @@ impl Storage {
                 };
                 s3.config()
                     .check_chunk_size(options.id(), chunking.chunk_size)
-                    .map_err(ZoneCheckError::PartSize)?;
-                Err(ZoneCheckError::ChunkedOnObjectStorage { zone: options.id() })
+                    .map_err(ZoneCheckError::PartSize)
             }
         }
     }

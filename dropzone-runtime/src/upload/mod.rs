@@ -22,6 +22,8 @@ mod block;
 mod chunk_disk;
 mod chunk_fields;
 mod chunk_ledger;
+#[cfg(feature = "s3")]
+mod chunk_object;
 mod chunk_receive;
 mod chunk_store;
 mod chunk_sweep;

@@ -10,7 +10,7 @@ use crate::files::name::new_stored_name;
 use crate::files::stored::hex;
 use crate::files::{StoredFile, s3 as sidecar};
 use crate::store::writer::{ObjectWriter, PendingObject};
-use crate::store::{PutMeta, S3Backend};
+use crate::store::{Claim, PutMeta, S3Backend};
 use bytes::Bytes;
 use sha2::{Digest, Sha256};
 use std::io;
@@ -25,8 +25,95 @@ pub(crate) struct ObjectPart {
 
 /// A file part fully written, not yet visible.
 pub(crate) struct ObjectReceived {
-    pending: PendingObject,
+    pending: Pending,
     sha256: String,
+}
+
+enum Pending {
+    /// Streamed by one request; its name was chosen when it started.
+    Written(PendingObject),
+    /// Assembled from the parts of a chunked upload under a hidden name (chunk_object.rs);
+    /// named when persisted, once the content check decided its extension.
+    Assembled(Assembled),
+}
+
+/// A chunked upload's completed object under its hidden name; dropped unpersisted, it is
+/// deleted (from a spawned task; [`Assembled::discard`] awaits it).
+pub(crate) struct Assembled {
+    s3: S3Backend,
+    name: String,
+    size: u64,
+    sha256: String,
+    /// The claim that made this request the finalizer (chunk_object.rs), released only once
+    /// the hidden object is gone.
+    claim: Option<Claim>,
+    /// Persisted or deleted: nothing left to clean up.
+    settled: bool,
+}
+
+impl Assembled {
+    pub(crate) fn new(s3: S3Backend, name: String, claim: Claim) -> Self {
+        Assembled {
+            s3,
+            name,
+            size: 0,
+            sha256: String::new(),
+            claim: Some(claim),
+            settled: false,
+        }
+    }
+
+    /// Its size and sha256, read back after completion.
+    pub(crate) fn with(mut self, size: u64, sha256: String) -> Self {
+        (self.size, self.sha256) = (size, sha256);
+        self
+    }
+
+    /// Deletes the hidden object, waiting for it.
+    pub(crate) async fn discard(mut self) {
+        self.settled = true;
+        remove(&self.s3, &self.name, self.claim.take()).await;
+    }
+
+    /// Gives the object its stored name: a server-side copy, then the hidden one goes.
+    async fn publish(self, stored_name: &str) -> Result<(), crate::store::StoreError> {
+        self.s3.copy(&self.name, stored_name).await?;
+        // The file is stored; a hidden copy left by a failed delete is the sweep's, not a
+        // reason to take the file back.
+        self.discard().await;
+        Ok(())
+    }
+}
+
+impl Drop for Assembled {
+    fn drop(&mut self) {
+        if self.settled {
+            return;
+        }
+        let (s3, name, claim) = (
+            self.s3.clone(),
+            std::mem::take(&mut self.name),
+            self.claim.take(),
+        );
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move { remove(&s3, &name, claim).await });
+        }
+    }
+}
+
+/// Deletes the hidden object, then (never before: see chunk_object.rs) releases the claim.
+async fn remove(s3: &S3Backend, name: &str, claim: Option<Claim>) {
+    if let Err(e) = s3.delete(name).await {
+        tracing::warn!(name = %name, error = %e, "could not delete an assembled upload");
+        // The claim stays: a later request must not take the object for an abandoned one
+        // while it is being deleted; the flag goes stale and the sweep removes both.
+        return;
+    }
+    if let Some(claim) = claim
+        && let Err(e) = claim.release().await
+    {
+        tracing::warn!(name = %name, error = %e, "could not release a claim");
+    }
 }
 
 impl ObjectPart {
@@ -60,7 +147,10 @@ impl ObjectPart {
             .finish(SMALL_FILE)
             .await
             .map_err(io::Error::other)?;
-        Ok(ObjectReceived { pending, sha256 })
+        Ok(ObjectReceived {
+            pending: Pending::Written(pending),
+            sha256,
+        })
     }
 
     /// Abandons the part, waiting until its multipart upload is aborted.
@@ -70,8 +160,41 @@ impl ObjectPart {
 }
 
 impl ObjectReceived {
+    pub(crate) fn assembled(mut assembled: Assembled) -> Self {
+        let sha256 = std::mem::take(&mut assembled.sha256);
+        ObjectReceived {
+            pending: Pending::Assembled(assembled),
+            sha256,
+        }
+    }
+
     pub(crate) fn size(&self) -> u64 {
-        self.pending.size()
+        match &self.pending {
+            Pending::Written(p) => p.size(),
+            Pending::Assembled(a) => a.size,
+        }
+    }
+
+    /// The stored name: fixed already, or chosen now from the decided extension.
+    fn stored_name(&self, extension: Option<&str>) -> String {
+        match &self.pending {
+            Pending::Written(p) => p.name().to_owned(),
+            Pending::Assembled(_) => new_stored_name(extension),
+        }
+    }
+
+    async fn complete(self, stored_name: &str) -> Result<(), crate::store::StoreError> {
+        match self.pending {
+            Pending::Written(p) => p.complete().await.map(drop),
+            Pending::Assembled(a) => a.publish(stored_name).await,
+        }
+    }
+
+    async fn abort(self) {
+        match self.pending {
+            Pending::Written(p) => p.abort().await,
+            Pending::Assembled(a) => a.discard().await,
+        }
     }
 }
 
@@ -87,21 +210,21 @@ pub(crate) async fn persist_objects(
     let mut failure = None;
     for (received, new) in parts.by_ref() {
         let file = StoredFile::new(
-            received.pending.name().to_owned(),
+            received.stored_name(new.extension.as_deref()),
             new.original_name,
             received.size(),
             recognised_type(new.extension.as_deref()).to_owned(),
-            received.sha256,
+            received.sha256.clone(),
             new.zone,
             SystemTime::now(),
         );
         // The metadata first: once the object is visible, it has its metadata.
         if let Err(e) = sidecar::write_sidecar(s3, &file).await {
-            received.pending.abort().await;
+            received.abort().await;
             failure = Some(e);
             break;
         }
-        if let Err(e) = received.pending.complete().await {
+        if let Err(e) = received.complete(&file.stored_name).await {
             let _ = sidecar::remove_sidecar(s3, &file.stored_name).await;
             failure = Some(e);
             break;
@@ -114,7 +237,7 @@ pub(crate) async fn persist_objects(
         return Ok(done);
     };
     for (received, _) in parts {
-        received.pending.abort().await;
+        received.abort().await;
     }
     for (_, file) in &done {
         let _ = s3.delete(&file.stored_name).await;

@@ -152,12 +152,6 @@ async fn read_parts(
             continue;
         }
         if is_chunk_request(options, &fields) {
-            if !ctx.storage.backend().is_folder() {
-                // Chunk state lives in the folder until it moves into the backend;
-                // `Storage::check_zone` refuses such a zone when the router is built.
-                let why = "chunked uploads into object storage are not supported yet";
-                return Err(StorageFailed::new(std::io::Error::other(why)).into());
-            }
             // One chunk of a chunked upload (its `dz*` fields came first).
             let part = chunk_receive::receive_chunk(&mut field, first, &fields, file_name, ctx);
             chunk_part = Some(part.await?);

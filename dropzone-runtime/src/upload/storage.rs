@@ -329,7 +329,15 @@ impl Storage {
 
     /// Removes unfinished chunked uploads idle for longer than [`Storage::chunk_expiry`] now,
     /// and returns how many part files were removed.
+    /// On object storage: aborts the expired multipart uploads of chunked uploads (of every
+    /// instance) and returns how many.
     pub async fn sweep_chunks(&self) -> io::Result<usize> {
+        #[cfg(feature = "s3")]
+        if let Backend::S3(s3) = &self.inner.backend {
+            return super::chunk_object::sweep(s3, self.pending_limits())
+                .await
+                .map_err(io::Error::other);
+        }
         if !self.inner.backend.is_folder() {
             return Ok(0);
         }

@@ -1,7 +1,8 @@
 //! Several app instances behind one load balancer, sharing one upload store: any instance
 //! takes any chunk of any upload, and an instance that dies mid-upload loses nothing.
 //!
-//! This binary is one instance. Run two on two ports over the same folder:
+//! This binary is one instance. Run two on two ports over the same folder (or the same
+//! bucket: `DROPZONE_STORAGE=s3://bucket/prefix` with the `AWS_*` variables):
 //!
 //! ```text
 //! UPLOAD_DIR=./uploads ADDR=127.0.0.1:5001 INSTANCE=a cargo run -p example-cluster &
@@ -10,14 +11,17 @@
 //!
 //! and put any load balancer in front (the browser test, `e2e/cluster.test.mjs`, plays one:
 //! it sends a file's chunks alternately to both, kills one instance mid-upload and completes
-//! through the other). No sticky sessions are needed: a chunked upload's state lives in the
-//! upload folder (`.chunks/<dzuuid>/`), not in an instance.
+//! through the other; `e2e/cluster-s3.test.mjs` does the same over one bucket). No sticky
+//! sessions are needed: a chunked upload's state lives in the store, not in an instance: in
+//! the upload folder (`.chunks/<dzuuid>/`), or in the bucket (one multipart upload per file,
+//! one part per chunk).
 //!
 //! Environment: `ADDR` (default `127.0.0.1:5000`), `INSTANCE` (a name shown on the page and
 //! in the answers, default the address), and the storage: `DROPZONE_STORAGE` (a folder) or
-//! `UPLOAD_DIR` (default `./uploads`), read through `dropzone_runtime::settings`. Chunk state
-//! in object storage is not there yet: an `s3://` storage stops the start-up with a message
-//! (`Storage::check_zone`).
+//! `UPLOAD_DIR` (default `./uploads`), read through `dropzone_runtime::settings`. On object
+//! storage each 1 MiB chunk is a multipart part, below AWS's 5 MiB minimum: the start-up stops
+//! with a message saying so (`Storage::check_zone`) unless the store takes smaller parts and
+//! says so through `DROPZONE_S3_MIN_PART_SIZE=1MiB` (Garage does).
 
 use axum::Router;
 use axum::http::header::CONTENT_TYPE;
@@ -103,8 +107,8 @@ async fn main() -> std::io::Result<()> {
             eprintln!("{e}");
             std::process::exit(2)
         });
-    // What the backend cannot serve stops the start-up, never an upload (today: chunked
-    // zones on object storage).
+    // What the backend cannot serve stops the start-up, never an upload (on object storage:
+    // a chunk size below the store's minimum part size).
     if let Err(e) = storage.check_zone::<Shared>() {
         eprintln!("{e}");
         std::process::exit(2)

@@ -1,0 +1,242 @@
+//! What chunked uploads need of the store beyond `parts.rs`: the unfinished uploads into one
+//! name (to agree on one of them when several instances started one at once), when an upload
+//! was started (for expiry), and a server-side copy (the content check decides a chunked
+//! file's extension only once every part is in, after its key was fixed).
+
+use super::config::{AWS_MAX_PART_SIZE, AWS_MAX_PARTS};
+use super::error::StoreError;
+use super::meta::ObjectInfo;
+use super::object::{MAX_PAGE, S3Backend, not_found_or};
+use super::parts::{PartTag, PartsUpload, PendingUpload};
+use bytes::Bytes;
+use object_store::list::{PaginatedListOptions, PaginatedListStore};
+use object_store::multipart::{MultipartStore, PartId};
+use object_store::{ObjectStoreExt, PutPayload};
+use std::time::{Duration, SystemTime};
+
+impl S3Backend {
+    /// The unfinished multipart uploads into exactly `name`, in the order every instance
+    /// agrees on: oldest first, ties broken by upload id. The first is the one to use.
+    pub async fn pending_uploads_of(&self, name: &str) -> Result<Vec<PendingUpload>, StoreError> {
+        let key = self.key(name)?;
+        let raw = self
+            .inner
+            .raw
+            .list_uploads(&self.inner.s3, key.as_ref())
+            .await?;
+        let mut found: Vec<PendingUpload> = raw
+            .into_iter()
+            .filter(|u| u.key == key.as_ref())
+            .map(|u| PendingUpload {
+                upload: PartsUpload::new(name, u.upload_id),
+                initiated: u.initiated,
+            })
+            .collect();
+        found.sort_by(|a, b| {
+            let at = |p: &PendingUpload| parse_time(&p.initiated);
+            at(a)
+                .cmp(&at(b))
+                .then_with(|| a.upload.upload_id().cmp(b.upload.upload_id()))
+        });
+        Ok(found)
+    }
+
+    /// The unfinished multipart uploads whose names start with `dir/`.
+    pub async fn pending_uploads_under(&self, dir: &str) -> Result<Vec<PendingUpload>, StoreError> {
+        let prefix = format!("{}/", self.key(dir)?);
+        let raw = self.inner.raw.list_uploads(&self.inner.s3, &prefix).await?;
+        Ok(raw
+            .into_iter()
+            .filter_map(|u| {
+                let name = self.name_of(&u.key)?.to_owned();
+                Some(PendingUpload {
+                    upload: PartsUpload::new(name, u.upload_id),
+                    initiated: u.initiated,
+                })
+            })
+            .collect())
+    }
+
+    /// Copies the object `from` to `to` inside the bucket, without its bytes passing through
+    /// this process.
+    pub async fn copy(&self, from: &str, to: &str) -> Result<(), StoreError> {
+        let (source, target) = (self.key(from)?, self.key(to)?);
+        self.inner
+            .s3
+            .copy(&source, &target)
+            .await
+            .map_err(|e| not_found_or(e, from))
+    }
+}
+
+impl S3Backend {
+    /// Whether `upload` is still unfinished (neither completed nor aborted).
+    pub async fn is_pending(&self, upload: &PartsUpload) -> Result<bool, StoreError> {
+        let pending = self.pending_uploads_of(upload.name()).await?;
+        Ok(pending.iter().any(|p| p.upload == *upload))
+    }
+
+    /// Completes `upload` from `parts`: `true` when this call completed it, `false` when it
+    /// failed because the upload is no longer pending (completed or aborted meanwhile). Not
+    /// exclusive on its own (Garage completes an upload twice if asked twice at once): callers
+    /// that must finalize once hold a [`claim`](S3Backend::claim) around it.
+    pub async fn complete_if_pending(
+        &self,
+        upload: &PartsUpload,
+        parts: &[PartTag],
+    ) -> Result<bool, StoreError> {
+        let key = self.key(upload.name())?;
+        let parts = parts
+            .iter()
+            .map(|t| PartId {
+                content_id: t.0.clone(),
+            })
+            .collect();
+        let done = self
+            .inner
+            .s3
+            .complete_multipart(&key, &upload.upload_id().to_owned(), parts)
+            .await;
+        match done {
+            Ok(_) => Ok(true),
+            Err(e) if self.is_pending(upload).await? => Err(StoreError::request(e)),
+            Err(_) => Ok(false),
+        }
+    }
+}
+
+impl S3Backend {
+    /// Up to `max` objects (at most [`MAX_PAGE`]) under `dir/`, with their times: what a
+    /// sweep looks at for objects a stopped instance left (a chunked upload assembled but not
+    /// yet named, a claim flag).
+    pub async fn objects_under(
+        &self,
+        dir: &str,
+        max: usize,
+    ) -> Result<Vec<ObjectInfo>, StoreError> {
+        let prefix = format!("{}/", self.key(dir)?);
+        let opts = PaginatedListOptions {
+            max_keys: Some(max.clamp(1, MAX_PAGE)),
+            ..Default::default()
+        };
+        let listed = self
+            .inner
+            .s3
+            .list_paginated(Some(&prefix), opts)
+            .await
+            .map_err(StoreError::request)?;
+        Ok(listed
+            .result
+            .objects
+            .iter()
+            .filter_map(|meta| {
+                let name = self.name_of(meta.location.as_ref())?.to_owned();
+                Some(ObjectInfo::new(name, meta))
+            })
+            .collect())
+    }
+}
+
+impl S3Backend {
+    /// [`put_part`](S3Backend::put_part) of a part already in memory, sent as it is (no copy).
+    pub async fn put_part_bytes(
+        &self,
+        upload: &PartsUpload,
+        index: usize,
+        part: Bytes,
+    ) -> Result<PartTag, StoreError> {
+        if index >= AWS_MAX_PARTS || part.len() > AWS_MAX_PART_SIZE {
+            let max = self.inner.config.max_object_size();
+            return Err(StoreError::TooLarge { max });
+        }
+        let key = self.key(upload.name())?;
+        let tag = self
+            .inner
+            .s3
+            .put_part(
+                &key,
+                &upload.upload_id().to_owned(),
+                index,
+                PutPayload::from(part),
+            )
+            .await
+            .map_err(StoreError::request)?;
+        Ok(PartTag(tag.content_id))
+    }
+}
+
+impl PendingUpload {
+    /// When the store says it was started; `None` if it wrote a time this client cannot read.
+    pub fn initiated_at(&self) -> Option<SystemTime> {
+        parse_time(&self.initiated)
+    }
+}
+
+/// Reads S3's times (`Initiated`, a part's `LastModified`: ISO 8601 in UTC,
+/// `2026-12-01T15:30:00.123Z`). Written here rather
+/// than pulling in a date crate for one field of one format.
+pub(crate) fn parse_time(text: &str) -> Option<SystemTime> {
+    let b = text.as_bytes();
+    let num = |r: std::ops::Range<usize>| -> Option<u64> {
+        let s = text.get(r)?;
+        s.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| s.parse().ok())?
+    };
+    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || !text.ends_with('Z') {
+        return None;
+    }
+    let (y, m, d) = (num(0..4)? as i64, num(5..7)?, num(8..10)?);
+    let (h, min, s) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || h > 23 || min > 59 || s > 60 {
+        return None;
+    }
+    let nanos = match text.get(19..text.len() - 1)? {
+        "" => 0,
+        frac => {
+            let digits = frac.strip_prefix('.')?;
+            if digits.is_empty() || digits.len() > 9 || !digits.bytes().all(|c| c.is_ascii_digit())
+            {
+                return None;
+            }
+            digits.parse::<u64>().ok()? * 10u64.pow(9 - digits.len() as u32)
+        }
+    };
+    // Days from 1970-01-01 (Howard Hinnant's days_from_civil).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m as i64 + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let secs = u64::try_from(days).ok()? * 86_400 + h * 3600 + min * 60 + s;
+    SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(secs) + Duration::from_nanos(nanos))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn initiated_times_are_read() {
+        let at = |t| parse_time(t).map(|t| t.duration_since(SystemTime::UNIX_EPOCH).unwrap());
+        assert_eq!(at("1970-01-01T00:00:00Z"), Some(Duration::ZERO));
+        assert_eq!(
+            at("2026-12-01T15:30:00.250Z"),
+            Some(Duration::from_millis(1_796_139_000_250))
+        );
+        assert_eq!(
+            at("2024-02-29T23:59:59Z"),
+            Some(Duration::from_secs(1_709_251_199))
+        );
+        for bad in [
+            "",
+            "2026-12-01 15:30:00Z",
+            "2026-13-01T00:00:00Z",
+            "2026-12-01T00:00:00.Z",
+        ] {
+            assert_eq!(at(bad), None, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,465 @@
+//! Chunked uploads into object storage: the state of an upload lives in the bucket, so any
+//! instance takes any chunk, in any order, and a restart of every instance loses nothing
+//! already acknowledged.
+//!
+//! One upload (`dzuuid`) is one multipart upload into the hidden name
+//! `.incoming/<dzuuid>.<digest>`, chunk `i` its part `i + 1`. The digest covers what every
+//! chunk of the upload announces (total size, chunk size, count, file name), so a chunk that
+//! announces another file can never land in this one, and a resume question answers only for
+//! the same file. What the store holds decides everything:
+//! - which multipart upload: the oldest unfinished one into that name (ties by upload id); an
+//!   instance that started one at the same moment as another and lost aborts its own, and a
+//!   chunk written into a loser is written again into the winner;
+//! - which chunks are in: ListParts, with each part's exact expected size;
+//! - who finalizes: the one request that wins the claim on the upload (store/claim.rs; S3's
+//!   CompleteMultipartUpload is not exclusive on Garage) and finds it still pending; every
+//!   other one answers an acknowledgement;
+//! - the bounds: the unfinished uploads under `.incoming/` and the parts they hold, whichever
+//!   instance wrote them; an upload without progress (started and last part stored) for
+//!   longer than the expiry is aborted.
+//!
+//! The finalizing request reads the assembled object back once (its sha256 and its head for
+//! the content check); the stored file then gets its name `<uuid>.<ext>` by a server-side copy,
+//! and the hidden object is deleted. A refused file leaves nothing in the bucket.
+
+use super::ack::ChunkReceived;
+use super::chunk_fields::{ChunkFields, ResumeFields};
+use super::chunk_store::PendingLimits;
+use super::multipart::next_chunk;
+use super::object_part::{Assembled, ObjectReceived};
+use super::rejection::{InvalidChunk, StorageFailed, TooManyPendingUploads, UploadRejection};
+use super::sniff::SNIFF_LEN;
+use crate::files::stored::hex;
+use crate::store::{Claimed, PartTag, PartsUpload, PendingUpload, PutMeta, S3Backend, StoreError};
+use bytes::{Bytes, BytesMut};
+use futures_util::stream::{self, StreamExt, TryStreamExt};
+use sha2::{Digest, Sha256};
+use std::time::SystemTime;
+
+/// Where unfinished chunked uploads live, beside (never among) the stored files.
+pub(crate) const INCOMING: &str = ".incoming";
+
+/// How often a chunk is written again when the instances had not yet agreed on one upload.
+const ATTEMPTS: usize = 3;
+
+/// How long a request whose upload another one completes waits for it (50 x 200 ms).
+const WAIT_STEPS: usize = 50;
+const WAIT_STEP: std::time::Duration = std::time::Duration::from_millis(200);
+
+/// Uploads whose parts are listed at once when the byte bound is checked.
+const LOOKUPS: usize = 8;
+
+/// What an upload's chunks all announce, the way the hidden name encodes it.
+pub(crate) struct Described<'a> {
+    pub(crate) uuid: uuid::Uuid,
+    pub(crate) total_size: u64,
+    pub(crate) chunk_size: u64,
+    pub(crate) count: u64,
+    pub(crate) file_name: &'a str,
+}
+
+impl Described<'_> {
+    fn name(&self) -> String {
+        let mut h = Sha256::new();
+        for n in [self.total_size, self.chunk_size, self.count] {
+            h.update(n.to_le_bytes());
+        }
+        h.update(self.file_name.as_bytes());
+        let digest = hex(&h.finalize());
+        format!("{INCOMING}/{}.{}", self.uuid, &digest[..16])
+    }
+
+    /// The exact size of chunk `index`.
+    fn length(&self, index: u64) -> u64 {
+        if index + 1 < self.count {
+            self.chunk_size
+        } else {
+            self.total_size - self.chunk_size * (self.count - 1)
+        }
+    }
+}
+
+fn described<'a>(dz: &ChunkFields, file_name: &'a str) -> Described<'a> {
+    Described {
+        uuid: dz.uuid,
+        total_size: dz.total_size,
+        chunk_size: dz.chunk_size,
+        count: dz.count,
+        file_name,
+    }
+}
+
+fn failed(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> UploadRejection {
+    StorageFailed::new(std::io::Error::other(e)).into()
+}
+
+/// Reads one chunk (at most its announced length, itself at most the zone's chunk size) and
+/// stores it as its part. `None`: the upload is no longer pending (another request finalized
+/// it, so this chunk was a retry), nothing more to do.
+pub(crate) async fn receive(
+    s3: &S3Backend,
+    field: &mut multer::Field<'static>,
+    first: Option<Bytes>,
+    dz: &ChunkFields,
+    file_name: &str,
+    limits: PendingLimits,
+    body_limit: u64,
+) -> Result<Option<PartsUpload>, UploadRejection> {
+    let bytes = read_chunk(field, first, dz, body_limit).await?;
+    let file = described(dz, file_name);
+    let name = file.name();
+    let index = usize::try_from(dz.index).map_err(|_| InvalidChunk::new("too many chunks"))?;
+    let mut had_one = false;
+    for _ in 0..ATTEMPTS {
+        let upload = match winner(s3, &name).await.map_err(failed)? {
+            Some(upload) => upload,
+            // It was pending a moment ago and is gone: finalized (or refused) meanwhile.
+            None if had_one => return Ok(None),
+            // Completed, not named: the request that completed it stopped (or is naming it);
+            // `complete` finds out under the claim.
+            None if hidden_exists(s3, &name).await? => return Ok(Some(completed(&name))),
+            None => begin(s3, &name, &file, limits).await?,
+        };
+        had_one = true;
+        let put = s3.put_part_bytes(&upload, index, bytes.clone()).await;
+        // Written or not, the part counts only if its upload is still the one all agree on.
+        match (winner(s3, &name).await.map_err(failed)?, put) {
+            (Some(now), Ok(_)) if now == upload => return Ok(Some(upload)),
+            (Some(now), Err(e)) if now == upload => return Err(failed(e)),
+            (Some(_), _) => {
+                // An older upload won meanwhile: ours goes, the chunk goes into the winner.
+                let _ = s3.abort_parts(&upload).await;
+            }
+            (None, _) => return Ok(None),
+        }
+    }
+    Err(failed(
+        "the instances did not agree on one multipart upload",
+    ))
+}
+
+async fn read_chunk(
+    field: &mut multer::Field<'static>,
+    first: Option<Bytes>,
+    dz: &ChunkFields,
+    body_limit: u64,
+) -> Result<Bytes, UploadRejection> {
+    // The exact length is known and bounded by the zone's chunk size: one allocation, not a
+    // doubling buffer (which would peak at twice the chunk).
+    let mut buf = BytesMut::with_capacity(usize::try_from(dz.length).unwrap_or(0));
+    let mut next = first;
+    while let Some(data) = next {
+        if buf.len() as u64 + data.len() as u64 > dz.length {
+            return Err(InvalidChunk::new(format_args!(
+                "the chunk has more than the {} bytes its `dz*` fields announce",
+                dz.length
+            ))
+            .into());
+        }
+        buf.extend_from_slice(&data);
+        next = next_chunk(field, body_limit).await?;
+    }
+    if buf.len() as u64 != dz.length {
+        return Err(InvalidChunk::new(format_args!(
+            "chunk {} of {} must be {} bytes long, got {}",
+            dz.index,
+            dz.count,
+            dz.length,
+            buf.len()
+        ))
+        .into());
+    }
+    Ok(buf.freeze())
+}
+
+/// The upload every instance uses for `name`, if one is pending.
+async fn winner(s3: &S3Backend, name: &str) -> Result<Option<PartsUpload>, StoreError> {
+    let pending = s3.pending_uploads_of(name).await?;
+    Ok(pending.into_iter().next().map(|p| p.upload))
+}
+
+/// Starts the upload of `name`, within the bounds, and returns the winner: ours, or an older
+/// one started meanwhile by another instance (ours is then aborted before a byte is written).
+async fn begin(
+    s3: &S3Backend,
+    name: &str,
+    file: &Described<'_>,
+    limits: PendingLimits,
+) -> Result<PartsUpload, UploadRejection> {
+    let pending = live_uploads(s3, limits).await.map_err(failed)?;
+    if pending.len() >= limits.max_count {
+        return Err(TooManyPendingUploads::new().into());
+    }
+    let held = held_bytes(s3, &pending).await.map_err(failed)?;
+    if held.saturating_add(file.total_size) > limits.max_bytes {
+        return Err(TooManyPendingUploads::new().into());
+    }
+    let ours = s3
+        .begin_parts(name, &PutMeta::default())
+        .await
+        .map_err(failed)?;
+    let chosen = winner(s3, name).await;
+    match chosen {
+        Ok(Some(w)) if w == ours => Ok(ours),
+        Ok(Some(w)) => {
+            let _ = s3.abort_parts(&ours).await;
+            Ok(w)
+        }
+        Ok(None) => Err(failed("a new multipart upload is not listed")),
+        Err(e) => {
+            let _ = s3.abort_parts(&ours).await;
+            Err(failed(e))
+        }
+    }
+}
+
+/// The unfinished chunked uploads of every instance; those started longer ago than the
+/// expiry are aborted on the way (their parts leave the bucket) and not counted.
+async fn live_uploads(
+    s3: &S3Backend,
+    limits: PendingLimits,
+) -> Result<Vec<PendingUpload>, StoreError> {
+    let now = SystemTime::now();
+    let old = |at: Option<SystemTime>| {
+        at.is_some_and(|at| now.duration_since(at).is_ok_and(|age| age > limits.expiry))
+    };
+    let mut live = Vec::new();
+    for p in s3.pending_uploads_under(INCOMING).await? {
+        // Expiry counts from the last progress, as on a folder: a long upload that keeps
+        // receiving chunks stays alive. Only uploads started long ago have their parts read.
+        let expired = old(p.initiated_at()) && {
+            let parts = s3.list_parts(&p.upload).await?;
+            parts.iter().all(|part| old(part.modified))
+        };
+        if expired {
+            tracing::info!(upload = %p.upload.name(), "aborting an expired chunked upload");
+            s3.abort_parts(&p.upload).await?;
+        } else {
+            live.push(p);
+        }
+    }
+    Ok(live)
+}
+
+async fn held_bytes(s3: &S3Backend, pending: &[PendingUpload]) -> Result<u64, StoreError> {
+    let uploads: Vec<PartsUpload> = pending.iter().map(|p| p.upload.clone()).collect();
+    let sizes: Vec<u64> = stream::iter(uploads)
+        .map(|upload| async move {
+            let parts = s3.list_parts(&upload).await?;
+            Ok::<_, StoreError>(parts.iter().map(|p| p.size).sum::<u64>())
+        })
+        .buffer_unordered(LOOKUPS)
+        .try_collect()
+        .await?;
+    Ok(sizes.into_iter().sum())
+}
+
+/// Aborts every expired chunked upload of every instance, and deletes what a stopped instance
+/// left under `.incoming/` longer ago than the expiry (an assembled object never named, claim
+/// flags; at most [`MAX_PAGE`](crate::store::MAX_PAGE) a sweep); returns how many of each.
+pub(crate) async fn sweep(s3: &S3Backend, limits: PendingLimits) -> Result<usize, StoreError> {
+    let before = s3.pending_uploads_under(INCOMING).await?.len();
+    let after = live_uploads(s3, limits).await?.len();
+    let mut removed = before.saturating_sub(after);
+    let now = SystemTime::now();
+    for object in s3.objects_under(INCOMING, crate::store::MAX_PAGE).await? {
+        if now
+            .duration_since(object.modified)
+            .is_ok_and(|age| age > limits.expiry)
+        {
+            tracing::info!(name = %object.name, "removing what a stopped instance left");
+            s3.delete(&object.name).await?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+/// How a chunk request on object storage ends once its body was read.
+pub(crate) enum ObjectEnd {
+    Ack(ChunkReceived),
+    /// This request completed the upload: the assembled object and its first bytes.
+    Assembled(Assembled, Vec<u8>),
+}
+
+/// Ends a chunk request: acknowledges it, or, when every part is in, completes the upload
+/// (exactly once across instances) and reads the assembled object back.
+pub(crate) async fn complete(
+    s3: &S3Backend,
+    upload: PartsUpload,
+    dz: &ChunkFields,
+    file_name: &str,
+) -> Result<ObjectEnd, UploadRejection> {
+    let file = described(dz, file_name);
+    let finished = || ObjectEnd::Ack(ChunkReceived::new(dz.index, dz.count, dz.count));
+    if s3.is_pending(&upload).await.map_err(failed)? {
+        if held_tags(s3, &upload, &file).await?.is_none() {
+            let held = s3.list_parts(&upload).await.map_err(failed)?.len() as u64;
+            let held = held.min(file.count);
+            tracing::trace!(upload_id = %dz.uuid, chunk = dz.index, received = held, total = dz.count, "chunk received");
+            return Ok(ObjectEnd::Ack(ChunkReceived::new(
+                dz.index, held, file.count,
+            )));
+        }
+    } else if !hidden_exists(s3, upload.name()).await? {
+        // Completed and named by another request (or refused, and gone).
+        return Ok(finished());
+    }
+    // Every part is in: one request of all instances finalizes (see store/claim.rs). The
+    // claim is held until the object is named or deleted (by `Assembled`), so that a request
+    // holding it and finding the upload completed but its hidden object still there knows that
+    // the request that completed it stopped, and finalizes in its place.
+    let claim = match s3.claim(&format!("{}.claim", upload.name())).await {
+        Ok(Claimed::Won(claim)) => claim,
+        Ok(Claimed::Taken) => return finished_elsewhere(s3, &upload, finished()).await,
+        Err(e) => return Err(failed(e)),
+    };
+    let completed = match complete_claimed(s3, &upload, &file).await {
+        Ok(true) => Ok(true),
+        // Completed before: by a request that stopped before naming it, if it is still there.
+        Ok(false) => hidden_exists(s3, upload.name()).await,
+        Err(e) => Err(e),
+    };
+    if !matches!(completed, Ok(true)) {
+        if let Err(e) = claim.release().await {
+            tracing::warn!(upload = %upload.name(), error = %e, "could not release a claim");
+        }
+        return completed.map(|_| finished());
+    }
+    let assembled = Assembled::new(s3.clone(), upload.name().to_owned(), claim);
+    match read_back(s3, upload.name(), file.total_size).await {
+        Ok((size, sha256, head)) => Ok(ObjectEnd::Assembled(assembled.with(size, sha256), head)),
+        Err(e) => {
+            assembled.discard().await;
+            Err(failed(e))
+        }
+    }
+}
+
+/// Another request won the claim: this one is acknowledged as finished only once the upload
+/// is no longer pending and its object was named (or refused), so an acknowledgement never stands for a completion that did not
+/// happen (its winner may have stopped). Waits a bounded time, then answers a failure the
+/// page retries.
+async fn finished_elsewhere(
+    s3: &S3Backend,
+    upload: &PartsUpload,
+    finished: ObjectEnd,
+) -> Result<ObjectEnd, UploadRejection> {
+    for _ in 0..WAIT_STEPS {
+        let pending = s3.is_pending(upload).await.map_err(failed)?;
+        if !pending && !hidden_exists(s3, upload.name()).await? {
+            return Ok(finished);
+        }
+        tokio::time::sleep(WAIT_STEP).await;
+    }
+    Err(failed("another request is completing this upload"))
+}
+
+/// The upload of `name` once it is completed: its upload id no longer names anything (S3
+/// forgets it), so it is left empty; `complete` then sees it is not pending.
+fn completed(name: &str) -> PartsUpload {
+    PartsUpload::new(name, "")
+}
+
+/// Whether the assembled (completed, not yet named) object of an upload is there.
+async fn hidden_exists(s3: &S3Backend, name: &str) -> Result<bool, UploadRejection> {
+    match s3.head(name).await {
+        Ok(_) => Ok(true),
+        Err(StoreError::NotFound { .. }) => Ok(false),
+        Err(e) => Err(failed(e)),
+    }
+}
+
+/// The receipts of every part in index order, if all are in with their exact sizes.
+async fn held_tags(
+    s3: &S3Backend,
+    upload: &PartsUpload,
+    file: &Described<'_>,
+) -> Result<Option<Vec<PartTag>>, UploadRejection> {
+    let parts = s3.list_parts(upload).await.map_err(failed)?;
+    let mut tags: Vec<Option<PartTag>> = vec![None; file.count as usize];
+    for part in parts {
+        let index = part.index as u64;
+        if index < file.count && part.size == file.length(index) {
+            tags[part.index] = Some(part.tag);
+        }
+    }
+    Ok(tags.into_iter().collect())
+}
+
+/// Completes the upload under the claim: `false` if an earlier winner already did. A part
+/// sent again meanwhile (a retry racing the last chunk) changes its receipt and the store
+/// refuses the completion, so the parts are listed again, a bounded few times.
+async fn complete_claimed(
+    s3: &S3Backend,
+    upload: &PartsUpload,
+    file: &Described<'_>,
+) -> Result<bool, UploadRejection> {
+    for attempt in 1..=ATTEMPTS {
+        if !s3.is_pending(upload).await.map_err(failed)? {
+            return Ok(false);
+        }
+        let Some(tags) = held_tags(s3, upload, file).await? else {
+            return Err(failed("a part of a complete upload is gone"));
+        };
+        match s3.complete_if_pending(upload, &tags).await {
+            Ok(done) => return Ok(done),
+            Err(e) if attempt == ATTEMPTS => return Err(failed(e)),
+            Err(_) => tokio::time::sleep(std::time::Duration::from_millis(20)).await,
+        }
+    }
+    Ok(false)
+}
+
+/// The assembled object's size, sha256 and first [`SNIFF_LEN`] bytes, read once.
+async fn read_back(
+    s3: &S3Backend,
+    name: &str,
+    expected: u64,
+) -> Result<(u64, String, Vec<u8>), StoreError> {
+    let mut hash = Sha256::new();
+    let mut head = Vec::with_capacity(SNIFF_LEN);
+    let mut size = 0u64;
+    if expected > 0 {
+        let mut body = s3.get(name, None).await?.stream;
+        while let Some(bytes) = body.try_next().await? {
+            hash.update(&bytes);
+            let room = SNIFF_LEN.saturating_sub(head.len());
+            head.extend_from_slice(&bytes[..room.min(bytes.len())]);
+            size += bytes.len() as u64;
+        }
+    }
+    if size != expected {
+        return Err(StoreError::Protocol(format!(
+            "assembled {size} bytes, expected {expected}"
+        )));
+    }
+    Ok((size, hex(&hash.finalize()), head))
+}
+
+/// The chunks of an upload the bucket holds, for a page resuming it (nothing for an upload
+/// whose chunks announced another file).
+pub(crate) async fn held(s3: &S3Backend, asked: &ResumeFields) -> Result<Vec<u64>, StoreError> {
+    let file = Described {
+        uuid: asked.uuid,
+        total_size: asked.total_size,
+        chunk_size: asked.chunk_size,
+        count: asked.count,
+        file_name: &asked.file_name,
+    };
+    let Some(upload) = winner(s3, &file.name()).await? else {
+        return Ok(Vec::new());
+    };
+    let parts = s3.list_parts(&upload).await?;
+    Ok(parts
+        .into_iter()
+        .map(|p| (p.index as u64, p.size))
+        .filter(|&(i, size)| i < file.count && size == file.length(i))
+        .map(|(i, _)| i)
+        .collect())
+}
+
+/// Keeps the type in the signatures above honest: a finished object becomes a received part.
+pub(crate) fn into_received(assembled: Assembled) -> ObjectReceived {
+    ObjectReceived::assembled(assembled)
+}

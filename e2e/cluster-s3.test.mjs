@@ -1,0 +1,109 @@
+// Browser test of examples/cluster over one bucket (issue 10, item 6): two instances on two
+// ports with DROPZONE_STORAGE=s3://… (the Garage cluster of scripts/object-store.sh, whose
+// variables scripts/test.sh sets for this file only). As in cluster.test.mjs the test plays
+// the load balancer, sending the page's chunk requests alternately to both instances, and
+// kills one by its pid (SIGKILL) mid-upload; the retry of the chunk cut by the kill goes to
+// the survivor, which completes the file from the parts in the bucket. The object's sha256 is
+// read from the bucket by the test's own S3 client (e2e/s3.mjs), and no unfinished multipart
+// upload is left. On both Dropzone.js releases.
+//
+// Without DROPZONE_STORAGE=s3://… it is skipped (and says so), unless DZRS_REQUIRE_S3 is set.
+
+import assert from 'node:assert/strict';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import { launchBrowser, screenshot, sha256, startExample, watchPage } from './harness.mjs';
+import { s3FromEnv, s3Keys, s3Object, s3PendingUploads } from './s3.mjs';
+
+const MiB = 1024 * 1024;
+const CHUNK = MiB;
+const KILL_AFTER = 5; // chunk requests routed before instance b is killed
+
+const PAGES = [
+  { version: '6.3.5', path: '/' },
+  { version: '5.9.3', path: '/v5' },
+];
+
+const bucket = s3FromEnv();
+if (!bucket && process.env.DZRS_REQUIRE_S3) {
+  throw new Error('DZRS_REQUIRE_S3 is set but DROPZONE_STORAGE is not an s3:// location');
+}
+const skip = bucket ? false : 'DROPZONE_STORAGE is not s3://…; run `eval "$(bash scripts/object-store.sh up)"` first';
+
+let browser;
+before(async () => { if (bucket) browser = await launchBrowser(); });
+after(async () => { await browser?.close(); });
+
+for (const { version, path: pagePath } of PAGES) {
+  describe(`cluster example over one bucket on Dropzone.js ${version}`, { skip }, () => {
+    let prefix;
+    let a;
+    let b;
+    let context;
+    let page;
+
+    beforeEach(async () => {
+      prefix = `${bucket.prefix ? `${bucket.prefix}/` : ''}e2e-cluster-${randomUUID()}`;
+      // Garage takes parts under AWS's 5 MiB minimum; the example's 1 MiB chunks need that
+      // said through the configuration (check_zone refuses them otherwise).
+      const env = {
+        DROPZONE_STORAGE: `s3://${bucket.bucket}/${prefix}`,
+        DROPZONE_S3_MIN_PART_SIZE: '1MiB',
+      };
+      a = await startExample('example-cluster', { env: { ...env, INSTANCE: 'a' } });
+      b = await startExample('example-cluster', { env: { ...env, INSTANCE: 'b' } });
+      context = await browser.newContext();
+      page = await context.newPage();
+    });
+
+    afterEach(async () => {
+      await context?.close();
+      await a?.stop();
+      await b?.stop();
+    });
+
+    test('chunks alternate between two instances, one is killed mid-upload, the object lands whole', async () => {
+      const routed = []; // [instance, chunk index or null] per upload request
+      let bAlive = true;
+      await page.route('**/upload', async (route) => {
+        const target = bAlive && routed.length % 2 === 1 ? 'b' : 'a';
+        const body = route.request().postDataBuffer();
+        const m = body ? /name="dzchunkindex"\r\n\r\n(\d+)/.exec(body.toString('latin1')) : null;
+        routed.push([target, m ? Number(m[1]) : null]);
+        const base = target === 'b' ? b.url : a.url;
+        if (target === 'b' && routed.length >= KILL_AFTER) {
+          bAlive = false;
+          process.kill(b.pid, 'SIGKILL');
+          await b.exited();
+        }
+        await route.continue({ url: `${base}/upload` });
+      });
+      const problems = watchPage(page);
+      await page.goto(a.url + pagePath, { waitUntil: 'load' });
+      assert.equal(await page.evaluate(() => window.Dropzone?.version), version);
+
+      const data = randomBytes(9 * MiB + 777);
+      const chunks = Math.ceil(data.length / CHUNK);
+      await page.setInputFiles('.dz-hidden-input', {
+        name: 'big.bin', mimeType: 'application/octet-stream', buffer: data,
+      });
+      await page.waitForSelector('.dz-preview.dz-success', { timeout: 90_000 });
+      await screenshot(page, `cluster-s3-${version}-success`);
+
+      console.log(`cluster-s3 ${version}: requests [instance, chunk]: ${JSON.stringify(routed)}`);
+      assert.ok(routed.filter(([t]) => t === 'b').length >= 2, `chunks went to both: ${JSON.stringify(routed)}`);
+      assert.ok(routed.length > chunks, `the chunk cut by the kill was retried: ${JSON.stringify(routed)}`);
+      const saved = /instance a: saved "big.bin" \(\d+ bytes\) as (\S+)/.exec(a.output());
+      assert.ok(saved, a.output());
+      const stored = saved[1];
+      // The bucket holds the file and its metadata sidecar, nothing else: no hidden assembled
+      // object, no claim flag, no unfinished multipart upload.
+      const keys = await s3Keys(bucket, `${prefix}/`);
+      assert.deepEqual(keys.sort(), [`${prefix}/${stored}`, `${prefix}/.meta/${stored}.json`].sort());
+      assert.equal(sha256(await s3Object(bucket, `${prefix}/${stored}`)), sha256(data));
+      assert.deepEqual(await s3PendingUploads(bucket, `${prefix}/`), []);
+      const failed = problems.filter((p) => !p.startsWith('requestfailed'));
+      assert.deepEqual(failed, []);
+    });
+  });
+}
