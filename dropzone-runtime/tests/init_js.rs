@@ -43,8 +43,15 @@ fn init_js_declares_each_function_once() {
         .filter(|name| !name.is_empty())
         .collect();
     names.sort_unstable();
-    let twice: Vec<&str> = names.windows(2).filter(|w| w[0] == w[1]).map(|w| w[0]).collect();
-    assert!(twice.is_empty(), "declared more than once in init.js: {twice:?}");
+    let twice: Vec<&str> = names
+        .windows(2)
+        .filter(|w| w[0] == w[1])
+        .map(|w| w[0])
+        .collect();
+    assert!(
+        twice.is_empty(),
+        "declared more than once in init.js: {twice:?}"
+    );
 }
 
 #[test]
