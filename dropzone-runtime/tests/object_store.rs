@@ -10,49 +10,17 @@
 //! Every test works under its own fresh prefix, so they run in parallel and see only their
 //! own objects and uploads.
 
+mod s3_common;
+
 use bytes::Bytes;
-use dropzone_runtime::store::{
-    PartTag, PartsUpload, PutError, PutMeta, S3Backend, S3Config, S3Location, StorageUrl,
-    StoreError,
-};
+use dropzone_runtime::store::{PartTag, PartsUpload, PutError, PutMeta, S3Backend, StoreError};
 use futures_util::stream::{self, Stream, StreamExt};
+use s3_common::*;
 use sha2::{Digest, Sha256};
 use std::convert::Infallible;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const MIB: usize = 1024 * 1024;
-
-/// A backend on `<DROPZONE_STORAGE>/<test>-<uuid>`, or `None` (with the reason printed) when
-/// no engine is configured.
-fn backend(test: &str) -> Option<S3Backend> {
-    location(test).map(|l| connect(&l))
-}
-
-fn connect(location: &S3Location) -> S3Backend {
-    S3Backend::connect(location, S3Config::default()).expect("S3 client from AWS_*")
-}
-
-fn location(test: &str) -> Option<S3Location> {
-    let Ok(storage) = std::env::var("DROPZONE_STORAGE") else {
-        if std::env::var_os("DZRS_REQUIRE_S3").is_some() {
-            panic!("DZRS_REQUIRE_S3 is set but DROPZONE_STORAGE is not");
-        }
-        eprintln!(
-            "skipped {test}: DROPZONE_STORAGE is not set; run \
-             `eval \"$(bash scripts/object-store.sh up)\"` first"
-        );
-        return None;
-    };
-    let url = format!(
-        "{}/{test}-{}",
-        storage.trim_end_matches('/'),
-        uuid::Uuid::new_v4()
-    );
-    let StorageUrl::S3(location) = url.parse().expect("DROPZONE_STORAGE parses") else {
-        panic!("DROPZONE_STORAGE={storage} is not an s3:// location");
-    };
-    Some(location)
-}
 
 /// `len` reproducible pseudo-random bytes (xorshift), different for each `seed`.
 fn data(len: usize, seed: u64) -> Bytes {
@@ -102,22 +70,6 @@ fn sha(bytes: &[u8]) -> Vec<u8> {
 
 fn is_not_found<T: std::fmt::Debug>(r: Result<T, StoreError>) -> bool {
     matches!(r, Err(StoreError::NotFound { .. }))
-}
-
-/// Polls `check` every 100 ms until it holds, for at most `limit`.
-async fn eventually<F, Fut>(limit: Duration, mut check: F) -> bool
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        if check().await {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    false
 }
 
 #[tokio::test]

@@ -11,46 +11,21 @@
 //! zones chunk by 1000 bytes: Garage takes parts under AWS's 5 MiB minimum, which
 //! `Storage::check_zone` enforces when a router is built (not exercised by these routers).
 
+mod s3_common;
 mod upload_common;
 
 use dropzone_runtime::DropzoneConfig;
-use dropzone_runtime::store::{Claimed, S3Backend, S3Config, StorageUrl};
+use dropzone_runtime::store::{Claimed, S3Backend};
 use dropzone_runtime::upload::Storage;
 use futures_util::TryStreamExt;
 use http::StatusCode;
-use sha2::{Digest, Sha256};
+use s3_common::*;
 use std::time::{Duration, Instant};
 use upload_common::chunks::*;
 use upload_common::*;
 
-fn backend(test: &str) -> Option<S3Backend> {
-    let Ok(storage) = std::env::var("DROPZONE_STORAGE") else {
-        if std::env::var_os("DZRS_REQUIRE_S3").is_some() {
-            panic!("DZRS_REQUIRE_S3 is set but DROPZONE_STORAGE is not");
-        }
-        eprintln!("skipped {test}: DROPZONE_STORAGE is not set");
-        return None;
-    };
-    let url = format!(
-        "{}/{test}-{}",
-        storage.trim_end_matches('/'),
-        uuid::Uuid::new_v4()
-    );
-    let StorageUrl::S3(location) = url.parse().expect("DROPZONE_STORAGE parses") else {
-        panic!("DROPZONE_STORAGE={storage} is not an s3:// location");
-    };
-    Some(S3Backend::connect(&location, S3Config::default()).expect("S3 client from AWS_*"))
-}
-
 fn zone() -> &'static str {
     <Chunked as DropzoneConfig>::OPTIONS.id()
-}
-
-fn sha256_hex(data: &[u8]) -> String {
-    Sha256::digest(data)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// The one stored file of the zone, read through the files API, checked against its metadata;
@@ -83,27 +58,6 @@ async fn the_stored_object(storage: &Storage, s3: &S3Backend) -> Vec<u8> {
     assert!(objects.contains(&file.stored_name), "{objects:?}");
     assert_no_pending(s3).await;
     bytes
-}
-
-async fn assert_no_pending(s3: &S3Backend) {
-    let pending = s3.pending_uploads().await.unwrap();
-    assert!(pending.is_empty(), "multipart uploads left: {pending:?}");
-}
-
-/// Polls `check` every 100 ms until it holds, for at most `limit`.
-async fn eventually<F, Fut>(limit: Duration, mut check: F) -> bool
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        if check().await {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    false
 }
 
 #[tokio::test]

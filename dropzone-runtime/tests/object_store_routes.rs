@@ -10,6 +10,7 @@
 //! `DROPZONE_STORAGE` each test prints why it is skipped and passes, unless `DZRS_REQUIRE_S3=1`
 //! (set by scripts/test.sh). Each test uses its own fresh prefix.
 
+mod s3_common;
 mod upload_common;
 
 use axum::Router;
@@ -18,10 +19,10 @@ use axum::routing::post;
 use dropzone_runtime::DropzoneConfig;
 use dropzone_runtime::files::{self, REMOVE_HEADER, Remove};
 use dropzone_runtime::options::Options;
-use dropzone_runtime::store::{S3Backend, S3Config, StorageUrl};
 use dropzone_runtime::upload::{Storage, Upload, UploadReport};
 use http::{Request, StatusCode};
 use http_body_util::BodyExt;
+use s3_common::*;
 use sha2::{Digest, Sha256};
 use tower::ServiceExt;
 use upload_common::*;
@@ -31,26 +32,6 @@ impl DropzoneConfig for Big {
     const OPTIONS: &'static Options = &BASE.with_id("s3-routes").with_max_file_size(16.0);
 }
 impl<S> dropzone_runtime::upload::ZoneState<S> for Big {}
-
-/// A backend under `<DROPZONE_STORAGE>/<test>-<uuid>`, or `None` (reason printed).
-fn backend(test: &str) -> Option<S3Backend> {
-    let Ok(storage) = std::env::var("DROPZONE_STORAGE") else {
-        if std::env::var_os("DZRS_REQUIRE_S3").is_some() {
-            panic!("DZRS_REQUIRE_S3 is set but DROPZONE_STORAGE is not");
-        }
-        eprintln!("skipped {test}: DROPZONE_STORAGE is not set");
-        return None;
-    };
-    let url = format!(
-        "{}/{test}-{}",
-        storage.trim_end_matches('/'),
-        uuid::Uuid::new_v4()
-    );
-    let StorageUrl::S3(location) = url.parse().expect("DROPZONE_STORAGE parses") else {
-        panic!("DROPZONE_STORAGE={storage} is not an s3:// location");
-    };
-    Some(S3Backend::connect(&location, S3Config::default()).expect("S3 client from AWS_*"))
-}
 
 async fn upload(up: Upload<Big>) -> UploadReport {
     up.report()

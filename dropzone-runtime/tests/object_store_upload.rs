@@ -7,6 +7,7 @@
 //! Without `DROPZONE_STORAGE` each test prints why it is skipped and passes, unless
 //! `DZRS_REQUIRE_S3=1` (set by scripts/test.sh). Each test uses its own fresh prefix.
 
+mod s3_common;
 mod upload_common;
 
 use axum::Router;
@@ -18,8 +19,8 @@ use dropzone_runtime::store::{S3Backend, S3Config, StorageUrl};
 use dropzone_runtime::upload::{Storage, ZoneCheckError};
 use futures_util::TryStreamExt;
 use http::StatusCode;
-use sha2::{Digest, Sha256};
-use std::time::{Duration, Instant};
+use s3_common::*;
+use std::time::Duration;
 use tokio::io::AsyncWriteExt;
 use upload_common::*;
 
@@ -63,66 +64,11 @@ zone!(
     }))
 );
 
-/// A backend under `<DROPZONE_STORAGE>/<test>-<uuid>`, or `None` (reason printed).
-fn backend(test: &str) -> Option<S3Backend> {
-    let Ok(storage) = std::env::var("DROPZONE_STORAGE") else {
-        if std::env::var_os("DZRS_REQUIRE_S3").is_some() {
-            panic!("DZRS_REQUIRE_S3 is set but DROPZONE_STORAGE is not");
-        }
-        eprintln!("skipped {test}: DROPZONE_STORAGE is not set");
-        return None;
-    };
-    let url = format!(
-        "{}/{test}-{}",
-        storage.trim_end_matches('/'),
-        uuid::Uuid::new_v4()
-    );
-    let StorageUrl::S3(location) = url.parse().expect("DROPZONE_STORAGE parses") else {
-        panic!("DROPZONE_STORAGE={storage} is not an s3:// location");
-    };
-    Some(S3Backend::connect(&location, S3Config::default()).expect("S3 client from AWS_*"))
-}
-
 fn app(storage: Storage) -> Router {
     Router::new()
         .route("/big", post(report::<Big>))
         .route("/images", post(report::<Images7>))
         .with_state(storage)
-}
-
-fn sha256_hex(data: &[u8]) -> String {
-    Sha256::digest(data)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// Nothing under the prefix: no object, no unfinished multipart upload.
-async fn assert_empty(s3: &S3Backend) {
-    let listed = s3.list(None, 100).await.unwrap();
-    assert!(
-        listed.objects.is_empty(),
-        "objects left: {:?}",
-        listed.objects
-    );
-    let pending = s3.pending_uploads().await.unwrap();
-    assert!(pending.is_empty(), "multipart uploads left: {pending:?}");
-}
-
-/// Polls `check` every 100 ms until it holds, for at most `limit`.
-async fn eventually<F, Fut>(limit: Duration, mut check: F) -> bool
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        if check().await {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    false
 }
 
 #[tokio::test]
