@@ -373,7 +373,13 @@ async fn chunks_as_parts_in_any_order_through_two_instances() {
         .unwrap();
     assert_eq!(store.pending_uploads().await.unwrap().len(), 1);
     store.abort_parts(&gone).await.unwrap();
-    assert!(store.pending_uploads().await.unwrap().is_empty());
+    // Garage lists uploads from a quorum of nodes; while another test has a node down, the
+    // aborted one can stay listed for a moment (seen once in a full run), so wait, bounded.
+    let aborted = eventually(Duration::from_secs(10), || async {
+        store.pending_uploads().await.unwrap().is_empty()
+    })
+    .await;
+    assert!(aborted, "the aborted upload is still listed after 10 s");
     assert!(is_not_found(store.head("gone.bin").await));
     store.delete("c.bin").await.unwrap();
 }
