@@ -85,6 +85,12 @@ async fn out_of_order_chunks_through_two_storages_land_with_the_right_sha256() {
     }
     let last = answers[7].json();
     assert_eq!(last["outcomes"][0]["sha256"], sha256_hex(&data), "{last}");
+    // Chunks 0, 1 and 2 came in order (the hash state kept in the bucket covers them); only
+    // what came after them was read back.
+    assert_eq!(
+        s3.chunked_bytes_read_back(),
+        (data.len() - 3 * CHUNK) as u64
+    );
     assert_eq!(the_stored_object(&sa, &s3).await, data);
     // The stored name was decided by the content (a PNG), not by the name it was sent with.
     let name = last["outcomes"][0]["stored_name"]
@@ -351,4 +357,133 @@ async fn a_finalizer_stopped_after_completing_is_replaced_by_the_retry() {
     let retry = send_chunks(&app, &uuid, &data, &[2]).await;
     assert!(retry[0].text.contains("stored_name"), "{}", retry[0].text);
     assert_eq!(the_stored_object(&storage, &s3).await, data);
+}
+
+/// The stored file's sha256, as its metadata says, and the bytes read back to compute it.
+async fn stored_sha256(storage: &Storage, s3: &S3Backend, data: &[u8]) -> (String, u64) {
+    let stored = the_stored_object(storage, s3).await;
+    assert_eq!(stored, data);
+    let page = storage.list_files(zone(), None, 100).await.unwrap();
+    (page.files[0].sha256.clone(), s3.chunked_bytes_read_back())
+}
+
+/// Chunks in order: the sha256 (and the head the content check needs, past one chunk) come
+/// from the hash state the chunk requests kept; nothing of the assembled object is read back.
+#[tokio::test]
+async fn chunks_in_order_are_hashed_without_reading_the_object_back() {
+    let Some(s3) = backend("hash-order") else {
+        return;
+    };
+    let storage = Storage::s3(s3.clone());
+    let app = chunk_app(storage.clone());
+    // Past SNIFF_LEN (8 KiB), within the zone's 10 KB.
+    let data = png_bytes(9_500);
+    let answers = send_chunks(&app, &new_uuid(), &data, &(0..10).collect::<Vec<_>>()).await;
+    assert!(
+        answers[9].text.contains("stored_name"),
+        "{}",
+        answers[9].text
+    );
+    assert_eq!(
+        answers[9].json()["outcomes"][0]["sha256"],
+        sha256_hex(&data)
+    );
+    assert!(
+        answers[9].json()["outcomes"][0]["stored_name"]
+            .as_str()
+            .unwrap()
+            .ends_with(".png")
+    );
+    assert_eq!(
+        stored_sha256(&storage, &s3, &data).await,
+        (sha256_hex(&data), 0)
+    );
+}
+
+/// In order, but alternating between two storages, and then through a third one started
+/// mid-upload (nothing in memory): the state is in the bucket, so still nothing is read back.
+#[tokio::test]
+async fn the_hash_state_is_shared_by_storages_and_survives_a_restart() {
+    let Some(s3) = backend("hash-shared") else {
+        return;
+    };
+    let (sa, sb) = (Storage::s3(s3.clone()), Storage::s3(s3.clone()));
+    let (a, b) = (chunk_app(sa.clone()), chunk_app(sb));
+    let data = png_bytes(6_500);
+    let uuid = new_uuid();
+    for i in 0..4 {
+        let app = if i % 2 == 0 { &a } else { &b };
+        send_chunks(app, &uuid, &data, &[i]).await;
+    }
+    let restarted = Storage::s3(s3.clone());
+    let answers = send_chunks(&chunk_app(restarted.clone()), &uuid, &data, &[4, 5, 6]).await;
+    assert!(
+        answers[2].text.contains("stored_name"),
+        "{}",
+        answers[2].text
+    );
+    assert_eq!(
+        stored_sha256(&restarted, &s3, &data).await,
+        (sha256_hex(&data), 0)
+    );
+}
+
+/// Every chunk at once: whatever the state covered, the rest is read back and the sha256 is
+/// the stored object's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_chunks_land_with_the_right_sha256() {
+    let Some(s3) = backend("hash-parallel") else {
+        return;
+    };
+    let storage = Storage::s3(s3.clone());
+    let app = chunk_app(storage.clone());
+    let data = png_bytes(8_000);
+    let uuid = new_uuid();
+    let tasks: Vec<_> = (0..8)
+        .map(|i| {
+            let body = chunk_body(&uuid, &data, i, "big.bin");
+            tokio::spawn(post_body(app.clone(), "/chunked", body))
+        })
+        .collect();
+    let mut finalized = 0;
+    for t in tasks {
+        let a = t.await.unwrap();
+        assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+        finalized += usize::from(a.text.contains("stored_name"));
+    }
+    assert_eq!(finalized, 1);
+    let (sha256, read_back) = stored_sha256(&storage, &s3, &data).await;
+    assert_eq!(sha256, sha256_hex(&data));
+    assert!(read_back <= data.len() as u64, "{read_back}");
+}
+
+/// A chunk sent again with different bytes replaces its part after the hash state covered
+/// the old bytes: the receipts no longer match, the finalizer reads the object back, and the
+/// sha256 is that of what is stored (the new bytes), not of what was hashed first.
+#[tokio::test]
+async fn a_chunk_resent_with_other_bytes_is_not_taken_from_the_hash_state() {
+    let Some(s3) = backend("hash-resent") else {
+        return;
+    };
+    let storage = Storage::s3(s3.clone());
+    let app = chunk_app(storage.clone());
+    let data = png_bytes(5_000);
+    let uuid = new_uuid();
+    send_chunks(&app, &uuid, &data, &[0, 1, 2]).await;
+    let mut other = data.clone();
+    other[CHUNK..2 * CHUNK].fill(b'z');
+    let again = post_body(
+        app.clone(),
+        "/chunked",
+        chunk_body(&uuid, &other, 1, "big.bin"),
+    )
+    .await;
+    assert!(is_ack(&again, 1, 3, 5), "{}", again.text);
+    let last = send_chunks(&app, &uuid, &data, &[3, 4]).await;
+    assert!(last[1].text.contains("stored_name"), "{}", last[1].text);
+    assert_eq!(last[1].json()["outcomes"][0]["sha256"], sha256_hex(&other));
+    assert_eq!(
+        stored_sha256(&storage, &s3, &other).await,
+        (sha256_hex(&other), other.len() as u64)
+    );
 }

@@ -9,9 +9,11 @@ use super::meta::ObjectInfo;
 use super::object::{MAX_PAGE, S3Backend, not_found_or};
 use super::parts::{PartTag, PartsUpload, PendingUpload};
 use bytes::Bytes;
+use futures_util::TryStreamExt;
 use object_store::list::{PaginatedListOptions, PaginatedListStore};
 use object_store::multipart::{MultipartStore, PartId};
 use object_store::{ObjectStoreExt, PutPayload};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, SystemTime};
 
 impl S3Backend {
@@ -162,6 +164,53 @@ impl S3Backend {
             .await
             .map_err(StoreError::request)?;
         Ok(PartTag(tag.content_id))
+    }
+}
+
+impl S3Backend {
+    /// Stores a small `body` under `name` in one request, replacing what was there (a
+    /// chunked upload's running hash, chunk_hash.rs).
+    pub(crate) async fn put_small(&self, name: &str, body: Bytes) -> Result<(), StoreError> {
+        let key = self.key(name)?;
+        self.put_whole(
+            &key,
+            PutPayload::from(body),
+            &super::meta::PutMeta::default(),
+        )
+        .await
+        .map(drop)
+    }
+
+    /// The bytes of the small object `name`: `None` when it is missing or larger than `max`
+    /// (then it is not what the caller stored).
+    pub(crate) async fn get_small(
+        &self,
+        name: &str,
+        max: usize,
+    ) -> Result<Option<Bytes>, StoreError> {
+        let body = match self.get(name, None).await {
+            Ok(body) => body,
+            Err(StoreError::NotFound { .. }) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        if body.range.end - body.range.start > max as u64 {
+            return Ok(None);
+        }
+        let parts: Vec<Bytes> = body.stream.try_collect().await?;
+        Ok(Some(parts.concat().into()))
+    }
+
+    /// Counts `n` bytes of an assembled chunked upload read back to hash it.
+    pub(crate) fn count_read_back(&self, n: u64) {
+        self.inner.read_back.fetch_add(n, Ordering::Relaxed);
+    }
+
+    /// How many bytes of assembled chunked uploads this backend (and its clones) read back
+    /// to hash them: the observable the tests use to see that an upload received in order is
+    /// hashed without downloading it.
+    #[doc(hidden)]
+    pub fn chunked_bytes_read_back(&self) -> u64 {
+        self.inner.read_back.load(Ordering::Relaxed)
     }
 }
 

@@ -39,6 +39,8 @@ pub(crate) struct Inner {
     /// Without trailing `/`; empty for the whole bucket.
     pub(crate) prefix: String,
     pub(crate) config: S3Config,
+    /// Bytes of assembled chunked uploads read back (see `chunked_bytes_read_back`).
+    pub(crate) read_back: std::sync::atomic::AtomicU64,
 }
 
 /// One page of [`S3Backend::list`].
@@ -85,6 +87,7 @@ impl S3Backend {
                 raw,
                 prefix: location.prefix().to_owned(),
                 config,
+                read_back: Default::default(),
             }),
         })
     }

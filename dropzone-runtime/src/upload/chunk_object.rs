@@ -18,17 +18,20 @@
 //!   instance wrote them; an upload without progress (started and last part stored) for
 //!   longer than the expiry is aborted.
 //!
-//! The finalizing request reads the assembled object back once (its sha256 and its head for
-//! the content check); the stored file then gets its name `<uuid>.<ext>` by a server-side copy,
-//! and the hidden object is deleted. A refused file leaves nothing in the bucket.
+//! The sha256 and the head for the content check come from the running hash the chunk
+//! requests keep beside the upload (chunk_hash.rs); the finalizing request reads back only
+//! what that state does not cover (nothing for chunks sent in order), and the whole object
+//! when it cannot trust it. The stored file then gets its name `<uuid>.<ext>` by a
+//! server-side copy, and the hidden object and its state are deleted. A refused file leaves
+//! nothing in the bucket.
 
 use super::ack::ChunkReceived;
 use super::chunk_fields::{ChunkFields, ResumeFields};
+use super::chunk_hash::{self, HashState};
 use super::chunk_store::PendingLimits;
 use super::multipart::next_chunk;
 use super::object_part::{Assembled, ObjectReceived};
 use super::rejection::{InvalidChunk, StorageFailed, TooManyPendingUploads, UploadRejection};
-use super::sniff::SNIFF_LEN;
 use crate::files::stored::hex;
 use crate::store::{Claimed, PartTag, PartsUpload, PendingUpload, PutMeta, S3Backend, StoreError};
 use bytes::{Bytes, BytesMut};
@@ -67,6 +70,11 @@ impl Described<'_> {
         h.update(self.file_name.as_bytes());
         let digest = hex(&h.finalize());
         format!("{INCOMING}/{}.{}", self.uuid, &digest[..16])
+    }
+
+    /// Where chunk `chunks` starts: the bytes of the chunks before it.
+    fn offset(&self, chunks: u64) -> u64 {
+        chunks.saturating_mul(self.chunk_size).min(self.total_size)
     }
 
     /// The exact size of chunk `index`.
@@ -121,7 +129,13 @@ pub(crate) async fn receive(
             None => begin(s3, &name, &file, limits).await?,
         };
         had_one = true;
-        let put = s3.put_part_bytes(&upload, index, bytes.clone()).await;
+        // The chunk is hashed (in memory already) while its part is being sent.
+        let put = s3.put_part_bytes(&upload, index, bytes.clone());
+        let (put, hashed) = tokio::join!(put, hash_chunk(s3, &upload, index, bytes.clone()));
+        let saved = match (&put, hashed) {
+            (Ok(tag), Some(state)) => save_hash(s3, &upload, state, tag.clone()).await,
+            _ => false,
+        };
         // Written or not, the part counts only if its upload is still the one all agree on.
         match (winner(s3, &name).await.map_err(failed)?, put) {
             (Some(now), Ok(_)) if now == upload => return Ok(Some(upload)),
@@ -130,12 +144,75 @@ pub(crate) async fn receive(
                 // An older upload won meanwhile: ours goes, the chunk goes into the winner.
                 let _ = s3.abort_parts(&upload).await;
             }
-            (None, _) => return Ok(None),
+            (None, _) => {
+                if saved {
+                    forget_late_hash(s3, &name).await;
+                }
+                return Ok(None);
+            }
         }
     }
     Err(failed(
         "the instances did not agree on one multipart upload",
     ))
+}
+
+/// The upload's hash state extended by chunk `index` (its receipt not yet added), if the
+/// state covered exactly the chunks before it; `None` leaves the hashing to the finalizer.
+async fn hash_chunk(
+    s3: &S3Backend,
+    upload: &PartsUpload,
+    index: usize,
+    bytes: Bytes,
+) -> Option<HashState> {
+    let prev = if index == 0 {
+        None
+    } else {
+        match chunk_hash::load(s3, upload.name()).await {
+            Ok(prev) => prev,
+            Err(e) => {
+                tracing::warn!(upload = %upload.name(), error = %e, "could not read a hash state");
+                return None;
+            }
+        }
+    };
+    let mut state = HashState::next(prev, upload.upload_id(), index)?;
+    // Hashing a chunk of several MiB is CPU work: off the request's thread.
+    tokio::task::spawn_blocking(move || {
+        state.update(&bytes);
+        state
+    })
+    .await
+    .ok()
+}
+
+/// Keeps `state` with the receipt of the part just written; `false` if it could not be
+/// stored (the finalizer then reads back what the state before it did not cover).
+async fn save_hash(
+    s3: &S3Backend,
+    upload: &PartsUpload,
+    mut state: HashState,
+    tag: PartTag,
+) -> bool {
+    state.stored(tag);
+    match chunk_hash::save(s3, upload.name(), &state).await {
+        Ok(()) => true,
+        Err(e) => {
+            tracing::warn!(upload = %upload.name(), error = %e, "could not keep a hash state");
+            false
+        }
+    }
+}
+
+/// A state saved after the upload was completed (a duplicate racing the last chunk) is
+/// deleted here once the hidden object is gone: the finalizer deletes the state only after
+/// the hidden object, so while that is there, the finalizer's delete is still to come.
+async fn forget_late_hash(s3: &S3Backend, name: &str) {
+    if matches!(hidden_exists(s3, name).await, Ok(false))
+        && let Err(e) = s3.delete(&chunk_hash::state_name(name)).await
+    {
+        tracing::warn!(upload = %name, error = %e, "could not delete a hash state");
+    }
 }
 
 async fn read_chunk(
@@ -234,6 +311,8 @@ async fn live_uploads(
         if expired {
             tracing::info!(upload = %p.upload.name(), "aborting an expired chunked upload");
             s3.abort_parts(&p.upload).await?;
+            // Its hash state goes with it (the sweep would remove it later anyway).
+            s3.delete(&chunk_hash::state_name(p.upload.name())).await?;
         } else {
             live.push(p);
         }
@@ -292,19 +371,31 @@ pub(crate) async fn complete(
 ) -> Result<ObjectEnd, UploadRejection> {
     let file = described(dz, file_name);
     let finished = || ObjectEnd::Ack(ChunkReceived::new(dz.index, dz.count, dz.count));
-    if s3.is_pending(&upload).await.map_err(failed)? {
-        if held_tags(s3, &upload, &file).await?.is_none() {
-            let held = s3.list_parts(&upload).await.map_err(failed)?.len() as u64;
-            let held = held.min(file.count);
+    // `receive` saw the upload pending just after writing its part (an empty id: completed
+    // already), so its parts are listed straight away; a listing that fails on an upload
+    // completed since then is told apart from a store failure by asking again.
+    let listed = match upload.upload_id() {
+        "" => None,
+        _ => match held_tags(s3, &upload, &file).await {
+            Ok(held) => Some(held),
+            Err(e) if s3.is_pending(&upload).await.map_err(failed)? => return Err(e),
+            Err(_) => None,
+        },
+    };
+    let listed = match listed {
+        Some((_, Some(tags))) => Some(tags),
+        Some((held, None)) => {
             tracing::trace!(upload_id = %dz.uuid, chunk = dz.index, received = held, total = dz.count, "chunk received");
             return Ok(ObjectEnd::Ack(ChunkReceived::new(
                 dz.index, held, file.count,
             )));
         }
-    } else if !hidden_exists(s3, upload.name()).await? {
-        // Completed and named by another request (or refused, and gone).
-        return Ok(finished());
-    }
+        None if !hidden_exists(s3, upload.name()).await? => {
+            // Completed and named by another request (or refused, and gone).
+            return Ok(finished());
+        }
+        None => None,
+    };
     // Every part is in: one request of all instances finalizes (see store/claim.rs). The
     // claim is held until the object is named or deleted (by `Assembled`), so that a request
     // holding it and finding the upload completed but its hidden object still there knows that
@@ -314,20 +405,37 @@ pub(crate) async fn complete(
         Ok(Claimed::Taken) => return finished_elsewhere(s3, &upload, finished()).await,
         Err(e) => return Err(failed(e)),
     };
-    let completed = match complete_claimed(s3, &upload, &file).await {
-        Ok(true) => Ok(true),
-        // Completed before: by a request that stopped before naming it, if it is still there.
-        Ok(false) => hidden_exists(s3, upload.name()).await,
+    let completed = match complete_claimed(s3, &upload, &file, listed).await {
+        Ok(Some(tags)) => Ok(Some(Some(tags))),
+        // Completed before: by a request that stopped before naming it, if it is still there
+        // (its receipts are no longer listed, so its state cannot be checked: read back).
+        Ok(None) => hidden_exists(s3, upload.name())
+            .await
+            .map(|there| there.then_some(None)),
         Err(e) => Err(e),
     };
-    if !matches!(completed, Ok(true)) {
-        if let Err(e) = claim.release().await {
-            tracing::warn!(upload = %upload.name(), error = %e, "could not release a claim");
+    let tags = match completed {
+        Ok(Some(tags)) => tags,
+        other => {
+            if let Err(e) = claim.release().await {
+                tracing::warn!(upload = %upload.name(), error = %e, "could not release a claim");
+            }
+            return other.map(|_| finished());
         }
-        return completed.map(|_| finished());
-    }
-    let assembled = Assembled::new(s3.clone(), upload.name().to_owned(), claim);
-    match read_back(s3, upload.name(), file.total_size).await {
+    };
+    let state = match &tags {
+        Some(tags) => trusted_hash(s3, &upload, tags, &file).await,
+        None => None,
+    };
+    let state = state.unwrap_or_else(|| HashState::empty(upload.upload_id()));
+    let hidden = upload.name().to_owned();
+    let assembled = Assembled::new(
+        s3.clone(),
+        hidden.clone(),
+        chunk_hash::state_name(&hidden),
+        claim,
+    );
+    match read_back(s3, upload.name(), file.total_size, state).await {
         Ok((size, sha256, head)) => Ok(ObjectEnd::Assembled(assembled.with(size, sha256), head)),
         Err(e) => {
             assembled.discard().await;
@@ -370,12 +478,13 @@ async fn hidden_exists(s3: &S3Backend, name: &str) -> Result<bool, UploadRejecti
     }
 }
 
-/// The receipts of every part in index order, if all are in with their exact sizes.
+/// How many chunks are in with their exact sizes, and the receipts of every part in index
+/// order if all are.
 async fn held_tags(
     s3: &S3Backend,
     upload: &PartsUpload,
     file: &Described<'_>,
-) -> Result<Option<Vec<PartTag>>, UploadRejection> {
+) -> Result<(u64, Option<Vec<PartTag>>), UploadRejection> {
     let parts = s3.list_parts(upload).await.map_err(failed)?;
     let mut tags: Vec<Option<PartTag>> = vec![None; file.count as usize];
     for part in parts {
@@ -384,48 +493,80 @@ async fn held_tags(
             tags[part.index] = Some(part.tag);
         }
     }
-    Ok(tags.into_iter().collect())
+    let held = tags.iter().filter(|t| t.is_some()).count() as u64;
+    Ok((held, tags.into_iter().collect()))
 }
 
-/// Completes the upload under the claim: `false` if an earlier winner already did. A part
-/// sent again meanwhile (a retry racing the last chunk) changes its receipt and the store
-/// refuses the completion, so the parts are listed again, a bounded few times.
+/// Completes the upload under the claim, first from the receipts `listed` before it: the
+/// receipts it completed with, `None` if an earlier winner already did. A part sent again
+/// meanwhile (a retry racing the last chunk) changes its receipt and the store refuses the
+/// completion, so the parts are listed again, a bounded few times.
 async fn complete_claimed(
     s3: &S3Backend,
     upload: &PartsUpload,
     file: &Described<'_>,
-) -> Result<bool, UploadRejection> {
+    mut listed: Option<Vec<PartTag>>,
+) -> Result<Option<Vec<PartTag>>, UploadRejection> {
     for attempt in 1..=ATTEMPTS {
+        // Asked under the claim: a winner before this one may have completed it (S3 may
+        // answer a second completion with success, so that cannot tell).
         if !s3.is_pending(upload).await.map_err(failed)? {
-            return Ok(false);
+            return Ok(None);
         }
-        let Some(tags) = held_tags(s3, upload, file).await? else {
-            return Err(failed("a part of a complete upload is gone"));
+        let tags = match listed.take() {
+            Some(tags) => tags,
+            None => match held_tags(s3, upload, file).await? {
+                (_, Some(tags)) => tags,
+                (_, None) => return Err(failed("a part of a complete upload is gone")),
+            },
         };
         match s3.complete_if_pending(upload, &tags).await {
-            Ok(done) => return Ok(done),
+            Ok(true) => return Ok(Some(tags)),
+            Ok(false) => return Ok(None),
             Err(e) if attempt == ATTEMPTS => return Err(failed(e)),
             Err(_) => tokio::time::sleep(std::time::Duration::from_millis(20)).await,
         }
     }
-    Ok(false)
+    Ok(None)
 }
 
-/// The assembled object's size, sha256 and first [`SNIFF_LEN`] bytes, read once.
+/// The state the chunk requests kept, if it hashed exactly the first parts the upload was
+/// completed with (see chunk_hash.rs); `None` makes the finalizer read back everything.
+async fn trusted_hash(
+    s3: &S3Backend,
+    upload: &PartsUpload,
+    tags: &[PartTag],
+    file: &Described<'_>,
+) -> Option<HashState> {
+    let state = match chunk_hash::load(s3, upload.name()).await {
+        Ok(state) => state?,
+        Err(e) => {
+            tracing::warn!(upload = %upload.name(), error = %e, "could not read a hash state");
+            return None;
+        }
+    };
+    let trusted = state.matches(upload.upload_id(), tags)
+        && state.len() == file.offset(state.chunks() as u64);
+    if !trusted {
+        tracing::debug!(upload = %upload.name(), "hash state does not match the parts; reading back");
+    }
+    trusted.then_some(state)
+}
+
+/// The assembled object's size, sha256 and first [`SNIFF_LEN`](super::sniff::SNIFF_LEN)
+/// bytes: `state` (what the chunk requests hashed) plus the bytes after it, read back.
 async fn read_back(
     s3: &S3Backend,
     name: &str,
     expected: u64,
+    mut state: HashState,
 ) -> Result<(u64, String, Vec<u8>), StoreError> {
-    let mut hash = Sha256::new();
-    let mut head = Vec::with_capacity(SNIFF_LEN);
-    let mut size = 0u64;
-    if expected > 0 {
-        let mut body = s3.get(name, None).await?.stream;
+    let mut size = state.len();
+    if size < expected {
+        let mut body = s3.get(name, Some(size..expected)).await?.stream;
         while let Some(bytes) = body.try_next().await? {
-            hash.update(&bytes);
-            let room = SNIFF_LEN.saturating_sub(head.len());
-            head.extend_from_slice(&bytes[..room.min(bytes.len())]);
+            s3.count_read_back(bytes.len() as u64);
+            state.update(&bytes);
             size += bytes.len() as u64;
         }
     }
@@ -434,7 +575,8 @@ async fn read_back(
             "assembled {size} bytes, expected {expected}"
         )));
     }
-    Ok((size, hex(&hash.finalize()), head))
+    let (sha256, head) = state.finish();
+    Ok((size, sha256, head))
 }
 
 /// The chunks of an upload the bucket holds, for a page resuming it (nothing for an upload

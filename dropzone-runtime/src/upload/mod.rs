@@ -21,6 +21,8 @@ mod backend;
 mod block;
 mod chunk_disk;
 mod chunk_fields;
+#[cfg(feature = "s3")]
+mod chunk_hash;
 mod chunk_ledger;
 #[cfg(feature = "s3")]
 mod chunk_object;
@@ -49,8 +51,8 @@ pub mod rejection;
 mod report;
 mod requires;
 mod response;
-// Used by the chunk writers to hash a file as its chunks arrive.
-#[allow(dead_code)]
+// Hashes a chunked upload as its chunks arrive; only object storage uses it so far.
+#[cfg_attr(not(feature = "s3"), allow(dead_code))]
 mod sha_state;
 mod sniff;
 mod storage;

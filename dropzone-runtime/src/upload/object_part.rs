@@ -42,6 +42,8 @@ enum Pending {
 pub(crate) struct Assembled {
     s3: S3Backend,
     name: String,
+    /// The upload's running hash beside it (chunk_hash.rs), deleted with it.
+    state: String,
     size: u64,
     sha256: String,
     /// The claim that made this request the finalizer (chunk_object.rs), released only once
@@ -52,10 +54,11 @@ pub(crate) struct Assembled {
 }
 
 impl Assembled {
-    pub(crate) fn new(s3: S3Backend, name: String, claim: Claim) -> Self {
+    pub(crate) fn new(s3: S3Backend, name: String, state: String, claim: Claim) -> Self {
         Assembled {
             s3,
             name,
+            state,
             size: 0,
             sha256: String::new(),
             claim: Some(claim),
@@ -72,7 +75,7 @@ impl Assembled {
     /// Deletes the hidden object, waiting for it.
     pub(crate) async fn discard(mut self) {
         self.settled = true;
-        remove(&self.s3, &self.name, self.claim.take()).await;
+        remove(&self.s3, &self.name, &self.state, self.claim.take()).await;
     }
 
     /// Gives the object its stored name: a server-side copy, then the hidden one goes.
@@ -90,24 +93,30 @@ impl Drop for Assembled {
         if self.settled {
             return;
         }
-        let (s3, name, claim) = (
+        let (s3, name, state, claim) = (
             self.s3.clone(),
             std::mem::take(&mut self.name),
+            std::mem::take(&mut self.state),
             self.claim.take(),
         );
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            runtime.spawn(async move { remove(&s3, &name, claim).await });
+            runtime.spawn(async move { remove(&s3, &name, &state, claim).await });
         }
     }
 }
 
-/// Deletes the hidden object, then (never before: see chunk_object.rs) releases the claim.
-async fn remove(s3: &S3Backend, name: &str, claim: Option<Claim>) {
-    if let Err(e) = s3.delete(name).await {
-        tracing::warn!(name = %name, error = %e, "could not delete an assembled upload");
-        // The claim stays: a later request must not take the object for an abandoned one
-        // while it is being deleted; the flag goes stale and the sweep removes both.
-        return;
+/// Deletes the hidden object, then its hash state, then (never before: see chunk_object.rs)
+/// releases the claim.
+async fn remove(s3: &S3Backend, name: &str, state: &str, claim: Option<Claim>) {
+    // The hash state goes after the hidden object: a request that saved it late (a duplicate
+    // chunk racing the completion) deletes it itself only once the hidden object is gone.
+    for doomed in [name, state] {
+        if let Err(e) = s3.delete(doomed).await {
+            tracing::warn!(name = %doomed, error = %e, "could not delete an assembled upload");
+            // The claim stays: a later request must not take the object for an abandoned one
+            // while it is being deleted; the flag goes stale and the sweep removes them all.
+            return;
+        }
     }
     if let Some(claim) = claim
         && let Err(e) = claim.release().await
