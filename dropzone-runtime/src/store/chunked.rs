@@ -8,7 +8,7 @@ use super::error::StoreError;
 use super::meta::ObjectInfo;
 use super::object::{MAX_PAGE, S3Backend, not_found_or};
 use super::parts::{PartTag, PartsUpload, PendingUpload};
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use futures_util::TryStreamExt;
 use object_store::list::{PaginatedListOptions, PaginatedListStore};
 use object_store::multipart::{MultipartStore, PartId};
@@ -198,6 +198,31 @@ impl S3Backend {
         }
         let parts: Vec<Bytes> = body.stream.try_collect().await?;
         Ok(Some(parts.concat().into()))
+    }
+
+    /// An empty buffer for a chunk of `len` bytes: one given back by
+    /// [`recycle`](Self::recycle) if one is large enough. Allocating a fresh chunk-sized
+    /// buffer for every chunk let the allocator keep freed ones in its per-thread arenas
+    /// (peak RSS 40 MiB for 10 MiB chunks sent one after another).
+    pub(crate) fn chunk_buffer(&self, len: usize) -> BytesMut {
+        let mut spare = self.inner.spare.lock().unwrap_or_else(|e| e.into_inner());
+        match spare.iter().position(|b| b.capacity() >= len) {
+            Some(i) => spare.swap_remove(i),
+            None => BytesMut::with_capacity(len),
+        }
+    }
+
+    /// Gives back a chunk's buffer once nothing else holds its bytes; at most as many are kept
+    /// as parts of one upload are sent at once, so idle memory stays bounded.
+    pub(crate) fn recycle(&self, bytes: Bytes) {
+        let Ok(mut buffer) = bytes.try_into_mut() else {
+            return;
+        };
+        buffer.clear();
+        let mut spare = self.inner.spare.lock().unwrap_or_else(|e| e.into_inner());
+        if spare.len() < self.inner.config.max_concurrency {
+            spare.push(buffer);
+        }
     }
 
     /// Counts `n` bytes of an assembled chunked upload read back to hash it.

@@ -41,6 +41,8 @@ pub(crate) struct Inner {
     pub(crate) config: S3Config,
     /// Bytes of assembled chunked uploads read back (see `chunked_bytes_read_back`).
     pub(crate) read_back: std::sync::atomic::AtomicU64,
+    /// Chunk buffers given back once their part was sent (see `chunk_buffer`).
+    pub(crate) spare: std::sync::Mutex<Vec<bytes::BytesMut>>,
 }
 
 /// One page of [`S3Backend::list`].
@@ -88,6 +90,7 @@ impl S3Backend {
                 prefix: location.prefix().to_owned(),
                 config,
                 read_back: Default::default(),
+                spare: Default::default(),
             }),
         })
     }

@@ -34,7 +34,7 @@ use super::object_part::{Assembled, ObjectReceived};
 use super::rejection::{InvalidChunk, StorageFailed, TooManyPendingUploads, UploadRejection};
 use crate::files::stored::hex;
 use crate::store::{Claimed, PartTag, PartsUpload, PendingUpload, PutMeta, S3Backend, StoreError};
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use futures_util::stream::{self, StreamExt, TryStreamExt};
 use sha2::{Digest, Sha256};
 use std::time::SystemTime;
@@ -113,7 +113,21 @@ pub(crate) async fn receive(
     limits: PendingLimits,
     body_limit: u64,
 ) -> Result<Option<PartsUpload>, UploadRejection> {
-    let bytes = read_chunk(field, first, dz, body_limit).await?;
+    let bytes = read_chunk(s3, field, first, dz, body_limit).await?;
+    let stored = store_chunk(s3, &bytes, dz, file_name, limits).await;
+    s3.recycle(bytes);
+    stored
+}
+
+/// Stores the chunk read by [`receive`] as its part (again into the winner, when the
+/// instances had not yet agreed on one upload).
+async fn store_chunk(
+    s3: &S3Backend,
+    bytes: &Bytes,
+    dz: &ChunkFields,
+    file_name: &str,
+    limits: PendingLimits,
+) -> Result<Option<PartsUpload>, UploadRejection> {
     let file = described(dz, file_name);
     let name = file.name();
     let index = usize::try_from(dz.index).map_err(|_| InvalidChunk::new("too many chunks"))?;
@@ -216,14 +230,15 @@ async fn forget_late_hash(s3: &S3Backend, name: &str) {
 }
 
 async fn read_chunk(
+    s3: &S3Backend,
     field: &mut multer::Field<'static>,
     first: Option<Bytes>,
     dz: &ChunkFields,
     body_limit: u64,
 ) -> Result<Bytes, UploadRejection> {
-    // The exact length is known and bounded by the zone's chunk size: one allocation, not a
-    // doubling buffer (which would peak at twice the chunk).
-    let mut buf = BytesMut::with_capacity(usize::try_from(dz.length).unwrap_or(0));
+    // The exact length is known and bounded by the zone's chunk size: one buffer, not a
+    // doubling one (which would peak at twice the chunk), reused from chunk to chunk.
+    let mut buf = s3.chunk_buffer(usize::try_from(dz.length).unwrap_or(0));
     let mut next = first;
     while let Some(data) = next {
         if buf.len() as u64 + data.len() as u64 > dz.length {
