@@ -118,13 +118,20 @@ impl S3Backend {
     }
 
     /// The parts the store holds for `upload`, in index order, whichever instance sent them.
+    /// [`StoreError::NotFound`] when the upload is no longer pending (completed or aborted).
     pub async fn list_parts(&self, upload: &PartsUpload) -> Result<Vec<StoredPart>, StoreError> {
         let key = self.key(&upload.name)?;
         let parts = self
             .inner
             .raw
             .list_parts(&self.inner.s3, &key, &upload.upload_id)
-            .await?;
+            .await
+            .map_err(|e| match e {
+                StoreError::NotFound { .. } => StoreError::NotFound {
+                    name: upload.name.clone(),
+                },
+                e => e,
+            })?;
         parts
             .into_iter()
             .map(|p| match p.number.checked_sub(1) {

@@ -179,6 +179,12 @@ impl RawApi {
             .bytes()
             .await
             .map_err(StoreError::request)?;
+        if status == http::StatusCode::NOT_FOUND && !key.is_empty() {
+            // ListParts: no such upload (completed or aborted).
+            return Err(StoreError::NotFound {
+                name: key.to_owned(),
+            });
+        }
         if !status.is_success() {
             let text = String::from_utf8_lossy(&body[..body.len().min(512)]).into_owned();
             return Err(StoreError::request(format!(

@@ -15,8 +15,9 @@
 
 use super::sha_state::{RunningSha256, SAVED_LEN};
 use super::sniff::SNIFF_LEN;
-use crate::store::{PartTag, S3Backend, StoreError};
+use crate::store::{PartTag, PartsUpload, S3Backend, StoreError};
 use bytes::{BufMut, Bytes, BytesMut};
+use futures_util::TryStreamExt;
 
 const MAGIC: &[u8; 4] = b"DZH1";
 
@@ -26,8 +27,11 @@ const MAX_STATE: usize = 1 << 20;
 /// Where the state of the upload into `hidden` is kept: under `.incoming/` too, so the sweep
 /// removes one a stopped instance left.
 pub(crate) fn state_name(hidden: &str) -> String {
-    format!("{hidden}.sha")
+    format!("{hidden}{STATE_SUFFIX}")
 }
+
+/// How a state's name ends.
+pub(crate) const STATE_SUFFIX: &str = ".sha";
 
 /// The hash of an upload's first chunks, with what is needed to trust it.
 #[derive(Clone, Debug)]
@@ -174,6 +178,79 @@ pub(crate) async fn save(
     state: &HashState,
 ) -> Result<(), StoreError> {
     s3.put_small(&state_name(hidden), state.encode()).await
+}
+
+/// The upload's hash state extended by chunk `index` (its receipt not yet added), if the
+/// state covered exactly the chunks before it; `None` leaves the hashing to the finalizer.
+pub(crate) async fn hash_chunk(
+    s3: &S3Backend,
+    upload: &PartsUpload,
+    index: usize,
+    bytes: Bytes,
+) -> Option<HashState> {
+    let prev = if index == 0 {
+        None
+    } else {
+        match load(s3, upload.name()).await {
+            Ok(prev) => prev,
+            Err(e) => {
+                tracing::warn!(upload = %upload.name(), error = %e, "could not read a hash state");
+                return None;
+            }
+        }
+    };
+    let mut state = HashState::next(prev, upload.upload_id(), index)?;
+    // Hashing a chunk of several MiB is CPU work: off the request's thread.
+    tokio::task::spawn_blocking(move || {
+        state.update(&bytes);
+        state
+    })
+    .await
+    .ok()
+}
+
+/// Keeps `state` with the receipt of the part just written, and returns it; `None` if it
+/// could not be stored (the finalizer then reads back what the state before it did not cover).
+pub(crate) async fn save_hash(
+    s3: &S3Backend,
+    upload: &PartsUpload,
+    mut state: HashState,
+    tag: PartTag,
+) -> Option<HashState> {
+    state.stored(tag);
+    match save(s3, upload.name(), &state).await {
+        Ok(()) => Some(state),
+        Err(e) => {
+            tracing::warn!(upload = %upload.name(), error = %e, "could not keep a hash state");
+            None
+        }
+    }
+}
+
+/// The assembled object's size, sha256 and first [`SNIFF_LEN`]
+/// bytes: `state` (what the chunk requests hashed) plus the bytes after it, read back.
+pub(crate) async fn read_back(
+    s3: &S3Backend,
+    name: &str,
+    expected: u64,
+    mut state: HashState,
+) -> Result<(u64, String, Vec<u8>), StoreError> {
+    let mut size = state.len();
+    if size < expected {
+        let mut body = s3.get(name, Some(size..expected)).await?.stream;
+        while let Some(bytes) = body.try_next().await? {
+            s3.count_read_back(bytes.len() as u64);
+            state.update(&bytes);
+            size += bytes.len() as u64;
+        }
+    }
+    if size != expected {
+        return Err(StoreError::Protocol(format!(
+            "assembled {size} bytes, expected {expected}"
+        )));
+    }
+    let (sha256, head) = state.finish();
+    Ok((size, sha256, head))
 }
 
 #[cfg(test)]

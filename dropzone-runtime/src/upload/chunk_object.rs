@@ -101,6 +101,18 @@ fn failed(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> UploadRejec
     StorageFailed::new(std::io::Error::other(e)).into()
 }
 
+/// A chunk stored as its part, as [`complete`] takes it up.
+pub(crate) struct StoredChunk {
+    upload: PartsUpload,
+    /// The parts listed once this one was in (`None`: the upload was completed already).
+    listed: Option<Result<Held, StoreError>>,
+    /// The hash state this request saved, covering its own chunk.
+    own: Option<HashState>,
+}
+
+/// How many chunks are in, and every part's receipt if all are.
+type Held = (u64, Option<Vec<PartTag>>);
+
 /// Reads one chunk (at most its announced length, itself at most the zone's chunk size) and
 /// stores it as its part. `None`: the upload is no longer pending (another request finalized
 /// it, so this chunk was a retry), nothing more to do.
@@ -112,7 +124,7 @@ pub(crate) async fn receive(
     file_name: &str,
     limits: PendingLimits,
     body_limit: u64,
-) -> Result<Option<PartsUpload>, UploadRejection> {
+) -> Result<Option<StoredChunk>, UploadRejection> {
     let bytes = read_chunk(s3, field, first, dz, body_limit).await?;
     let stored = store_chunk(s3, &bytes, dz, file_name, limits).await;
     s3.recycle(bytes);
@@ -127,7 +139,7 @@ async fn store_chunk(
     dz: &ChunkFields,
     file_name: &str,
     limits: PendingLimits,
-) -> Result<Option<PartsUpload>, UploadRejection> {
+) -> Result<Option<StoredChunk>, UploadRejection> {
     let file = described(dz, file_name);
     let name = file.name();
     let index = usize::try_from(dz.index).map_err(|_| InvalidChunk::new("too many chunks"))?;
@@ -139,27 +151,46 @@ async fn store_chunk(
             None if had_one => return Ok(None),
             // Completed, not named: the request that completed it stopped (or is naming it);
             // `complete` finds out under the claim.
-            None if hidden_exists(s3, &name).await? => return Ok(Some(completed(&name))),
+            None if hidden_exists(s3, &name).await? => {
+                let (upload, listed, own) = (completed(&name), None, None);
+                return Ok(Some(StoredChunk {
+                    upload,
+                    listed,
+                    own,
+                }));
+            }
             None => begin(s3, &name, &file, limits).await?,
         };
         had_one = true;
         // The chunk is hashed (in memory already) while its part is being sent.
         let put = s3.put_part_bytes(&upload, index, bytes.clone());
-        let (put, hashed) = tokio::join!(put, hash_chunk(s3, &upload, index, bytes.clone()));
-        let saved = match (&put, hashed) {
-            (Ok(tag), Some(state)) => save_hash(s3, &upload, state, tag.clone()).await,
-            _ => false,
+        let (put, hashed) = tokio::join!(
+            put,
+            chunk_hash::hash_chunk(s3, &upload, index, bytes.clone())
+        );
+        let own = match (&put, hashed) {
+            (Ok(tag), Some(state)) => chunk_hash::save_hash(s3, &upload, state, tag.clone()).await,
+            _ => None,
         };
         // Written or not, the part counts only if its upload is still the one all agree on.
-        match (winner(s3, &name).await.map_err(failed)?, put) {
-            (Some(now), Ok(_)) if now == upload => return Ok(Some(upload)),
+        // Both asked only now: after this part (and the state) are in.
+        let (now, listed) = tokio::join!(winner(s3, &name), held_tags(s3, &upload, &file));
+        match (now.map_err(failed)?, put) {
+            (Some(now), Ok(_)) if now == upload => {
+                let listed = Some(listed);
+                return Ok(Some(StoredChunk {
+                    upload,
+                    listed,
+                    own,
+                }));
+            }
             (Some(now), Err(e)) if now == upload => return Err(failed(e)),
             (Some(_), _) => {
                 // An older upload won meanwhile: ours goes, the chunk goes into the winner.
                 let _ = s3.abort_parts(&upload).await;
             }
             (None, _) => {
-                if saved {
+                if own.is_some() {
                     forget_late_hash(s3, &name).await;
                 }
                 return Ok(None);
@@ -169,53 +200,6 @@ async fn store_chunk(
     Err(failed(
         "the instances did not agree on one multipart upload",
     ))
-}
-
-/// The upload's hash state extended by chunk `index` (its receipt not yet added), if the
-/// state covered exactly the chunks before it; `None` leaves the hashing to the finalizer.
-async fn hash_chunk(
-    s3: &S3Backend,
-    upload: &PartsUpload,
-    index: usize,
-    bytes: Bytes,
-) -> Option<HashState> {
-    let prev = if index == 0 {
-        None
-    } else {
-        match chunk_hash::load(s3, upload.name()).await {
-            Ok(prev) => prev,
-            Err(e) => {
-                tracing::warn!(upload = %upload.name(), error = %e, "could not read a hash state");
-                return None;
-            }
-        }
-    };
-    let mut state = HashState::next(prev, upload.upload_id(), index)?;
-    // Hashing a chunk of several MiB is CPU work: off the request's thread.
-    tokio::task::spawn_blocking(move || {
-        state.update(&bytes);
-        state
-    })
-    .await
-    .ok()
-}
-
-/// Keeps `state` with the receipt of the part just written; `false` if it could not be
-/// stored (the finalizer then reads back what the state before it did not cover).
-async fn save_hash(
-    s3: &S3Backend,
-    upload: &PartsUpload,
-    mut state: HashState,
-    tag: PartTag,
-) -> bool {
-    state.stored(tag);
-    match chunk_hash::save(s3, upload.name(), &state).await {
-        Ok(()) => true,
-        Err(e) => {
-            tracing::warn!(upload = %upload.name(), error = %e, "could not keep a hash state");
-            false
-        }
-    }
 }
 
 /// A state saved after the upload was completed (a duplicate racing the last chunk) is
@@ -320,8 +304,12 @@ async fn live_uploads(
         // Expiry counts from the last progress, as on a folder: a long upload that keeps
         // receiving chunks stays alive. Only uploads started long ago have their parts read.
         let expired = old(p.initiated_at()) && {
-            let parts = s3.list_parts(&p.upload).await?;
-            parts.iter().all(|part| old(part.modified))
+            match s3.list_parts(&p.upload).await {
+                Ok(parts) => parts.iter().all(|part| old(part.modified)),
+                // Aborted or completed already (still listed for a moment): not live.
+                Err(StoreError::NotFound { .. }) => continue,
+                Err(e) => return Err(e),
+            }
         };
         if expired {
             tracing::info!(upload = %p.upload.name(), "aborting an expired chunked upload");
@@ -339,8 +327,12 @@ async fn held_bytes(s3: &S3Backend, pending: &[PendingUpload]) -> Result<u64, St
     let uploads: Vec<PartsUpload> = pending.iter().map(|p| p.upload.clone()).collect();
     let sizes: Vec<u64> = stream::iter(uploads)
         .map(|upload| async move {
-            let parts = s3.list_parts(&upload).await?;
-            Ok::<_, StoreError>(parts.iter().map(|p| p.size).sum::<u64>())
+            match s3.list_parts(&upload).await {
+                Ok(parts) => Ok(parts.iter().map(|p| p.size).sum::<u64>()),
+                // Aborted or completed (Garage lists such uploads for a moment): holds nothing.
+                Err(StoreError::NotFound { .. }) => Ok(0),
+                Err(e) => Err(e),
+            }
         })
         .buffer_unordered(LOOKUPS)
         .try_collect()
@@ -363,7 +355,9 @@ pub(crate) async fn sweep(s3: &S3Backend, limits: PendingLimits) -> Result<usize
         {
             tracing::info!(name = %object.name, "removing what a stopped instance left");
             s3.delete(&object.name).await?;
-            removed += 1;
+            // A hash state belongs to its upload, counted above when it was aborted (a listing
+            // may still show it deleted) or long stalled: not counted again.
+            removed += usize::from(!object.name.ends_with(chunk_hash::STATE_SUFFIX));
         }
     }
     Ok(removed)
@@ -380,22 +374,27 @@ pub(crate) enum ObjectEnd {
 /// (exactly once across instances) and reads the assembled object back.
 pub(crate) async fn complete(
     s3: &S3Backend,
-    upload: PartsUpload,
+    stored: StoredChunk,
     dz: &ChunkFields,
     file_name: &str,
 ) -> Result<ObjectEnd, UploadRejection> {
     let file = described(dz, file_name);
     let finished = || ObjectEnd::Ack(ChunkReceived::new(dz.index, dz.count, dz.count));
-    // `receive` saw the upload pending just after writing its part (an empty id: completed
-    // already), so its parts are listed straight away; a listing that fails on an upload
-    // completed since then is told apart from a store failure by asking again.
-    let listed = match upload.upload_id() {
-        "" => None,
-        _ => match held_tags(s3, &upload, &file).await {
-            Ok(held) => Some(held),
-            Err(e) if s3.is_pending(&upload).await.map_err(failed)? => return Err(e),
-            Err(_) => None,
-        },
+    let StoredChunk {
+        upload,
+        listed,
+        own,
+    } = stored;
+    // `receive` listed the parts once its own was in; a listing that failed on an upload
+    // completed meanwhile is told apart from a store failure by asking again.
+    let listed = match listed {
+        None => None,
+        Some(Ok(held)) => Some(held),
+        // No such upload: completed (or aborted) meanwhile, even while Garage's listing of
+        // uploads still shows it for a moment.
+        Some(Err(StoreError::NotFound { .. })) => None,
+        Some(Err(e)) if s3.is_pending(&upload).await.map_err(failed)? => return Err(failed(e)),
+        Some(Err(_)) => None,
     };
     let listed = match listed {
         Some((_, Some(tags))) => Some(tags),
@@ -439,7 +438,7 @@ pub(crate) async fn complete(
         }
     };
     let state = match &tags {
-        Some(tags) => trusted_hash(s3, &upload, tags, &file).await,
+        Some(tags) => trusted_hash(s3, &upload, tags, &file, own).await,
         None => None,
     };
     let state = state.unwrap_or_else(|| HashState::empty(upload.upload_id()));
@@ -450,7 +449,7 @@ pub(crate) async fn complete(
         chunk_hash::state_name(&hidden),
         claim,
     );
-    match read_back(s3, upload.name(), file.total_size, state).await {
+    match chunk_hash::read_back(s3, upload.name(), file.total_size, state).await {
         Ok((size, sha256, head)) => Ok(ObjectEnd::Assembled(assembled.with(size, sha256), head)),
         Err(e) => {
             assembled.discard().await;
@@ -499,8 +498,8 @@ async fn held_tags(
     s3: &S3Backend,
     upload: &PartsUpload,
     file: &Described<'_>,
-) -> Result<(u64, Option<Vec<PartTag>>), UploadRejection> {
-    let parts = s3.list_parts(upload).await.map_err(failed)?;
+) -> Result<Held, StoreError> {
+    let parts = s3.list_parts(upload).await?;
     let mut tags: Vec<Option<PartTag>> = vec![None; file.count as usize];
     for part in parts {
         let index = part.index as u64;
@@ -530,7 +529,7 @@ async fn complete_claimed(
         }
         let tags = match listed.take() {
             Some(tags) => tags,
-            None => match held_tags(s3, upload, file).await? {
+            None => match held_tags(s3, upload, file).await.map_err(failed)? {
                 (_, Some(tags)) => tags,
                 (_, None) => return Err(failed("a part of a complete upload is gone")),
             },
@@ -546,19 +545,25 @@ async fn complete_claimed(
 }
 
 /// The state the chunk requests kept, if it hashed exactly the first parts the upload was
-/// completed with (see chunk_hash.rs); `None` makes the finalizer read back everything.
+/// completed with (see chunk_hash.rs); `None` makes the finalizer read back everything. The
+/// one this request saved is taken when it covers every chunk (the last one sent in order),
+/// else the one in the bucket.
 async fn trusted_hash(
     s3: &S3Backend,
     upload: &PartsUpload,
     tags: &[PartTag],
     file: &Described<'_>,
+    own: Option<HashState>,
 ) -> Option<HashState> {
-    let state = match chunk_hash::load(s3, upload.name()).await {
-        Ok(state) => state?,
-        Err(e) => {
-            tracing::warn!(upload = %upload.name(), error = %e, "could not read a hash state");
-            return None;
-        }
+    let state = match own.filter(|s| s.chunks() as u64 == file.count) {
+        Some(own) => own,
+        None => match chunk_hash::load(s3, upload.name()).await {
+            Ok(state) => state?,
+            Err(e) => {
+                tracing::warn!(upload = %upload.name(), error = %e, "could not read a hash state");
+                return None;
+            }
+        },
     };
     let trusted = state.matches(upload.upload_id(), tags)
         && state.len() == file.offset(state.chunks() as u64);
@@ -566,32 +571,6 @@ async fn trusted_hash(
         tracing::debug!(upload = %upload.name(), "hash state does not match the parts; reading back");
     }
     trusted.then_some(state)
-}
-
-/// The assembled object's size, sha256 and first [`SNIFF_LEN`](super::sniff::SNIFF_LEN)
-/// bytes: `state` (what the chunk requests hashed) plus the bytes after it, read back.
-async fn read_back(
-    s3: &S3Backend,
-    name: &str,
-    expected: u64,
-    mut state: HashState,
-) -> Result<(u64, String, Vec<u8>), StoreError> {
-    let mut size = state.len();
-    if size < expected {
-        let mut body = s3.get(name, Some(size..expected)).await?.stream;
-        while let Some(bytes) = body.try_next().await? {
-            s3.count_read_back(bytes.len() as u64);
-            state.update(&bytes);
-            size += bytes.len() as u64;
-        }
-    }
-    if size != expected {
-        return Err(StoreError::Protocol(format!(
-            "assembled {size} bytes, expected {expected}"
-        )));
-    }
-    let (sha256, head) = state.finish();
-    Ok((size, sha256, head))
 }
 
 /// The chunks of an upload the bucket holds, for a page resuming it (nothing for an upload

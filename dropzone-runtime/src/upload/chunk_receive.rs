@@ -40,7 +40,7 @@ enum PartKind {
     Finished,
     /// Stored as a part of the upload's multipart upload.
     #[cfg(feature = "s3")]
-    Object(crate::store::PartsUpload),
+    Object(chunk_object::StoredChunk),
 }
 
 /// The media type a chunk is checked with. Browsers send every chunk as
@@ -103,7 +103,7 @@ pub(crate) async fn receive_chunk(
         let stored =
             chunk_object::receive(s3, field, first, &dz, &file_name, limits, ctx.body_limit);
         let kind = match stored.await? {
-            Some(upload) => PartKind::Object(upload),
+            Some(stored) => PartKind::Object(stored),
             None => PartKind::Finished,
         };
         return Ok(chunk_part(kind, field, content_type, dz, file_name));
@@ -267,7 +267,7 @@ pub(crate) async fn complete(part: ChunkPart, ctx: &Ctx<'_>) -> Result<ChunkEnd,
             )));
         }
         #[cfg(feature = "s3")]
-        PartKind::Object(upload) => {
+        PartKind::Object(stored) => {
             let chunk = ChunkPart {
                 kind: PartKind::Finished,
                 field,
@@ -275,7 +275,7 @@ pub(crate) async fn complete(part: ChunkPart, ctx: &Ctx<'_>) -> Result<ChunkEnd,
                 fields: dz,
                 file_name,
             };
-            return complete_object(upload, chunk, ctx).await;
+            return complete_object(stored, chunk, ctx).await;
         }
         PartKind::Written(ticket) => {
             let (index, durable) = (storage.chunk_index().clone(), storage.is_durable());
@@ -360,7 +360,7 @@ pub(crate) async fn complete(part: ChunkPart, ctx: &Ctx<'_>) -> Result<ChunkEnd,
 /// runs the same content check on the assembled head.
 #[cfg(feature = "s3")]
 async fn complete_object(
-    upload: crate::store::PartsUpload,
+    stored: chunk_object::StoredChunk,
     part: ChunkPart,
     ctx: &Ctx<'_>,
 ) -> Result<ChunkEnd, UploadRejection> {
@@ -374,7 +374,7 @@ async fn complete_object(
         file_name,
         ..
     } = part;
-    let (assembled, head) = match chunk_object::complete(s3, upload, &dz, &file_name).await? {
+    let (assembled, head) = match chunk_object::complete(s3, stored, &dz, &file_name).await? {
         ObjectEnd::Ack(ack) => return Ok(ChunkEnd::Ack(ack)),
         ObjectEnd::Assembled(assembled, head) => (assembled, head),
     };
