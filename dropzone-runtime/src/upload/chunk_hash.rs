@@ -253,6 +253,36 @@ pub(crate) async fn read_back(
     Ok((size, sha256, head))
 }
 
+/// The state the chunk requests kept, if it hashed exactly the first parts the upload was
+/// completed with (`offset(n)`: where chunk `n` starts); `None` makes the finalizer read back
+/// everything. The one this request saved is taken when it covers all `count` chunks (the
+/// last one sent in order), else the one in the bucket.
+pub(crate) async fn trusted(
+    s3: &S3Backend,
+    upload: &PartsUpload,
+    tags: &[PartTag],
+    count: u64,
+    offset: impl Fn(u64) -> u64,
+    own: Option<HashState>,
+) -> Option<HashState> {
+    let state = match own.filter(|s| s.chunks() as u64 == count) {
+        Some(own) => own,
+        None => match load(s3, upload.name()).await {
+            Ok(state) => state?,
+            Err(e) => {
+                tracing::warn!(upload = %upload.name(), error = %e, "could not read a hash state");
+                return None;
+            }
+        },
+    };
+    let trusted =
+        state.matches(upload.upload_id(), tags) && state.len() == offset(state.chunks() as u64);
+    if !trusted {
+        tracing::debug!(upload = %upload.name(), "hash state does not match the parts; reading back");
+    }
+    trusted.then_some(state)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

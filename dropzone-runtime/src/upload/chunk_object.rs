@@ -125,8 +125,15 @@ pub(crate) async fn receive(
     limits: PendingLimits,
     body_limit: u64,
 ) -> Result<Option<StoredChunk>, UploadRejection> {
-    let bytes = read_chunk(s3, field, first, dz, body_limit).await?;
-    let stored = store_chunk(s3, &bytes, dz, file_name, limits).await;
+    // Which upload to write into is looked up while the body arrives: a read only (nothing
+    // is started before the chunk proved valid), checked again once the part is written.
+    let name = described(dz, file_name).name();
+    let (bytes, looked_up) = tokio::join!(
+        read_chunk(s3, field, first, dz, body_limit),
+        winner(s3, &name)
+    );
+    let bytes = bytes?;
+    let stored = store_chunk(s3, &bytes, dz, file_name, limits, looked_up).await;
     s3.recycle(bytes);
     stored
 }
@@ -139,13 +146,19 @@ async fn store_chunk(
     dz: &ChunkFields,
     file_name: &str,
     limits: PendingLimits,
+    looked_up: Result<Option<PartsUpload>, StoreError>,
 ) -> Result<Option<StoredChunk>, UploadRejection> {
     let file = described(dz, file_name);
     let name = file.name();
     let index = usize::try_from(dz.index).map_err(|_| InvalidChunk::new("too many chunks"))?;
     let mut had_one = false;
+    let mut looked_up = Some(looked_up);
     for _ in 0..ATTEMPTS {
-        let upload = match winner(s3, &name).await.map_err(failed)? {
+        let found = match looked_up.take() {
+            Some(found) => found,
+            None => winner(s3, &name).await,
+        };
+        let upload = match found.map_err(failed)? {
             Some(upload) => upload,
             // It was pending a moment ago and is gone: finalized (or refused) meanwhile.
             None if had_one => return Ok(None),
@@ -438,7 +451,9 @@ pub(crate) async fn complete(
         }
     };
     let state = match &tags {
-        Some(tags) => trusted_hash(s3, &upload, tags, &file, own).await,
+        Some(tags) => {
+            chunk_hash::trusted(s3, &upload, tags, file.count, |n| file.offset(n), own).await
+        }
         None => None,
     };
     let state = state.unwrap_or_else(|| HashState::empty(upload.upload_id()));
@@ -542,35 +557,6 @@ async fn complete_claimed(
         }
     }
     Ok(None)
-}
-
-/// The state the chunk requests kept, if it hashed exactly the first parts the upload was
-/// completed with (see chunk_hash.rs); `None` makes the finalizer read back everything. The
-/// one this request saved is taken when it covers every chunk (the last one sent in order),
-/// else the one in the bucket.
-async fn trusted_hash(
-    s3: &S3Backend,
-    upload: &PartsUpload,
-    tags: &[PartTag],
-    file: &Described<'_>,
-    own: Option<HashState>,
-) -> Option<HashState> {
-    let state = match own.filter(|s| s.chunks() as u64 == file.count) {
-        Some(own) => own,
-        None => match chunk_hash::load(s3, upload.name()).await {
-            Ok(state) => state?,
-            Err(e) => {
-                tracing::warn!(upload = %upload.name(), error = %e, "could not read a hash state");
-                return None;
-            }
-        },
-    };
-    let trusted = state.matches(upload.upload_id(), tags)
-        && state.len() == file.offset(state.chunks() as u64);
-    if !trusted {
-        tracing::debug!(upload = %upload.name(), "hash state does not match the parts; reading back");
-    }
-    trusted.then_some(state)
 }
 
 /// The chunks of an upload the bucket holds, for a page resuming it (nothing for an upload
