@@ -487,3 +487,25 @@ async fn a_chunk_resent_with_other_bytes_is_not_taken_from_the_hash_state() {
         (sha256_hex(&other), other.len() as u64)
     );
 }
+
+/// ListParts of an upload that is gone says so (NotFound), rather than failing like a store
+/// error: Garage still lists an aborted upload for a moment, and a chunk that meets one must
+/// take it for gone, not answer 500.
+#[tokio::test]
+async fn the_parts_of_an_aborted_upload_are_not_found() {
+    let Some(s3) = backend("parts-gone") else {
+        return;
+    };
+    let meta = dropzone_runtime::store::PutMeta::default();
+    let upload = s3.begin_parts(".incoming/gone", &meta).await.unwrap();
+    assert!(s3.list_parts(&upload).await.unwrap().is_empty());
+    s3.abort_parts(&upload).await.unwrap();
+    let listed = s3.list_parts(&upload).await;
+    assert!(
+        matches!(
+            listed,
+            Err(dropzone_runtime::store::StoreError::NotFound { .. })
+        ),
+        "{listed:?}"
+    );
+}
