@@ -5,6 +5,7 @@
 //! loadgen upload   url=… concurrency=16 requests=5000 seconds=20 size=10240 [name=a.png type=image/png]
 //! loadgen chunked  url=… size=1073741824 chunk=2097152 parallel=1
 //! loadgen disk     dir=/tmp size=1073741824
+//! loadgen sha256   size=1073741824          (one core hashing, as every stored file is)
 //! loadgen discard  addr=127.0.0.1:0        (a server that reads and drops every body)
 //! ```
 //! Each figure is printed as one `name: value unit` line.
@@ -34,6 +35,7 @@ fn main() {
             "upload" => upload(&args).await,
             "chunked" => chunked(&args).await,
             "disk" => disk(&args),
+            "sha256" => sha256(&args),
             "discard" => discard(&args).await,
             _ => Err(format!(
                 "unknown mode {mode:?}; see the header of bench/src/bin/loadgen.rs"
@@ -323,6 +325,34 @@ fn disk(args: &Args) -> Result<(), String> {
     result.map_err(|e| format!("disk write: {e}"))?;
     figure(
         "ceiling.disk_write",
+        size as f64 / 1e6 / elapsed.as_secs_f64(),
+        "MB/s",
+    );
+    Ok(())
+}
+
+/// SHA-256's ceiling on one core: `size` bytes in 64 KiB pieces (a network read's worth, as
+/// the upload path feeds it). Every stored file is hashed as it streams in, and one file's
+/// hash cannot be spread over cores, so no single upload can be faster than this.
+fn sha256(args: &Args) -> Result<(), String> {
+    use sha2::Digest;
+    let size: u64 = arg(args, "size", None)?;
+    let mut buf = vec![0u8; 1024 * 1024];
+    fill_pattern(0, &mut buf);
+    let start = Instant::now();
+    let mut hash = sha2::Sha256::new();
+    let mut done = 0;
+    while done < size {
+        let n = (size - done).min(buf.len() as u64) as usize;
+        for piece in buf[..n].chunks(64 * 1024) {
+            hash.update(piece);
+        }
+        done += n as u64;
+    }
+    std::hint::black_box(hash.finalize());
+    let elapsed = start.elapsed();
+    figure(
+        "ceiling.sha256",
         size as f64 / 1e6 / elapsed.as_secs_f64(),
         "MB/s",
     );
