@@ -131,7 +131,7 @@ static WORDS: std::sync::LazyLock<Vec<memmem::Finder<'static>>> = std::sync::Laz
     MARKUP
         .iter()
         .filter(|m| m[0] != b'<')
-        .map(|m| memmem::Finder::new(m))
+        .map(memmem::Finder::new)
         .collect()
 });
 
