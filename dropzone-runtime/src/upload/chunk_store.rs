@@ -8,6 +8,9 @@
 //!   written, so a chunk cut short (client gone, body truncated, process killed) is simply not
 //!   there;
 //! - an index already received is not written again (a retry sends the same bytes);
+//! - the file is hashed as its chunks come (chunk_hash.rs): after marking its chunk received, a
+//!   request advances the running hash over the received chunks that follow what it covers,
+//!   and a request writing a chunk it did not start first keeps the hash off that chunk;
 //! - the request that finds every chunk received claims the file by creating its `end`
 //!   (a hard link, which fails if the name exists): exactly one request, in any process, can,
 //!   so the handler runs once per file;
@@ -37,6 +40,7 @@ use uuid::Uuid;
 use super::block::fill_block;
 pub(crate) use super::chunk_disk::ChunkedFile;
 use super::chunk_disk::{End, NOTHING, RECEIVED, STARTED, UploadDir, write_all_at};
+use super::chunk_hash;
 use super::chunk_ledger::Ledger;
 
 /// Bytes gathered before one write of a chunk. Smaller than a single upload's block: several
@@ -146,18 +150,21 @@ pub(crate) struct Complete {
 }
 
 impl Complete {
-    /// Closes the write gate (waiting for any write in progress, in any process), removes the
-    /// upload's state but its tombstone, and opens the data for the final checks and the
-    /// rename. Blocking.
-    pub(crate) fn close(&self) -> io::Result<File> {
+    /// Closes the write gate (waiting for any write in progress, in any process), finishes
+    /// the file's running hash, removes the upload's state but its tombstone, and opens the
+    /// data for the final checks and the rename. Returns the data and its SHA-256. Blocking.
+    pub(crate) fn close(&self) -> io::Result<(File, [u8; 32])> {
         let gate = self.upload.open_gate_to_close()?;
         gate.lock()?;
         // Closed for good: writers look at their own handle's length, not at a path that the
         // sweep removes one day.
         gate.set_len(1)?;
         drop(gate);
+        let data = self.upload.open_data()?;
+        // After the gate closed: no byte can change any more.
+        let sha256 = chunk_hash::finish(&self.upload, &self.file, &data)?;
         self.upload.strip();
-        self.upload.open_data()
+        Ok((data, sha256))
     }
 }
 
@@ -268,6 +275,10 @@ impl ChunkIndex {
         if let Some(lock) = &ticket.lock {
             UploadDir::touch(lock)?;
         }
+        // Best effort: whatever it leaves uncovered, the finalizer hashes.
+        if let Err(e) = chunk_hash::advance(&upload, &ticket.file, &ticket.data) {
+            tracing::debug!(error = %e, "dropzone-runtime: could not advance a chunked upload's hash");
+        }
         let map = upload.read_map()?;
         let (received, total) = (received(&map), ticket.file.chunk_count);
         if received < total {
@@ -329,6 +340,7 @@ fn start(
             total: file.chunk_count,
         });
     }
+    let mut first = false;
     if state(&map) == NOTHING {
         let mut ledger = Ledger::lock(dir)?;
         // Looked at again under the lock: another request may have started it meanwhile.
@@ -340,7 +352,13 @@ fn start(
             upload.set_chunk(chunk, STARTED)?;
             ledger.bytes += cost;
             ledger.save()?;
+            first = true;
         }
+    }
+    if !first {
+        // Another request started this chunk (it may be in flight, or was cut short): this
+        // one's bytes may land after the other's were hashed.
+        chunk_hash::exclude(&upload, &file, chunk)?;
     }
     Ok(Begin::Write(ticket(dir, upload, lock, file, chunk)?))
 }
