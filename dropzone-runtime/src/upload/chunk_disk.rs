@@ -14,7 +14,7 @@
 //!   is refused, so no write can land after the content check;
 //! - `hash`: held exclusively by whoever advances or reads the running hash (chunk_hash.rs);
 //! - `sha`: the running SHA-256 of the chunks hashed so far, replaced whole (a temporary
-//!   `sha-*` renamed over it) under `hash`; absent until the first chunk is hashed;
+//!   `sha-*` renamed over it) under `hash`; absent until a request first changes it;
 //! - `end`: the claim and tombstone. Hard-linked into place (which fails if it exists) by the
 //!   one request that completes the file, or by the sweep that expires it; `done` means finished, `gone` means expired or failed. Once it exists
 //!   every other file but `data` (owned by the finalizer) is removed.
@@ -34,6 +34,9 @@ pub(crate) const CHUNK_DIR: &str = ".chunks";
 pub(crate) const NEW_PREFIX: &str = ".new-";
 /// Prefix of an upload folder being removed.
 pub(crate) const TRASH_PREFIX: &str = ".trash-";
+
+/// Prefix of a new `sha` being written, before it is renamed over the old one.
+const SHA_TEMP_PREFIX: &str = "sha-";
 
 /// A chunk no request has started.
 pub(crate) const NOTHING: u8 = 0;
@@ -187,7 +190,7 @@ impl UploadDir {
     /// the new one, never half of one. With `durable`, the new state is on disk (the file
     /// and its rename) before this returns.
     pub(crate) fn write_sha(&self, state: &[u8], durable: bool) -> io::Result<()> {
-        let temp = self.file(&format!("sha-{}", Uuid::new_v4()));
+        let temp = self.file(&format!("{SHA_TEMP_PREFIX}{}", Uuid::new_v4()));
         let written = (|| {
             let mut file = File::create(&temp)?;
             io::Write::write_all(&mut file, state)?;
@@ -276,6 +279,16 @@ impl UploadDir {
     pub(crate) fn strip(&self) {
         for name in ["meta", "map", "gate", "lock", "hash", "sha"] {
             let _ = fs::remove_file(self.file(name));
+        }
+        // A new `sha` a killed process left unrenamed.
+        for entry in fs::read_dir(&self.path).into_iter().flatten().flatten() {
+            if entry
+                .file_name()
+                .to_str()
+                .is_some_and(|n| n.starts_with(SHA_TEMP_PREFIX))
+            {
+                let _ = fs::remove_file(entry.path());
+            }
         }
     }
 

@@ -200,3 +200,39 @@ async fn a_state_that_does_not_restore_is_no_state() {
     let (digest, of_bytes) = close(&done);
     assert_eq!(digest, of_bytes);
 }
+
+/// An upload made before chunks were hashed has no `hash` file: nothing is hashed on the
+/// chunk path, and the finalizer hashes the whole file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_without_a_hash_lock_is_hashed_whole_at_the_end() {
+    let up = Upload::new(3_000);
+    let bytes = data(3_000, 7);
+    up.send(0, &bytes).await;
+    let folder = up.root().join(".chunks").join(up.uuid.to_string());
+    std::fs::remove_file(folder.join("hash")).unwrap();
+    std::fs::remove_file(folder.join("sha")).unwrap();
+    up.send(1, &bytes).await;
+    let done = complete(up.send(2, &bytes).await);
+    assert_eq!(up.covered(), 0);
+    let (digest, of_bytes) = close(&done);
+    assert_eq!(digest, of_bytes);
+    assert_eq!(digest, <[u8; 32]>::from(Sha256::digest(&bytes)));
+}
+
+/// A state file a killed process left before renaming it goes with the upload's state.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_half_saved_state_goes_with_the_upload() {
+    let up = Upload::new(2_000);
+    let bytes = data(2_000, 8);
+    up.send(0, &bytes).await;
+    let folder = up.root().join(".chunks").join(up.uuid.to_string());
+    std::fs::write(folder.join(format!("sha-{}", Uuid::new_v4())), b"half").unwrap();
+    let done = complete(up.send(1, &bytes).await);
+    close(&done);
+    let mut left: Vec<String> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["data", "end"]);
+}
