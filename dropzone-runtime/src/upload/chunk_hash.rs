@@ -2,6 +2,10 @@
 //! that the request that completes the file does not read it back whole (seconds per GiB,
 //! past Dropzone.js's 30 s timeout for large files).
 //!
+//! A chunk sent right after the ones the hash covers (the usual case: chunks one after another)
+//! is hashed by its own request as its bytes are written ([`Inline`]); any other is read back
+//! from the data file, in bounded blocks, once it follows what the hash covers.
+//!
 //! The state (`sha` in the upload's folder, see chunk_disk.rs) is a [`RunningSha256`] over the
 //! first chunks, and a *cap*: the first chunk it must never cover. It is read and replaced only
 //! with `hash` held exclusively, so every change of it is one whole step.
@@ -136,10 +140,48 @@ fn hash_up_to(data: &File, sha: &mut RunningSha256, to: u64) -> io::Result<()> {
     Ok(())
 }
 
+/// The running hash a chunk's writer goes on with (chunk_write.rs): the upload's state when the
+/// request began, which ended where the chunk starts, fed the chunk's bytes as they are
+/// written, so the chunk need not be read back.
+pub(crate) struct Inline {
+    /// The state it went on from, saved: it only applies to that very state.
+    from: [u8; SAVED_LEN],
+    sha: RunningSha256,
+}
+
+impl Inline {
+    pub(crate) fn update(&mut self, data: &[u8]) {
+        self.sha.update(data);
+    }
+}
+
+/// What the writer of chunk `chunk` starts from, if the state ends where the chunk starts and
+/// may go past it. Read without the lock (a `sha` is replaced whole, never changed in place);
+/// [`advance`] checks it again under the lock. Blocking.
+pub(crate) fn snapshot(upload: &UploadDir, file: &ChunkedFile, chunk: u64) -> Option<Inline> {
+    let state = match load(upload, file).ok()? {
+        Saved::None => State::new(u64::MAX),
+        Saved::Usable(state) => state,
+        Saved::Unusable => return None,
+    };
+    let starts_here = Some(state.sha.len()) == chunk.checked_mul(file.chunk_size);
+    (starts_here && chunk < state.cap.min(file.chunk_count)).then(|| Inline {
+        from: state.sha.save(),
+        sha: state.sha,
+    })
+}
+
 /// After a chunk was marked received: advances the hash over every received chunk that follows
-/// what it covers, up to its cap. Does not wait: if another request holds the lock, that one
-/// or the finalizer covers the chunk. Blocking.
-pub(crate) fn advance(upload: &UploadDir, file: &ChunkedFile, data: &File) -> io::Result<()> {
+/// what it covers, up to its cap, taking `inline` (this request's chunk, hashed as it was
+/// written) for its chunk if the state is still the one it went on from, and reading the
+/// others back. Does not wait: if another request holds the lock, that one or the finalizer
+/// covers the chunk. Blocking.
+pub(crate) fn advance(
+    upload: &UploadDir,
+    file: &ChunkedFile,
+    data: &File,
+    inline: Option<Inline>,
+) -> io::Result<()> {
     let Some(_lock) = lock(upload, false)? else {
         return Ok(());
     };
@@ -153,12 +195,29 @@ pub(crate) fn advance(upload: &UploadDir, file: &ChunkedFile, data: &File) -> io
         Saved::Unusable => return Ok(()),
     };
     let map = upload.read_map()?;
-    let from = state.covered(file);
     let limit = state.cap.min(file.chunk_count);
+    let mut changed = false;
+    if let Some(inline) = inline {
+        // The same state, so the chunk that follows it is this request's; under the cap, so
+        // no other request has written it since (see the module documentation).
+        let chunk = state.covered(file);
+        let end = file
+            .total_size
+            .min((chunk + 1).saturating_mul(file.chunk_size));
+        if inline.from == state.sha.save()
+            && chunk < limit
+            && map.get(chunk as usize) == Some(&RECEIVED)
+            && inline.sha.len() == end
+        {
+            state.sha = inline.sha;
+            changed = true;
+        }
+    }
+    let from = state.covered(file);
     let to = (from..limit)
         .find(|&i| map.get(i as usize) != Some(&RECEIVED))
         .unwrap_or(limit.max(from));
-    if to == from {
+    if to == from && !changed {
         return Ok(());
     }
     let end = to.saturating_mul(file.chunk_size).min(file.total_size);
@@ -204,6 +263,15 @@ pub(crate) fn finish(upload: &UploadDir, file: &ChunkedFile, data: &File) -> io:
     };
     hash_up_to(data, &mut sha, file.total_size)?;
     Ok(sha.finalize())
+}
+
+/// The digest of what the saved hash covers, if there is a usable state. Blocking.
+#[cfg(test)]
+pub(crate) fn covered_digest(upload: &UploadDir, file: &ChunkedFile) -> Option<[u8; 32]> {
+    match load(upload, file) {
+        Ok(Saved::Usable(state)) => Some(state.sha.finalize()),
+        _ => None,
+    }
 }
 
 /// How many bytes the saved hash covers (0 without a usable state). Blocking.

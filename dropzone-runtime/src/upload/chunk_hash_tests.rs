@@ -2,6 +2,7 @@
 //! file is finalized (so the finalizer reads nothing back), and what it never covers.
 
 use super::*;
+use crate::upload::chunk_disk::write_all_at;
 use crate::upload::chunk_store::{Begin, ChunkIndex, ChunkTicket, Complete, Finish, PendingLimits};
 use sha2::{Digest, Sha256};
 use std::path::Path;
@@ -235,4 +236,52 @@ async fn a_half_saved_state_goes_with_the_upload() {
         .collect();
     left.sort();
     assert_eq!(left, ["data", "end"]);
+}
+
+/// A chunk that follows what the hash covers is hashed by its writer as the bytes go out, not
+/// read back: bytes changed on disk behind the writer's back (which nothing but this test
+/// does) are not what the hash covers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_chunk_in_order_is_hashed_as_it_is_written_not_read_back() {
+    let up = Upload::new(2_000);
+    let bytes = data(2_000, 9);
+    let ticket = up.begin(0);
+    up.write(&ticket, 0, &bytes).await;
+    let data_file = up.upload_dir().data_path();
+    write_all_at(
+        &std::fs::OpenOptions::new()
+            .write(true)
+            .open(&data_file)
+            .unwrap(),
+        &[0; 1000],
+        0,
+    )
+    .unwrap();
+    up.finish(ticket);
+    let written = <[u8; 32]>::from(Sha256::digest(&bytes[..1000]));
+    assert_eq!(covered_digest(&up.upload_dir(), &up.file), Some(written));
+}
+
+/// A chunk that arrives before the ones in front of it is read back once they are in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_chunk_out_of_order_is_read_back() {
+    let up = Upload::new(3_000);
+    let bytes = data(3_000, 10);
+    up.send(1, &bytes).await;
+    let on_disk = data(1_000, 11);
+    let data_file = up.upload_dir().data_path();
+    write_all_at(
+        &std::fs::OpenOptions::new()
+            .write(true)
+            .open(&data_file)
+            .unwrap(),
+        &on_disk,
+        1000,
+    )
+    .unwrap();
+    up.send(0, &bytes).await;
+    let mut want = bytes[..1000].to_vec();
+    want.extend_from_slice(&on_disk);
+    let want = <[u8; 32]>::from(Sha256::digest(&want));
+    assert_eq!(covered_digest(&up.upload_dir(), &up.file), Some(want));
 }

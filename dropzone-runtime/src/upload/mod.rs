@@ -28,6 +28,7 @@ mod chunk_object;
 mod chunk_receive;
 mod chunk_store;
 mod chunk_sweep;
+mod chunk_write;
 mod connect;
 mod context;
 pub(crate) mod csrf_check;
