@@ -86,19 +86,12 @@ impl State {
     }
 }
 
-/// What `sha` holds.
-enum Saved {
-    /// No state yet: hashing starts at the first byte.
-    None,
-    Usable(State),
-    /// Unreadable: left as it is, and the finalizer hashes from the start.
-    Unusable,
-}
-
-fn load(upload: &UploadDir, file: &ChunkedFile) -> io::Result<Saved> {
+/// The saved state, or a new one if there is none yet; `None` if it does not read back, which
+/// is left as it is (the chunk path never hashes again, the finalizer hashes from the start).
+fn load(upload: &UploadDir, file: &ChunkedFile) -> io::Result<Option<State>> {
     Ok(match upload.read_sha()? {
-        None => Saved::None,
-        Some(bytes) => State::decode(&bytes, file).map_or(Saved::Unusable, Saved::Usable),
+        None => Some(State::new(u64::MAX)),
+        Some(bytes) => State::decode(&bytes, file),
     })
 }
 
@@ -159,11 +152,7 @@ impl Inline {
 /// may go past it. Read without the lock (a `sha` is replaced whole, never changed in place);
 /// [`advance`] checks it again under the lock. Blocking.
 pub(crate) fn snapshot(upload: &UploadDir, file: &ChunkedFile, chunk: u64) -> Option<Inline> {
-    let state = match load(upload, file).ok()? {
-        Saved::None => State::new(u64::MAX),
-        Saved::Usable(state) => state,
-        Saved::Unusable => return None,
-    };
+    let state = load(upload, file).ok()??;
     let starts_here = Some(state.sha.len()) == chunk.checked_mul(file.chunk_size);
     (starts_here && chunk < state.cap.min(file.chunk_count)).then(|| Inline {
         from: state.sha.save(),
@@ -189,10 +178,8 @@ pub(crate) fn advance(
     if upload.end()?.is_some() {
         return Ok(());
     }
-    let mut state = match load(upload, file)? {
-        Saved::None => State::new(u64::MAX),
-        Saved::Usable(state) => state,
-        Saved::Unusable => return Ok(()),
+    let Some(mut state) = load(upload, file)? else {
+        return Ok(());
     };
     let map = upload.read_map()?;
     let limit = state.cap.min(file.chunk_count);
@@ -240,14 +227,13 @@ pub(crate) fn exclude(upload: &UploadDir, file: &ChunkedFile, chunk: u64) -> io:
         return Ok(());
     }
     let state = match load(upload, file)? {
-        Saved::None => State::new(chunk),
-        Saved::Usable(state) if state.covered(file) > chunk => State::new(chunk),
-        Saved::Usable(state) if state.cap <= chunk => return Ok(()),
-        Saved::Usable(mut state) => {
+        Some(state) if state.covered(file) > chunk => State::new(chunk),
+        Some(state) if state.cap <= chunk => return Ok(()),
+        Some(mut state) => {
             state.cap = chunk;
             state
         }
-        Saved::Unusable => return Ok(()),
+        None => return Ok(()),
     };
     upload.write_sha(&state.encode(), true)
 }
@@ -258,29 +244,26 @@ pub(crate) fn exclude(upload: &UploadDir, file: &ChunkedFile, chunk: u64) -> io:
 pub(crate) fn finish(upload: &UploadDir, file: &ChunkedFile, data: &File) -> io::Result<[u8; 32]> {
     let _lock = lock(upload, true)?;
     let mut sha = match load(upload, file) {
-        Ok(Saved::Usable(state)) => state.sha,
+        Ok(Some(state)) => state.sha,
         _ => RunningSha256::new(),
     };
     hash_up_to(data, &mut sha, file.total_size)?;
     Ok(sha.finalize())
 }
 
-/// The digest of what the saved hash covers, if there is a usable state. Blocking.
+/// The digest of what the saved hash covers, if it reads back. Blocking.
 #[cfg(test)]
 pub(crate) fn covered_digest(upload: &UploadDir, file: &ChunkedFile) -> Option<[u8; 32]> {
-    match load(upload, file) {
-        Ok(Saved::Usable(state)) => Some(state.sha.finalize()),
-        _ => None,
-    }
+    load(upload, file).ok()?.map(|state| state.sha.finalize())
 }
 
-/// How many bytes the saved hash covers (0 without a usable state). Blocking.
+/// How many bytes the saved hash covers (0 if it does not read back). Blocking.
 #[cfg(test)]
 pub(crate) fn covered_bytes(upload: &UploadDir, file: &ChunkedFile) -> u64 {
-    match load(upload, file) {
-        Ok(Saved::Usable(state)) => state.sha.len(),
-        _ => 0,
-    }
+    load(upload, file)
+        .ok()
+        .flatten()
+        .map_or(0, |state| state.sha.len())
 }
 
 #[cfg(test)]
