@@ -240,10 +240,14 @@ async fn chunked(args: &Args) -> Result<(), String> {
     let count = size.div_ceil(chunk).max(1);
     let uuid = uuid::Uuid::new_v4().to_string();
     let next = Arc::new(AtomicU64::new(0));
+    // The last chunk's request, in µs: with `parallel=1` it is the one that completes the
+    // file, so it shows what finalizing costs the page.
+    let last_us = Arc::new(AtomicU64::new(0));
     let start = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..parallel {
         let (next, uuid, path) = (next.clone(), uuid.clone(), path.clone());
+        let last_us = last_us.clone();
         tasks.push(tokio::spawn(async move {
             let mut conn = Connection::new(addr);
             let mut failures = Vec::new();
@@ -269,7 +273,12 @@ async fn chunked(args: &Args) -> Result<(), String> {
                     offset,
                     chunk.min(size - offset),
                 );
-                match conn.post(&path, &body, "").await {
+                let sent = Instant::now();
+                let answer = conn.post(&path, &body, "").await;
+                if index == count - 1 {
+                    last_us.store(sent.elapsed().as_micros() as u64, Ordering::Relaxed);
+                }
+                match answer {
                     Ok(r) if (200..300).contains(&r.status) => {}
                     Ok(r) => failures.push(format!(
                         "chunk {index}: {} {}",
@@ -298,6 +307,11 @@ async fn chunked(args: &Args) -> Result<(), String> {
         "MB/s",
     );
     figure(&format!("{prefix}.seconds"), elapsed.as_secs_f64(), "s");
+    figure(
+        &format!("{prefix}.last_chunk_ms"),
+        last_us.load(Ordering::Relaxed) as f64 / 1e3,
+        "ms",
+    );
     Ok(())
 }
 

@@ -21,12 +21,14 @@ mod backend;
 mod block;
 mod chunk_disk;
 mod chunk_fields;
+mod chunk_hash;
 mod chunk_ledger;
 #[cfg(feature = "s3")]
 mod chunk_object;
 mod chunk_receive;
 mod chunk_store;
 mod chunk_sweep;
+mod chunk_write;
 mod connect;
 mod context;
 pub(crate) mod csrf_check;
@@ -49,8 +51,7 @@ pub mod rejection;
 mod report;
 mod requires;
 mod response;
-// Used by the chunk writers to hash a file as its chunks arrive.
-#[allow(dead_code)]
+// Used by the folder's chunk path to hash a file as its chunks arrive (chunk_hash.rs).
 mod sha_state;
 mod sniff;
 mod storage;
