@@ -338,7 +338,11 @@ async fn the_number_of_unfinished_uploads_is_bounded() {
 #[tokio::test]
 async fn abandoned_uploads_expire_and_their_late_chunks_are_gone() {
     let dir = tempfile::tempdir().unwrap();
-    let storage = Storage::new(dir.path()).chunk_expiry(Duration::from_millis(50));
+    // The tombstone that answers 410 goes once older than the expiry too, so the expiry must
+    // outlast the two requests between the sweep and the late chunk, on a loaded machine
+    // (50 ms did not, once in twenty runs).
+    const EXPIRY: Duration = Duration::from_millis(500);
+    let storage = Storage::new(dir.path()).chunk_expiry(EXPIRY);
     let app = chunk_app(storage.clone());
     let data = png_bytes(2500);
     let abandoned = new_uuid();
@@ -346,7 +350,7 @@ async fn abandoned_uploads_expire_and_their_late_chunks_are_gone() {
     assert!(is_ack(&a[0], 0, 1, 3));
     assert_eq!(chunk_leftovers(dir.path()), vec![abandoned.clone()]);
     assert_eq!(storage.pending_chunked_uploads(), 1);
-    tokio::time::sleep(Duration::from_millis(120)).await;
+    tokio::time::sleep(EXPIRY + Duration::from_millis(200)).await;
 
     // Any chunk request sweeps.
     let other = new_uuid();
@@ -358,7 +362,7 @@ async fn abandoned_uploads_expire_and_their_late_chunks_are_gone() {
     assert!(late[0].text.contains("add the file again"));
 
     // And on demand.
-    tokio::time::sleep(Duration::from_millis(120)).await;
+    tokio::time::sleep(EXPIRY + Duration::from_millis(200)).await;
     assert_eq!(storage.sweep_chunks().await.unwrap(), 1);
     assert_eq!(storage.pending_chunked_uploads(), 0);
     assert_no_parts(dir.path());

@@ -286,12 +286,21 @@ async fn a_sidecar_without_its_file_is_invisible_and_swept() {
         .replace(&name, &orphan);
     std::fs::write(meta.join(format!("{orphan}.json")), json).unwrap();
     std::fs::write(meta.join(".tmp-abc123"), b"{").unwrap();
+    // Sidecars are written in place: one half written, its data file not renamed yet.
+    let half = uuid::Uuid::new_v4().to_string();
+    std::fs::write(
+        meta.join(format!("{half}.json")),
+        format!("{{\"stored_name\":\"{half}"),
+    )
+    .unwrap();
 
     let storage = Storage::new(dir.path());
-    assert!(matches!(
-        storage.file_info(ZONE, &orphan).await,
-        Err(FilesError::NotFound)
-    ));
+    for unseen in [&orphan, &half] {
+        assert!(matches!(
+            storage.file_info(ZONE, unseen).await,
+            Err(FilesError::NotFound)
+        ));
+    }
     assert!(matches!(
         storage.delete_file(ZONE, &orphan).await,
         Err(FilesError::NotFound)
@@ -300,9 +309,9 @@ async fn a_sidecar_without_its_file_is_invisible_and_swept() {
     let listed: Vec<&str> = page.files.iter().map(|f| f.stored_name.as_str()).collect();
     assert_eq!(listed, vec![name.as_str()]);
 
-    // The sweep of a new process removes both, and keeps the real file's sidecar.
+    // The sweep of a new process removes all three, and keeps the real file's sidecar.
     let fresh = Storage::new(dir.path()).chunk_expiry(Duration::ZERO);
-    assert_eq!(fresh.sweep_leftovers().await, 2);
+    assert_eq!(fresh.sweep_leftovers().await, 3);
     assert_eq!(entries(dir.path()), vec![name.clone()]);
     assert_eq!(fresh.file_info(ZONE, &name).await.unwrap().size, 3);
 }

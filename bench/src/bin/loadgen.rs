@@ -5,6 +5,7 @@
 //! loadgen upload   url=… concurrency=16 requests=5000 seconds=20 size=10240 [name=a.png type=image/png]
 //! loadgen chunked  url=… size=1073741824 chunk=2097152 parallel=1
 //! loadgen disk     dir=/tmp size=1073741824
+//! loadgen sha256   size=1073741824          (one core hashing, as every stored file is)
 //! loadgen discard  addr=127.0.0.1:0        (a server that reads and drops every body)
 //! ```
 //! Each figure is printed as one `name: value unit` line.
@@ -34,6 +35,7 @@ fn main() {
             "upload" => upload(&args).await,
             "chunked" => chunked(&args).await,
             "disk" => disk(&args),
+            "sha256" => sha256(&args),
             "discard" => discard(&args).await,
             _ => Err(format!(
                 "unknown mode {mode:?}; see the header of bench/src/bin/loadgen.rs"
@@ -238,10 +240,14 @@ async fn chunked(args: &Args) -> Result<(), String> {
     let count = size.div_ceil(chunk).max(1);
     let uuid = uuid::Uuid::new_v4().to_string();
     let next = Arc::new(AtomicU64::new(0));
+    // The last chunk's request, in µs: with `parallel=1` it is the one that completes the
+    // file, so it shows what finalizing costs the page.
+    let last_us = Arc::new(AtomicU64::new(0));
     let start = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..parallel {
         let (next, uuid, path) = (next.clone(), uuid.clone(), path.clone());
+        let last_us = last_us.clone();
         tasks.push(tokio::spawn(async move {
             let mut conn = Connection::new(addr);
             let mut failures = Vec::new();
@@ -267,7 +273,12 @@ async fn chunked(args: &Args) -> Result<(), String> {
                     offset,
                     chunk.min(size - offset),
                 );
-                match conn.post(&path, &body, "").await {
+                let sent = Instant::now();
+                let answer = conn.post(&path, &body, "").await;
+                if index == count - 1 {
+                    last_us.store(sent.elapsed().as_micros() as u64, Ordering::Relaxed);
+                }
+                match answer {
                     Ok(r) if (200..300).contains(&r.status) => {}
                     Ok(r) => failures.push(format!(
                         "chunk {index}: {} {}",
@@ -296,6 +307,11 @@ async fn chunked(args: &Args) -> Result<(), String> {
         "MB/s",
     );
     figure(&format!("{prefix}.seconds"), elapsed.as_secs_f64(), "s");
+    figure(
+        &format!("{prefix}.last_chunk_ms"),
+        last_us.load(Ordering::Relaxed) as f64 / 1e3,
+        "ms",
+    );
     Ok(())
 }
 
@@ -323,6 +339,34 @@ fn disk(args: &Args) -> Result<(), String> {
     result.map_err(|e| format!("disk write: {e}"))?;
     figure(
         "ceiling.disk_write",
+        size as f64 / 1e6 / elapsed.as_secs_f64(),
+        "MB/s",
+    );
+    Ok(())
+}
+
+/// SHA-256's ceiling on one core: `size` bytes in 64 KiB pieces (a network read's worth, as
+/// the upload path feeds it). Every stored file is hashed as it streams in, and one file's
+/// hash cannot be spread over cores, so no single upload can be faster than this.
+fn sha256(args: &Args) -> Result<(), String> {
+    use sha2::Digest;
+    let size: u64 = arg(args, "size", None)?;
+    let mut buf = vec![0u8; 1024 * 1024];
+    fill_pattern(0, &mut buf);
+    let start = Instant::now();
+    let mut hash = sha2::Sha256::new();
+    let mut done = 0;
+    while done < size {
+        let n = (size - done).min(buf.len() as u64) as usize;
+        for piece in buf[..n].chunks(64 * 1024) {
+            hash.update(piece);
+        }
+        done += n as u64;
+    }
+    std::hint::black_box(hash.finalize());
+    let elapsed = start.elapsed();
+    figure(
+        "ceiling.sha256",
         size as f64 / 1e6 / elapsed.as_secs_f64(),
         "MB/s",
     );

@@ -1,8 +1,8 @@
 //! The files API on a local folder: each stored file `<dir>/<name>` has its metadata in the
 //! sidecar `<dir>/.meta/<name>.json` (a [`StoredFile`] as JSON).
 //!
-//! The sidecar is written (to a temporary file, then renamed without replacing anything)
-//! *before* the data file gets its final name, and deleted *after* the data file, so a visible
+//! The sidecar is written (in place, never replacing one) *before* the data file gets its
+//! final name, and deleted *after* the data file, so a visible
 //! file always has its metadata. A crash between the two leaves a sidecar without a file:
 //! invisible (every call checks the data file) and removed by [`sweep`]. Blocking functions,
 //! for the blocking pool.
@@ -16,7 +16,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-/// Prefix of sidecars being written.
+/// Prefix of the temporary sidecars earlier versions wrote (then renamed); still swept.
 const TMP_PREFIX: &str = ".tmp-";
 
 /// Sidecars are small (names are at most 255 bytes); a larger one is not ours.
@@ -35,29 +35,36 @@ fn sidecar_path(dir: &Path, name: &str) -> PathBuf {
 
 /// Writes `file`'s sidecar, never replacing one (`AlreadyExists` if the name is taken), and
 /// returns its path. With `durable`, the sidecar and its folder are flushed first.
+///
+/// Written in place, not to a temporary file renamed after: its data file does not exist
+/// yet, and every reader looks for the data file before the sidecar, so no reader sees it
+/// half written. That saves a rename (and a random name) per stored file, a sixth of a small
+/// upload's syscalls. A crash mid-write leaves a sidecar without a data file, which [`sweep`]
+/// removes.
 pub(crate) fn write_sidecar(dir: &Path, file: &StoredFile, durable: bool) -> io::Result<PathBuf> {
-    let meta_dir = dir.join(META_DIR);
     let json = serde_json::to_vec(file).map_err(io::Error::other)?;
-    let make = || {
-        tempfile::Builder::new()
-            .prefix(TMP_PREFIX)
-            .tempfile_in(&meta_dir)
-    };
-    let mut tmp = match make() {
+    let target = sidecar_path(dir, &file.stored_name);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut sidecar = match options.open(&target) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            std::fs::create_dir_all(&meta_dir)?;
-            make()
+            std::fs::create_dir_all(dir.join(META_DIR))?;
+            options.open(&target)
         }
         other => other,
     }?;
-    tmp.write_all(&json)?;
-    if durable {
-        tmp.as_file().sync_all()?;
-    }
-    let target = sidecar_path(dir, &file.stored_name);
-    tmp.persist_noclobber(&target).map_err(|e| e.error)?;
-    if durable {
-        File::open(&meta_dir)?.sync_all()?;
+    let written = sidecar.write_all(&json).and_then(|()| {
+        if durable {
+            sidecar.sync_all()?;
+            File::open(dir.join(META_DIR))?.sync_all()?;
+        }
+        Ok(())
+    });
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&target);
+        return Err(e);
     }
     Ok(target)
 }
@@ -88,8 +95,13 @@ pub(crate) fn info(dir: &Path, zone: &str, name: &str) -> Result<StoredFile, Fil
     if !is_stored_name(name) {
         return Err(FilesError::NotFound);
     }
+    // The data file first: a sidecar is complete once its data file exists (see
+    // `write_sidecar`), not necessarily before.
+    if !dir.join(name).is_file() {
+        return Err(FilesError::NotFound);
+    }
     let file = read_sidecar(dir, name)?;
-    if file.zone != zone || !dir.join(name).is_file() {
+    if file.zone != zone {
         return Err(FilesError::NotFound);
     }
     Ok(file)

@@ -14,8 +14,9 @@ pub const AWS_MAX_PARTS: usize = 10_000;
 
 /// Part sizes and upload concurrency of an [`S3Backend`](super::S3Backend).
 ///
-/// Memory held by one streamed upload is at most `(max_concurrency + 1) * part_size`: the
-/// parts in flight and the one being filled.
+/// Memory held by one streamed upload is at most `max_concurrency * part_size`: the parts in
+/// flight and the one being filled (filled only while fewer than `max_concurrency` are in
+/// flight; with 1, parts go out one after another without overlap).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct S3Config {
     pub(crate) part_size: usize,

@@ -35,7 +35,7 @@ impl S3Backend {
     /// Streams `body` into the object `name` (replacing any object of that name only once
     /// complete).
     ///
-    /// Holds at most `(max_concurrency + 1) * part_size` bytes of the body, whatever its size.
+    /// Holds at most `max_concurrency * part_size` bytes of the body, whatever its size.
     /// On an error of `body`, of the store, or when the returned future is dropped, nothing is
     /// stored and the multipart upload is aborted.
     pub async fn put_stream<S, E>(

@@ -2,9 +2,9 @@
 //! caller says so: the S3 counterpart of the local `.part-*` file.
 //!
 //! Bytes are copied into parts of exactly `part_size` bytes (the last may be shorter); a full
-//! part is sent at once, at most `max_concurrency` in flight, so a writer holds at most
-//! `(max_concurrency + 1) * part_size` bytes whatever the object's size. The multipart upload
-//! is created with the first full part. [`ObjectWriter::finish`] waits for every part and
+//! part is sent at once, and the next one is filled only while fewer than `max_concurrency`
+//! are in flight, so a writer holds at most `max_concurrency * part_size` bytes whatever the
+//! object's size. The multipart upload is created with the first full part. [`ObjectWriter::finish`] waits for every part and
 //! returns a [`PendingObject`]: still invisible, until [`PendingObject::complete`]. A writer or
 //! pending object dropped (a refused file, a failed batch, a client gone mid-body) aborts its
 //! multipart upload, so no parts are left behind.
@@ -140,10 +140,14 @@ impl ObjectWriter {
             let max = self.store.inner.config.max_object_size();
             return Err(StoreError::TooLarge { max });
         }
-        upload
-            .wait_below(self.store.inner.config.max_concurrency)
-            .await?;
+        let max = self.store.inner.config.max_concurrency;
+        upload.wait_below(max).await?;
         upload.send(Bytes::from(mem::take(&mut self.part)));
+        // The next part is filled only once a buffer is free: `max_concurrency` part buffers
+        // in all, not one more. Filling one from the network takes milliseconds against a
+        // part's tens of milliseconds to the store, so the parts in flight stay at the
+        // maximum nearly all the time, and a part's worth of memory is saved.
+        upload.wait_below(max).await?;
         Ok(())
     }
 

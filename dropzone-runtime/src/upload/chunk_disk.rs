@@ -12,6 +12,9 @@
 //! - `gate`: held shared around each write to `data`, exclusively by the finalizer once it has
 //!   claimed the file, which then gives it one byte: a write through a gate that is not empty
 //!   is refused, so no write can land after the content check;
+//! - `hash`: held exclusively by whoever advances or reads the running hash (chunk_hash.rs);
+//! - `sha`: the running SHA-256 of the chunks hashed so far, replaced whole (a temporary
+//!   `sha-*` renamed over it) under `hash`; absent until a request first changes it;
 //! - `end`: the claim and tombstone. Hard-linked into place (which fails if it exists) by the
 //!   one request that completes the file, or by the sweep that expires it; `done` means finished, `gone` means expired or failed. Once it exists
 //!   every other file but `data` (owned by the finalizer) is removed.
@@ -31,6 +34,9 @@ pub(crate) const CHUNK_DIR: &str = ".chunks";
 pub(crate) const NEW_PREFIX: &str = ".new-";
 /// Prefix of an upload folder being removed.
 pub(crate) const TRASH_PREFIX: &str = ".trash-";
+
+/// Prefix of a new `sha` being written, before it is renamed over the old one.
+const SHA_TEMP_PREFIX: &str = "sha-";
 
 /// A chunk no request has started.
 pub(crate) const NOTHING: u8 = 0;
@@ -171,6 +177,39 @@ impl UploadDir {
         OpenOptions::new().write(true).open(self.file("gate"))
     }
 
+    pub(crate) fn open_hash_lock(&self) -> io::Result<File> {
+        File::open(self.file("hash"))
+    }
+
+    /// The running hash's saved state, `None` if there is none yet.
+    pub(crate) fn read_sha(&self) -> io::Result<Option<Vec<u8>>> {
+        absent_as_none(fs::read(self.file("sha")))
+    }
+
+    /// Replaces the running hash's saved state in one step: a reader sees the old state or
+    /// the new one, never half of one. With `durable`, the new state is on disk (the file
+    /// and its rename) before this returns.
+    pub(crate) fn write_sha(&self, state: &[u8], durable: bool) -> io::Result<()> {
+        let temp = self.file(&format!("{SHA_TEMP_PREFIX}{}", Uuid::new_v4()));
+        let written = (|| {
+            let mut file = File::create(&temp)?;
+            io::Write::write_all(&mut file, state)?;
+            if durable {
+                file.sync_data()?;
+            }
+            fs::rename(&temp, self.file("sha"))
+        })();
+        if written.is_err() {
+            let _ = fs::remove_file(&temp);
+        }
+        written?;
+        #[cfg(unix)]
+        if durable {
+            File::open(&self.path)?.sync_all()?;
+        }
+        Ok(())
+    }
+
     pub(crate) fn open_data(&self) -> io::Result<File> {
         OpenOptions::new()
             .read(true)
@@ -238,8 +277,18 @@ impl UploadDir {
     /// Removes the state of an ended upload, keeping `end` (the tombstone) and `data` (which
     /// its finalizer persists or deletes). Best effort: the sweep removes what stays.
     pub(crate) fn strip(&self) {
-        for name in ["meta", "map", "gate", "lock"] {
+        for name in ["meta", "map", "gate", "lock", "hash", "sha"] {
             let _ = fs::remove_file(self.file(name));
+        }
+        // A new `sha` a killed process left unrenamed.
+        for entry in fs::read_dir(&self.path).into_iter().flatten().flatten() {
+            if entry
+                .file_name()
+                .to_str()
+                .is_some_and(|n| n.starts_with(SHA_TEMP_PREFIX))
+            {
+                let _ = fs::remove_file(entry.path());
+            }
         }
     }
 
@@ -275,6 +324,7 @@ impl UploadDir {
             fs::write(dir.file("map"), map)?;
             File::create(dir.data_path())?;
             File::create(dir.file("gate"))?;
+            File::create(dir.file("hash"))?;
             File::create(dir.file("lock"))?;
             let lock = dir.open_lock()?;
             lock.lock_shared()?;
@@ -360,6 +410,28 @@ impl NewUpload {
 #[cfg(unix)]
 pub(crate) fn write_all_at(file: &File, data: &[u8], offset: u64) -> io::Result<()> {
     std::os::unix::fs::FileExt::write_all_at(file, data, offset)
+}
+
+#[cfg(unix)]
+pub(crate) fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
+#[cfg(windows)]
+pub(crate) fn read_exact_at(file: &File, mut buf: &mut [u8], mut offset: u64) -> io::Result<()> {
+    use std::os::windows::fs::FileExt;
+    while !buf.is_empty() {
+        match file.seek_read(buf, offset) {
+            Ok(0) => return Err(io::ErrorKind::UnexpectedEof.into()),
+            Ok(n) => {
+                buf = &mut buf[n..];
+                offset += n as u64;
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
 
 #[cfg(windows)]

@@ -1,354 +1,271 @@
-//! The running sha256 of a chunked upload into object storage, kept in the bucket beside the
-//! upload (`<hidden name>.sha`), so that the request that finalizes it does not download the
-//! whole assembled object to hash it (a 5 GiB file took longer than Dropzone.js's 30 s
-//! request timeout).
+//! The running SHA-256 of a chunked upload in the folder, advanced as its chunks arrive, so
+//! that the request that completes the file does not read it back whole (seconds per GiB,
+//! past Dropzone.js's 30 s timeout for large files).
 //!
-//! The state covers chunks `0..n` and holds, beside the saved hash: the multipart upload it
-//! belongs to, the receipt (ETag) of each chunk it covers, and the first [`SNIFF_LEN`] bytes
-//! (the content check's head). A request that stored chunk `i` extends it only if it covered
-//! exactly `0..i` (chunk 0 starts a new one); otherwise it leaves it alone, and the finalizer
-//! reads back only what the state does not cover. The finalizer trusts it only if its upload
-//! and receipts match the parts it completed with: a chunk sent again with other bytes
-//! replaces its part (and its receipt), so a state that hashed the old bytes is not used.
-//! Any doubt (no state, unreadable, another upload, a receipt that differs) costs a read-back,
-//! never a wrong sha256.
+//! A chunk sent right after the ones the hash covers (the usual case: chunks one after another)
+//! is hashed by its own request as its bytes are written ([`Inline`]); any other is read back
+//! from the data file, in bounded blocks, once it follows what the hash covers.
+//!
+//! The state (`sha` in the upload's folder, see chunk_disk.rs) is a [`RunningSha256`] over the
+//! first chunks, and a *cap*: the first chunk it must never cover. It is read and replaced only
+//! with `hash` held exclusively, so every change of it is one whole step.
+//!
+//! Why the cap: the hash may only cover bytes no write will change any more. A chunk marked
+//! received is never written again by a new request ([`Begin::Duplicate`]), but a request that
+//! began while the chunk was only started (a second copy in flight, or the retry of one cut
+//! short) may still be writing it after the first copy was marked received and hashed. Such a
+//! request ([`exclude`]) lowers the cap to its chunk before its first byte is written, and
+//! throws the hash away if it already covers that chunk; what is past the cap is hashed by the
+//! finalizer, once no write can land ([`finish`]). So digest and bytes agree whichever copy
+//! wins.
+//!
+//! A state that does not read back (cut short, another version) is no state: the chunk path
+//! leaves it alone and the finalizer hashes the file from its start, as it did before.
+//!
+//! [`Begin::Duplicate`]: super::chunk_store::Begin::Duplicate
 
+use std::fs::File;
+use std::io;
+
+use super::chunk_disk::{ChunkedFile, RECEIVED, UploadDir, read_exact_at};
 use super::sha_state::{RunningSha256, SAVED_LEN};
-use super::sniff::SNIFF_LEN;
-use crate::store::{PartTag, PartsUpload, S3Backend, StoreError};
-use bytes::{BufMut, Bytes, BytesMut};
-use futures_util::TryStreamExt;
 
-const MAGIC: &[u8; 4] = b"DZH1";
+/// Bytes read at once while hashing: bounded, whatever the chunk size.
+const READ_BLOCK: usize = 256 * 1024;
 
-/// A state larger than this is not one this code wrote (10,000 receipts fit well below).
-const MAX_STATE: usize = 1 << 20;
+const MAGIC: &[u8; 8] = b"dzsha 1\n";
+const STATE_LEN: usize = MAGIC.len() + 8 + SAVED_LEN;
 
-/// Where the state of the upload into `hidden` is kept: under `.incoming/` too, so the sweep
-/// removes one a stopped instance left.
-pub(crate) fn state_name(hidden: &str) -> String {
-    format!("{hidden}{STATE_SUFFIX}")
-}
-
-/// How a state's name ends.
-pub(crate) const STATE_SUFFIX: &str = ".sha";
-
-/// The hash of an upload's first chunks, with what is needed to trust it.
-#[derive(Clone, Debug)]
-pub(crate) struct HashState {
-    upload_id: String,
-    /// The receipts of chunks `0..tags.len()`, in order.
-    tags: Vec<PartTag>,
-    head: Vec<u8>,
+/// See the module documentation.
+struct State {
+    /// The first chunk the hash must not cover; `u64::MAX` for none.
+    cap: u64,
     sha: RunningSha256,
 }
 
-impl HashState {
-    /// A state covering nothing yet (what the finalizer starts from without a trusted one).
-    pub(crate) fn empty(upload_id: &str) -> Self {
-        HashState {
-            upload_id: upload_id.to_owned(),
-            tags: Vec::new(),
-            head: Vec::with_capacity(SNIFF_LEN),
+impl State {
+    fn new(cap: u64) -> Self {
+        State {
+            cap,
             sha: RunningSha256::new(),
         }
     }
 
-    /// How many chunks it covers.
-    pub(crate) fn chunks(&self) -> usize {
-        self.tags.len()
+    fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(STATE_LEN);
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&self.cap.to_le_bytes());
+        out.extend_from_slice(&self.sha.save());
+        out
     }
 
-    /// How many bytes it hashed.
-    pub(crate) fn len(&self) -> u64 {
-        self.sha.len()
-    }
-
-    /// Hashes `bytes`, the next bytes of the upload (keeping the head).
-    pub(crate) fn update(&mut self, bytes: &[u8]) {
-        let room = SNIFF_LEN.saturating_sub(self.head.len());
-        self.head.extend_from_slice(&bytes[..room.min(bytes.len())]);
-        self.sha.update(bytes);
-    }
-
-    /// The state after chunk `index` of `upload_id`, or `None` when `prev` does not cover
-    /// exactly the chunks before it (hashing is then left to the finalizer). The chunk's
-    /// receipt is added with [`HashState::stored`] once its part is written.
-    pub(crate) fn next(prev: Option<HashState>, upload_id: &str, index: usize) -> Option<Self> {
-        if index == 0 {
-            return Some(HashState::empty(upload_id));
-        }
-        prev.filter(|p| p.upload_id == upload_id && p.tags.len() == index)
-    }
-
-    /// Records the receipt of the chunk just hashed.
-    pub(crate) fn stored(&mut self, tag: PartTag) {
-        self.tags.push(tag);
-    }
-
-    /// Whether this state hashed exactly the parts `upload_id` was completed with: the same
-    /// upload, and each covered chunk's receipt that of the part completed.
-    pub(crate) fn matches(&self, upload_id: &str, completed: &[PartTag]) -> bool {
-        let same = |a: &PartTag, b: &PartTag| a.0.trim_matches('"') == b.0.trim_matches('"');
-        self.upload_id == upload_id
-            && self.tags.len() <= completed.len()
-            && self.tags.iter().zip(completed).all(|(a, b)| same(a, b))
-    }
-
-    /// The sha256 (hex) and head of everything hashed.
-    pub(crate) fn finish(self) -> (String, Vec<u8>) {
-        (crate::files::stored::hex(&self.sha.finalize()), self.head)
-    }
-
-    fn encode(&self) -> Bytes {
-        let mut out = BytesMut::with_capacity(64 + self.head.len() + 40 * self.tags.len());
-        out.put_slice(MAGIC);
-        put_field(&mut out, self.upload_id.as_bytes());
-        out.put_u32(self.tags.len() as u32);
-        for tag in &self.tags {
-            put_field(&mut out, tag.0.as_bytes());
-        }
-        put_field(&mut out, &self.head);
-        out.put_slice(&self.sha.save());
-        out.freeze()
-    }
-
-    fn decode(mut data: &[u8]) -> Option<Self> {
-        if data.get(..4)? != MAGIC {
+    /// `None` for anything but a state of this upload [`encode`](Self::encode)d before.
+    fn decode(bytes: &[u8], file: &ChunkedFile) -> Option<Self> {
+        if bytes.len() != STATE_LEN || !bytes.starts_with(MAGIC) {
             return None;
         }
-        data = &data[4..];
-        let upload_id = String::from_utf8(take_field(&mut data)?.to_vec()).ok()?;
-        let count = take_u32(&mut data)? as usize;
-        let mut tags = Vec::with_capacity(count.min(data.len() / 4));
-        for _ in 0..count {
-            tags.push(PartTag(
-                String::from_utf8(take_field(&mut data)?.to_vec()).ok()?,
-            ));
+        let (cap, saved) = bytes[MAGIC.len()..].split_at(8);
+        let state = State {
+            cap: u64::from_le_bytes(cap.try_into().ok()?),
+            sha: RunningSha256::restore(saved)?,
+        };
+        // Only ever advanced by whole chunks, up to the end of the file.
+        let len = state.sha.len();
+        let aligned = len.is_multiple_of(file.chunk_size);
+        (len <= file.total_size && (aligned || len == file.total_size)).then_some(state)
+    }
+
+    /// How many chunks the hash covers.
+    fn covered(&self, file: &ChunkedFile) -> u64 {
+        if self.sha.len() >= file.total_size {
+            file.chunk_count
+        } else {
+            // A chunk size of 0 goes with an empty file only; never divide by it.
+            self.sha.len().checked_div(file.chunk_size).unwrap_or(0)
         }
-        let head = take_field(&mut data)?.to_vec();
-        if head.len() > SNIFF_LEN || data.len() != SAVED_LEN {
-            return None;
-        }
-        let sha = RunningSha256::restore(data)?;
-        // The head is the first bytes hashed: as long as the hash, up to SNIFF_LEN.
-        if head.len() as u64 != sha.len().min(SNIFF_LEN as u64) {
-            return None;
-        }
-        Some(HashState {
-            upload_id,
-            tags,
-            head,
-            sha,
-        })
     }
 }
 
-fn put_field(out: &mut BytesMut, bytes: &[u8]) {
-    out.put_u32(bytes.len() as u32);
-    out.put_slice(bytes);
-}
-
-fn take_u32(data: &mut &[u8]) -> Option<u32> {
-    let n = u32::from_be_bytes(data.get(..4)?.try_into().ok()?);
-    *data = &data[4..];
-    Some(n)
-}
-
-fn take_field<'a>(data: &mut &'a [u8]) -> Option<&'a [u8]> {
-    let len = take_u32(data)? as usize;
-    let field = data.get(..len)?;
-    *data = &data[len..];
-    Some(field)
-}
-
-/// The state kept for the upload into `hidden`; `None` when there is none or it is not one
-/// this code wrote (either way the finalizer reads back instead).
-pub(crate) async fn load(s3: &S3Backend, hidden: &str) -> Result<Option<HashState>, StoreError> {
-    let Some(data) = s3.get_small(&state_name(hidden), MAX_STATE).await? else {
-        return Ok(None);
-    };
-    Ok(HashState::decode(&data))
-}
-
-/// Keeps `state` for the upload into `hidden` (replacing the one before).
-pub(crate) async fn save(
-    s3: &S3Backend,
-    hidden: &str,
-    state: &HashState,
-) -> Result<(), StoreError> {
-    s3.put_small(&state_name(hidden), state.encode()).await
-}
-
-/// The upload's hash state extended by chunk `index` (its receipt not yet added), if the
-/// state covered exactly the chunks before it; `None` leaves the hashing to the finalizer.
-pub(crate) async fn hash_chunk(
-    s3: &S3Backend,
-    upload: &PartsUpload,
-    index: usize,
-    bytes: Bytes,
-) -> Option<HashState> {
-    let prev = if index == 0 {
-        None
-    } else {
-        match load(s3, upload.name()).await {
-            Ok(prev) => prev,
-            Err(e) => {
-                tracing::warn!(upload = %upload.name(), error = %e, "could not read a hash state");
-                return None;
-            }
-        }
-    };
-    let mut state = HashState::next(prev, upload.upload_id(), index)?;
-    // Hashing a chunk of several MiB is CPU work: off the request's thread.
-    tokio::task::spawn_blocking(move || {
-        state.update(&bytes);
-        state
+/// The saved state, or a new one if there is none yet; `None` if it does not read back, which
+/// is left as it is (the chunk path never hashes again, the finalizer hashes from the start).
+fn load(upload: &UploadDir, file: &ChunkedFile) -> io::Result<Option<State>> {
+    Ok(match upload.read_sha()? {
+        None => Some(State::new(u64::MAX)),
+        Some(bytes) => State::decode(&bytes, file),
     })
-    .await
-    .ok()
 }
 
-/// Keeps `state` with the receipt of the part just written, and returns it; `None` if it
-/// could not be stored (the finalizer then reads back what the state before it did not cover).
-pub(crate) async fn save_hash(
-    s3: &S3Backend,
-    upload: &PartsUpload,
-    mut state: HashState,
-    tag: PartTag,
-) -> Option<HashState> {
-    state.stored(tag);
-    match save(s3, upload.name(), &state).await {
-        Ok(()) => Some(state),
-        Err(e) => {
-            tracing::warn!(upload = %upload.name(), error = %e, "could not keep a hash state");
-            None
-        }
-    }
-}
-
-/// The assembled object's size, sha256 and first [`SNIFF_LEN`]
-/// bytes: `state` (what the chunk requests hashed) plus the bytes after it, read back.
-pub(crate) async fn read_back(
-    s3: &S3Backend,
-    name: &str,
-    expected: u64,
-    mut state: HashState,
-) -> Result<(u64, String, Vec<u8>), StoreError> {
-    let mut size = state.len();
-    if size < expected {
-        let mut body = s3.get(name, Some(size..expected)).await?.stream;
-        while let Some(bytes) = body.try_next().await? {
-            s3.count_read_back(bytes.len() as u64);
-            state.update(&bytes);
-            size += bytes.len() as u64;
-        }
-    }
-    if size != expected {
-        return Err(StoreError::Protocol(format!(
-            "assembled {size} bytes, expected {expected}"
-        )));
-    }
-    let (sha256, head) = state.finish();
-    Ok((size, sha256, head))
-}
-
-/// The state the chunk requests kept, if it hashed exactly the first parts the upload was
-/// completed with (`offset(n)`: where chunk `n` starts); `None` makes the finalizer read back
-/// everything. The one this request saved is taken when it covers all `count` chunks (the
-/// last one sent in order), else the one in the bucket.
-pub(crate) async fn trusted(
-    s3: &S3Backend,
-    upload: &PartsUpload,
-    tags: &[PartTag],
-    count: u64,
-    offset: impl Fn(u64) -> u64,
-    own: Option<HashState>,
-) -> Option<HashState> {
-    let state = match own.filter(|s| s.chunks() as u64 == count) {
-        Some(own) => own,
-        None => match load(s3, upload.name()).await {
-            Ok(state) => state?,
-            Err(e) => {
-                tracing::warn!(upload = %upload.name(), error = %e, "could not read a hash state");
-                return None;
-            }
-        },
+/// The `hash` lock, held exclusively; `None` for an upload without one (made by an earlier
+/// version), which is hashed whole by its finalizer. With `wait` false, `None` also when
+/// another request holds it.
+fn lock(upload: &UploadDir, wait: bool) -> io::Result<Option<File>> {
+    let lock = match upload.open_hash_lock() {
+        Ok(lock) => lock,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e),
     };
-    let trusted =
-        state.matches(upload.upload_id(), tags) && state.len() == offset(state.chunks() as u64);
-    if !trusted {
-        tracing::debug!(upload = %upload.name(), "hash state does not match the parts; reading back");
+    if wait {
+        lock.lock()?;
+    } else {
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => return Ok(None),
+            Err(std::fs::TryLockError::Error(e)) => return Err(e),
+        }
     }
-    trusted.then_some(state)
+    Ok(Some(lock))
+}
+
+/// Feeds the bytes of `data` from what `sha` covers up to `to`, [`READ_BLOCK`] at a time.
+fn hash_up_to(data: &File, sha: &mut RunningSha256, to: u64) -> io::Result<()> {
+    let from = sha.len();
+    if from >= to {
+        return Ok(());
+    }
+    let mut buf = vec![0u8; READ_BLOCK.min(usize::try_from(to - from).unwrap_or(READ_BLOCK))];
+    let mut at = from;
+    while at < to {
+        let n = buf.len().min(usize::try_from(to - at).unwrap_or(buf.len()));
+        read_exact_at(data, &mut buf[..n], at)?;
+        sha.update(&buf[..n]);
+        at += n as u64;
+    }
+    Ok(())
+}
+
+/// The running hash a chunk's writer goes on with (chunk_write.rs): the upload's state when the
+/// request began, which ended where the chunk starts, fed the chunk's bytes as they are
+/// written, so the chunk need not be read back.
+pub(crate) struct Inline {
+    /// The state it went on from, saved: it only applies to that very state.
+    from: [u8; SAVED_LEN],
+    sha: RunningSha256,
+}
+
+impl Inline {
+    pub(crate) fn update(&mut self, data: &[u8]) {
+        self.sha.update(data);
+    }
+}
+
+/// What the writer of chunk `chunk` starts from, if the state ends where the chunk starts and
+/// may go past it. Read without the lock (a `sha` is replaced whole, never changed in place);
+/// [`advance`] checks it again under the lock. Blocking.
+pub(crate) fn snapshot(upload: &UploadDir, file: &ChunkedFile, chunk: u64) -> Option<Inline> {
+    let state = load(upload, file).ok()??;
+    let starts_here = Some(state.sha.len()) == chunk.checked_mul(file.chunk_size);
+    (starts_here && chunk < state.cap.min(file.chunk_count)).then(|| Inline {
+        from: state.sha.save(),
+        sha: state.sha,
+    })
+}
+
+/// After a chunk was marked received: advances the hash over every received chunk that follows
+/// what it covers, up to its cap, taking `inline` (this request's chunk, hashed as it was
+/// written) for its chunk if the state is still the one it went on from, and reading the
+/// others back. Does not wait: if another request holds the lock, that one or the finalizer
+/// covers the chunk. Blocking.
+pub(crate) fn advance(
+    upload: &UploadDir,
+    file: &ChunkedFile,
+    data: &File,
+    inline: Option<Inline>,
+) -> io::Result<()> {
+    let Some(_lock) = lock(upload, false)? else {
+        return Ok(());
+    };
+    // Finalized meanwhile: the finalizer has the state (it took the lock after the claim).
+    if upload.end()?.is_some() {
+        return Ok(());
+    }
+    let Some(mut state) = load(upload, file)? else {
+        return Ok(());
+    };
+    let map = upload.read_map()?;
+    let limit = state.cap.min(file.chunk_count);
+    let mut changed = false;
+    if let Some(inline) = inline {
+        // The same state, so the chunk that follows it is this request's; under the cap, so
+        // no other request has written it since (see the module documentation).
+        let chunk = state.covered(file);
+        let end = file
+            .total_size
+            .min((chunk + 1).saturating_mul(file.chunk_size));
+        if inline.from == state.sha.save()
+            && chunk < limit
+            && map.get(chunk as usize) == Some(&RECEIVED)
+            && inline.sha.len() == end
+        {
+            state.sha = inline.sha;
+            changed = true;
+        }
+    }
+    let from = state.covered(file);
+    let to = (from..limit)
+        .find(|&i| map.get(i as usize) != Some(&RECEIVED))
+        .unwrap_or(limit.max(from));
+    if to == from && !changed {
+        return Ok(());
+    }
+    let end = to.saturating_mul(file.chunk_size).min(file.total_size);
+    hash_up_to(data, &mut state.sha, end)?;
+    // Not flushed: a state lost to a power cut only means more hashing at the end.
+    upload.write_sha(&state.encode(), false)
+}
+
+/// Before a request that did not start chunk `chunk` writes its first byte to it (see the
+/// module documentation): the hash will never cover that chunk before the finalizer. Waits for
+/// the lock. Flushed to disk: losing this step while the chunk's bytes stay would make the
+/// digest disagree with them. Blocking.
+pub(crate) fn exclude(upload: &UploadDir, file: &ChunkedFile, chunk: u64) -> io::Result<()> {
+    let Some(_lock) = lock(upload, true)? else {
+        return Ok(());
+    };
+    // Claimed meanwhile: its gate refuses this request's writes, and a state written now
+    // would be left behind in the tombstone.
+    if upload.end()?.is_some() {
+        return Ok(());
+    }
+    let state = match load(upload, file)? {
+        Some(state) if state.covered(file) > chunk => State::new(chunk),
+        Some(state) if state.cap <= chunk => return Ok(()),
+        Some(mut state) => {
+            state.cap = chunk;
+            state
+        }
+        None => return Ok(()),
+    };
+    upload.write_sha(&state.encode(), true)
+}
+
+/// The digest of the whole file, for the finalizer, once no write can land any more (the gate
+/// closed): the saved hash finished over what it does not cover. Waits for the lock (a request
+/// advancing it finishes first). Blocking.
+pub(crate) fn finish(upload: &UploadDir, file: &ChunkedFile, data: &File) -> io::Result<[u8; 32]> {
+    let _lock = lock(upload, true)?;
+    let mut sha = match load(upload, file) {
+        Ok(Some(state)) => state.sha,
+        _ => RunningSha256::new(),
+    };
+    hash_up_to(data, &mut sha, file.total_size)?;
+    Ok(sha.finalize())
+}
+
+/// The digest of what the saved hash covers, if it reads back. Blocking.
+#[cfg(test)]
+pub(crate) fn covered_digest(upload: &UploadDir, file: &ChunkedFile) -> Option<[u8; 32]> {
+    load(upload, file).ok()?.map(|state| state.sha.finalize())
+}
+
+/// How many bytes the saved hash covers (0 if it does not read back). Blocking.
+#[cfg(test)]
+pub(crate) fn covered_bytes(upload: &UploadDir, file: &ChunkedFile) -> u64 {
+    load(upload, file)
+        .ok()
+        .flatten()
+        .map_or(0, |state| state.sha.len())
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn hashed(parts: &[&[u8]]) -> HashState {
-        let mut state = HashState::empty("up-1");
-        for (i, part) in parts.iter().enumerate() {
-            state.update(part);
-            state.stored(PartTag(format!("\"tag{i}\"")));
-        }
-        state
-    }
-
-    #[test]
-    fn a_saved_state_reads_back_and_hashes_like_one_pass() {
-        let data: Vec<u8> = (0..20_000u32).map(|i| (i % 251) as u8).collect();
-        let state = hashed(&[&data[..9_000], &data[9_000..]]);
-        let back = HashState::decode(&state.encode()).expect("decodes");
-        assert_eq!(back.chunks(), 2);
-        assert_eq!(back.len(), 20_000);
-        let (sha, head) = back.finish();
-        assert_eq!(
-            sha,
-            crate::files::stored::hex(&<sha2::Sha256 as sha2::Digest>::digest(&data))
-        );
-        assert_eq!(head, data[..SNIFF_LEN]);
-    }
-
-    #[test]
-    fn anything_else_is_no_state() {
-        let good = hashed(&[b"abc"]).encode();
-        assert!(HashState::decode(&good).is_some());
-        for cut in [0, 3, 10, good.len() - 1] {
-            assert!(HashState::decode(&good[..cut]).is_none(), "cut at {cut}");
-        }
-        let mut longer = good.to_vec();
-        longer.push(0);
-        assert!(HashState::decode(&longer).is_none());
-        let mut other = good.to_vec();
-        other[0] = b'X';
-        assert!(HashState::decode(&other).is_none());
-    }
-
-    #[test]
-    fn only_the_matching_upload_and_receipts_are_trusted() {
-        let state = hashed(&[b"a", b"b"]);
-        let tags = |t: &[&str]| {
-            t.iter()
-                .map(|t| PartTag((*t).to_owned()))
-                .collect::<Vec<_>>()
-        };
-        // ListParts and UploadPart may quote receipts differently.
-        assert!(state.matches("up-1", &tags(&["tag0", "\"tag1\"", "\"tag2\""])));
-        assert!(!state.matches("up-2", &tags(&["tag0", "tag1"])));
-        assert!(!state.matches("up-1", &tags(&["tag0", "other"])));
-        assert!(!state.matches("up-1", &tags(&["tag0"])));
-    }
-
-    #[test]
-    fn a_chunk_extends_only_the_state_of_the_chunks_before_it() {
-        let two = hashed(&[b"a", b"b"]);
-        assert!(HashState::next(Some(two.clone()), "up-1", 2).is_some());
-        assert!(HashState::next(Some(two.clone()), "up-1", 3).is_none());
-        assert!(HashState::next(Some(two.clone()), "up-1", 1).is_none());
-        assert!(HashState::next(Some(two), "up-2", 2).is_none());
-        assert!(HashState::next(None, "up-1", 1).is_none());
-        assert_eq!(HashState::next(None, "up-1", 0).map(|s| s.len()), Some(0));
-    }
-}
+#[path = "chunk_hash_tests.rs"]
+mod tests;

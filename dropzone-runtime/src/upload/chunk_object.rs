@@ -19,7 +19,7 @@
 //!   longer than the expiry is aborted.
 //!
 //! The sha256 and the head for the content check come from the running hash the chunk
-//! requests keep beside the upload (chunk_hash.rs); the finalizing request reads back only
+//! requests keep beside the upload (chunk_object_hash.rs); the finalizing request reads back only
 //! what that state does not cover (nothing for chunks sent in order), and the whole object
 //! when it cannot trust it. The stored file then gets its name `<uuid>.<ext>` by a
 //! server-side copy, and the hidden object and its state are deleted. A refused file leaves
@@ -27,7 +27,7 @@
 
 use super::ack::ChunkReceived;
 use super::chunk_fields::{ChunkFields, ResumeFields};
-use super::chunk_hash::{self, HashState};
+use super::chunk_object_hash::{self, HashState};
 use super::chunk_store::PendingLimits;
 use super::multipart::next_chunk;
 use super::object_part::{Assembled, ObjectReceived};
@@ -179,10 +179,12 @@ async fn store_chunk(
         let put = s3.put_part_bytes(&upload, index, bytes.clone());
         let (put, hashed) = tokio::join!(
             put,
-            chunk_hash::hash_chunk(s3, &upload, index, bytes.clone())
+            chunk_object_hash::hash_chunk(s3, &upload, index, bytes.clone())
         );
         let own = match (&put, hashed) {
-            (Ok(tag), Some(state)) => chunk_hash::save_hash(s3, &upload, state, tag.clone()).await,
+            (Ok(tag), Some(state)) => {
+                chunk_object_hash::save_hash(s3, &upload, state, tag.clone()).await
+            }
             _ => None,
         };
         // Written or not, the part counts only if its upload is still the one all agree on.
@@ -220,7 +222,7 @@ async fn store_chunk(
 /// the hidden object, so while that is there, the finalizer's delete is still to come.
 async fn forget_late_hash(s3: &S3Backend, name: &str) {
     if matches!(hidden_exists(s3, name).await, Ok(false))
-        && let Err(e) = s3.delete(&chunk_hash::state_name(name)).await
+        && let Err(e) = s3.delete(&chunk_object_hash::state_name(name)).await
     {
         tracing::warn!(upload = %name, error = %e, "could not delete a hash state");
     }
@@ -328,7 +330,8 @@ async fn live_uploads(
             tracing::info!(upload = %p.upload.name(), "aborting an expired chunked upload");
             s3.abort_parts(&p.upload).await?;
             // Its hash state goes with it (the sweep would remove it later anyway).
-            s3.delete(&chunk_hash::state_name(p.upload.name())).await?;
+            s3.delete(&chunk_object_hash::state_name(p.upload.name()))
+                .await?;
         } else {
             live.push(p);
         }
@@ -370,7 +373,7 @@ pub(crate) async fn sweep(s3: &S3Backend, limits: PendingLimits) -> Result<usize
             s3.delete(&object.name).await?;
             // A hash state belongs to its upload, counted above when it was aborted (a listing
             // may still show it deleted) or long stalled: not counted again.
-            removed += usize::from(!object.name.ends_with(chunk_hash::STATE_SUFFIX));
+            removed += usize::from(!object.name.ends_with(chunk_object_hash::STATE_SUFFIX));
         }
     }
     Ok(removed)
@@ -452,7 +455,7 @@ pub(crate) async fn complete(
     };
     let state = match &tags {
         Some(tags) => {
-            chunk_hash::trusted(s3, &upload, tags, file.count, |n| file.offset(n), own).await
+            chunk_object_hash::trusted(s3, &upload, tags, file.count, |n| file.offset(n), own).await
         }
         None => None,
     };
@@ -461,10 +464,10 @@ pub(crate) async fn complete(
     let assembled = Assembled::new(
         s3.clone(),
         hidden.clone(),
-        chunk_hash::state_name(&hidden),
+        chunk_object_hash::state_name(&hidden),
         claim,
     );
-    match chunk_hash::read_back(s3, upload.name(), file.total_size, state).await {
+    match chunk_object_hash::read_back(s3, upload.name(), file.total_size, state).await {
         Ok((size, sha256, head)) => Ok(ObjectEnd::Assembled(assembled.with(size, sha256), head)),
         Err(e) => {
             assembled.discard().await;

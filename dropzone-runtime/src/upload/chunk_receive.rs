@@ -308,8 +308,8 @@ pub(crate) async fn complete(part: ChunkPart, ctx: &Ctx<'_>) -> Result<ChunkEnd,
 
     let total = dz.total_size;
     let finalized = chunk_store::blocking(move || {
-        let file = complete.close()?;
-        let part = ReceivedPart::from_file(file, complete.path.clone(), total)?;
+        let (file, sha256) = complete.close()?;
+        let part = ReceivedPart::from_file(file, complete.path.clone(), total, sha256)?;
         // Every chunk had its exact length, so the file is exactly the announced size.
         let len = std::fs::metadata(&complete.path)?.len();
         if len != complete.file.total_size {

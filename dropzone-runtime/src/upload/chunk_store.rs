@@ -8,6 +8,9 @@
 //!   written, so a chunk cut short (client gone, body truncated, process killed) is simply not
 //!   there;
 //! - an index already received is not written again (a retry sends the same bytes);
+//! - the file is hashed as its chunks come (chunk_hash.rs): after marking its chunk received, a
+//!   request advances the running hash over the received chunks that follow what it covers,
+//!   and a request writing a chunk it did not start first keeps the hash off that chunk;
 //! - the request that finds every chunk received claims the file by creating its `end`
 //!   (a hard link, which fails if the name exists): exactly one request, in any process, can,
 //!   so the handler runs once per file;
@@ -27,21 +30,17 @@
 
 use std::fs::File;
 use std::io;
-use std::mem;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tokio::task::{JoinHandle, spawn_blocking};
+use tokio::task::spawn_blocking;
 use uuid::Uuid;
 
-use super::block::fill_block;
 pub(crate) use super::chunk_disk::ChunkedFile;
-use super::chunk_disk::{End, NOTHING, RECEIVED, STARTED, UploadDir, write_all_at};
+use super::chunk_disk::{End, NOTHING, RECEIVED, STARTED, UploadDir};
+use super::chunk_hash::{self, Inline};
 use super::chunk_ledger::Ledger;
-
-/// Bytes gathered before one write of a chunk. Smaller than a single upload's block: several
-/// chunks of a file are usually in flight at once, each with two buffers.
-pub(crate) const CHUNK_WRITE_BLOCK: usize = 256 * 1024;
+pub(crate) use super::chunk_write::{ChunkWriter, is_closed};
 
 /// What one unfinished upload counts against [`PendingLimits::max_bytes`] besides its chunks:
 /// its state files (4 KiB, a file system block, which also covers the chunk map of up to
@@ -123,6 +122,9 @@ pub(crate) struct ChunkTicket {
     /// This request's own handles on the data and the write gate.
     data: Arc<File>,
     gate: Arc<File>,
+    /// The running hash as it was when the ticket was given, if it ends where this chunk
+    /// starts: the writer goes on with it, and puts it back here once every byte is written.
+    inline: Arc<Mutex<Option<Inline>>>,
     released: bool,
 }
 
@@ -146,18 +148,21 @@ pub(crate) struct Complete {
 }
 
 impl Complete {
-    /// Closes the write gate (waiting for any write in progress, in any process), removes the
-    /// upload's state but its tombstone, and opens the data for the final checks and the
-    /// rename. Blocking.
-    pub(crate) fn close(&self) -> io::Result<File> {
+    /// Closes the write gate (waiting for any write in progress, in any process), finishes
+    /// the file's running hash, removes the upload's state but its tombstone, and opens the
+    /// data for the final checks and the rename. Returns the data and its SHA-256. Blocking.
+    pub(crate) fn close(&self) -> io::Result<(File, [u8; 32])> {
         let gate = self.upload.open_gate_to_close()?;
         gate.lock()?;
         // Closed for good: writers look at their own handle's length, not at a path that the
         // sweep removes one day.
         gate.set_len(1)?;
         drop(gate);
+        let data = self.upload.open_data()?;
+        // After the gate closed: no byte can change any more.
+        let sha256 = chunk_hash::finish(&self.upload, &self.file, &data)?;
         self.upload.strip();
-        self.upload.open_data()
+        Ok((data, sha256))
     }
 }
 
@@ -268,6 +273,11 @@ impl ChunkIndex {
         if let Some(lock) = &ticket.lock {
             UploadDir::touch(lock)?;
         }
+        // Best effort: whatever it leaves uncovered, the finalizer hashes.
+        let inline = ticket.take_inline();
+        if let Err(e) = chunk_hash::advance(&upload, &ticket.file, &ticket.data, inline) {
+            tracing::debug!(error = %e, "dropzone-runtime: could not advance a chunked upload's hash");
+        }
         let map = upload.read_map()?;
         let (received, total) = (received(&map), ticket.file.chunk_count);
         if received < total {
@@ -329,6 +339,7 @@ fn start(
             total: file.chunk_count,
         });
     }
+    let mut first = false;
     if state(&map) == NOTHING {
         let mut ledger = Ledger::lock(dir)?;
         // Looked at again under the lock: another request may have started it meanwhile.
@@ -340,7 +351,13 @@ fn start(
             upload.set_chunk(chunk, STARTED)?;
             ledger.bytes += cost;
             ledger.save()?;
+            first = true;
         }
+    }
+    if !first {
+        // Another request started this chunk (it may be in flight, or was cut short): this
+        // one's bytes may land after the other's were hashed.
+        chunk_hash::exclude(&upload, &file, chunk)?;
     }
     Ok(Begin::Write(ticket(dir, upload, lock, file, chunk)?))
 }
@@ -394,6 +411,7 @@ fn ticket(
 ) -> io::Result<ChunkTicket> {
     let data = upload.open_data()?;
     let gate = upload.open_gate()?;
+    let inline = chunk_hash::snapshot(&upload, &file, chunk);
     Ok(ChunkTicket {
         root: dir.to_owned(),
         upload,
@@ -402,6 +420,7 @@ fn ticket(
         lock: Some(lock),
         data: Arc::new(data),
         gate: Arc::new(gate),
+        inline: Arc::new(Mutex::new(inline)),
         released: false,
     })
 }
@@ -451,16 +470,22 @@ pub(crate) fn mismatch(before: &ChunkedFile, now: &ChunkedFile) -> String {
 }
 
 impl ChunkTicket {
-    /// A writer that puts this chunk's bytes at `offset` of the data file.
+    /// A writer that puts this chunk's bytes at `offset` of the data file; one that starts
+    /// at the chunk's start also hashes them, if the ticket has a hash to go on from.
     pub(crate) fn writer(&self, offset: u64) -> ChunkWriter {
-        ChunkWriter {
-            data: Arc::clone(&self.data),
-            gate: Arc::clone(&self.gate),
+        let at_start = Some(offset) == self.chunk.checked_mul(self.file.chunk_size);
+        let inline = at_start.then(|| self.take_inline()).flatten();
+        ChunkWriter::new(
+            Arc::clone(&self.data),
+            Arc::clone(&self.gate),
             offset,
-            buf: Vec::with_capacity(64 * 1024),
-            spare: Vec::new(),
-            pending: None,
-        }
+            inline,
+            Arc::clone(&self.inline),
+        )
+    }
+
+    fn take_inline(&self) -> Option<Inline> {
+        self.inline.lock().unwrap_or_else(|e| e.into_inner()).take()
     }
 }
 
@@ -500,82 +525,6 @@ impl Drop for ChunkTicket {
             Err(_) => work(),
         }
     }
-}
-
-/// The error a write gets once its file was finalized by another request.
-pub(crate) fn is_closed(error: &io::Error) -> bool {
-    error.kind() == io::ErrorKind::Other && error.to_string() == CLOSED
-}
-
-const CLOSED: &str = "chunked upload already finalized";
-
-type WriteTask = JoinHandle<(Vec<u8>, io::Result<()>)>;
-
-/// Writes one chunk's bytes at their offset in large blocks, one block on the blocking pool
-/// while the next one fills (at most two [`CHUNK_WRITE_BLOCK`] buffers per request).
-pub(crate) struct ChunkWriter {
-    data: Arc<File>,
-    gate: Arc<File>,
-    /// Where the next block goes.
-    offset: u64,
-    buf: Vec<u8>,
-    spare: Vec<u8>,
-    pending: Option<WriteTask>,
-}
-
-impl ChunkWriter {
-    pub(crate) async fn write(&mut self, mut data: &[u8]) -> io::Result<()> {
-        while !data.is_empty() {
-            data = fill_block(&mut self.buf, data, CHUNK_WRITE_BLOCK);
-            if self.buf.len() == CHUNK_WRITE_BLOCK {
-                self.start_write().await?;
-            }
-        }
-        Ok(())
-    }
-
-    /// Writes what is left and waits for every write.
-    pub(crate) async fn finish(mut self) -> io::Result<()> {
-        if !self.buf.is_empty() {
-            self.start_write().await?;
-        }
-        self.wait().await
-    }
-
-    async fn start_write(&mut self) -> io::Result<()> {
-        self.wait().await?;
-        let data = mem::replace(&mut self.buf, mem::take(&mut self.spare));
-        let (file, gate, offset) = (Arc::clone(&self.data), Arc::clone(&self.gate), self.offset);
-        self.offset += data.len() as u64;
-        self.pending = Some(spawn_blocking(move || {
-            let result = gated_write(&file, &gate, &data, offset);
-            (data, result)
-        }));
-        Ok(())
-    }
-
-    async fn wait(&mut self) -> io::Result<()> {
-        if let Some(task) = self.pending.take() {
-            let (mut data, result) = task.await.map_err(io::Error::other)?;
-            data.clear();
-            self.spare = data;
-            result?;
-        }
-        Ok(())
-    }
-}
-
-/// One write, under the gate held shared: refused once the finalizer closed the gate (which it
-/// does holding it exclusively, so no write is under way then).
-fn gated_write(file: &File, gate: &File, data: &[u8], offset: u64) -> io::Result<()> {
-    gate.lock_shared()?;
-    let result = if gate.metadata()?.len() > 0 {
-        Err(io::Error::other(CLOSED))
-    } else {
-        write_all_at(file, data, offset)
-    };
-    gate.unlock()?;
-    result
 }
 
 /// Runs a blocking index operation on the blocking pool.

@@ -21,14 +21,16 @@ mod backend;
 mod block;
 mod chunk_disk;
 mod chunk_fields;
-#[cfg(feature = "s3")]
 mod chunk_hash;
 mod chunk_ledger;
 #[cfg(feature = "s3")]
 mod chunk_object;
+#[cfg(feature = "s3")]
+mod chunk_object_hash;
 mod chunk_receive;
 mod chunk_store;
 mod chunk_sweep;
+mod chunk_write;
 mod connect;
 mod context;
 pub(crate) mod csrf_check;
@@ -51,8 +53,8 @@ pub mod rejection;
 mod report;
 mod requires;
 mod response;
-// Hashes a chunked upload as its chunks arrive; only object storage uses it so far.
-#[cfg_attr(not(feature = "s3"), allow(dead_code))]
+// Hashes a chunked upload as its chunks arrive, in the folder (chunk_hash.rs) and in a
+// bucket (chunk_object_hash.rs).
 mod sha_state;
 mod sniff;
 mod storage;

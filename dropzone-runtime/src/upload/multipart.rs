@@ -12,7 +12,7 @@ use futures_util::Stream;
 use http::HeaderMap;
 use http::header::{CONTENT_DISPOSITION, CONTENT_LENGTH, CONTENT_TYPE};
 use std::pin::Pin;
-use std::task::{Context, Poll, ready};
+use std::task::{Context, Poll};
 
 /// The parser over a request's body, with every bound of `limit` bytes in place.
 pub(crate) type Parts = multer::Multipart<'static>;
@@ -30,9 +30,9 @@ pub(crate) fn open(
     }
     let constraints =
         multer::Constraints::new().size_limit(multer::SizeLimit::new().whole_stream(limit));
-    let stream = OneChunkPerPoll {
+    let stream = BoundedPoll {
         inner: FramingGuard::new(body, &boundary),
-        yielded: false,
+        handed: 0,
     };
     Ok(multer::Multipart::with_constraints(
         stream,
@@ -41,29 +41,46 @@ pub(crate) fn open(
     ))
 }
 
-/// Hands multer one body chunk per poll.
+/// Hands multer at most [`READY_BYTES`] of body per poll.
 ///
 /// multer reads its stream until it is `Pending`, so a body that is always ready (in memory,
 /// behind a buffering proxy or layer) would be pulled into memory whole, up to the body limit,
 /// before the first file byte reaches disk. Returning `Pending` (after waking the task) once
-/// per chunk keeps memory at about one chunk plus the write buffers, whatever the body.
-struct OneChunkPerPoll<S> {
+/// that much was handed over keeps memory at about that plus the write buffers, whatever the
+/// body. Not once per chunk: each such yield may wake another worker thread to look for the
+/// task (a futex wake and wait), which a small upload, one or two chunks, pays in full.
+struct BoundedPoll<S> {
     inner: S,
-    yielded: bool,
+    /// Handed over since the last `Pending`.
+    handed: usize,
 }
 
-impl<S: Stream + Unpin> Stream for OneChunkPerPoll<S> {
+/// See [`BoundedPoll`]: about one network read's worth.
+const READY_BYTES: usize = 64 * 1024;
+
+impl<S, E> Stream for BoundedPoll<S>
+where
+    S: Stream<Item = Result<bytes::Bytes, E>> + Unpin,
+{
     type Item = S::Item;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<S::Item>> {
-        if self.yielded {
-            self.yielded = false;
+        if self.handed >= READY_BYTES {
+            self.handed = 0;
             cx.waker().wake_by_ref();
             return Poll::Pending;
         }
-        let item = ready!(Pin::new(&mut self.inner).poll_next(cx));
-        self.yielded = item.is_some();
-        Poll::Ready(item)
+        match Pin::new(&mut self.inner).poll_next(cx) {
+            Poll::Ready(Some(Ok(chunk))) => {
+                self.handed += chunk.len();
+                Poll::Ready(Some(Ok(chunk)))
+            }
+            other => {
+                // multer stops reading at a `Pending` of the body's own as well.
+                self.handed = 0;
+                other
+            }
+        }
     }
 }
 
@@ -244,5 +261,58 @@ mod tests {
             Some("x.png")
         );
         assert_eq!(raw_file_name(b"form-data; name=\"myfilename\""), None);
+    }
+
+    /// An always-ready body (here: 1 MiB in 16 KiB pieces) is handed over at most
+    /// [`READY_BYTES`] (plus one piece) between two `Pending`s, so multer never pulls more
+    /// than that into its buffer at once; a small body is handed over without a yield.
+    #[test]
+    fn an_always_ready_body_is_handed_over_a_bounded_amount_per_poll() {
+        let pieces = (0..64)
+            .map(|_| Ok::<_, std::convert::Infallible>(bytes::Bytes::from(vec![0u8; 16 * 1024])));
+        let mut stream = BoundedPoll {
+            inner: futures_util::stream::iter(pieces),
+            handed: 0,
+        };
+        let mut cx = Context::from_waker(futures_util::task::noop_waker_ref());
+        let (mut run, mut longest, mut yields, mut total) = (0, 0, 0, 0);
+        loop {
+            match Pin::new(&mut stream).poll_next(&mut cx) {
+                Poll::Ready(Some(Ok(piece))) => {
+                    run += piece.len();
+                    total += piece.len();
+                }
+                Poll::Ready(None) => break,
+                Poll::Pending => {
+                    longest = longest.max(run);
+                    (run, yields) = (0, yields + 1);
+                }
+            }
+        }
+        assert_eq!(total, 1024 * 1024);
+        assert!(
+            longest <= READY_BYTES + 16 * 1024,
+            "{longest} bytes in one poll"
+        );
+        assert!(
+            yields >= 1024 * 1024 / (READY_BYTES + 16 * 1024),
+            "{yields} yields"
+        );
+
+        let small = [Ok::<_, std::convert::Infallible>(bytes::Bytes::from(
+            vec![0u8; 10 * 1024],
+        ))];
+        let mut stream = BoundedPoll {
+            inner: futures_util::stream::iter(small),
+            handed: 0,
+        };
+        assert!(matches!(
+            Pin::new(&mut stream).poll_next(&mut cx),
+            Poll::Ready(Some(_))
+        ));
+        assert!(matches!(
+            Pin::new(&mut stream).poll_next(&mut cx),
+            Poll::Ready(None)
+        ));
     }
 }

@@ -42,7 +42,7 @@ enum Pending {
 pub(crate) struct Assembled {
     s3: S3Backend,
     name: String,
-    /// The upload's running hash beside it (chunk_hash.rs), deleted with it.
+    /// The upload's running hash beside it (chunk_object_hash.rs), deleted with it.
     state: String,
     size: u64,
     sha256: String,

@@ -120,10 +120,15 @@ impl PartFile {
 }
 
 impl ReceivedPart {
-    /// A finished file assembled in the folder (a chunked upload); `path` is deleted when the
-    /// part is dropped unpersisted.
-    pub(crate) fn from_file(file: std::fs::File, path: PathBuf, size: u64) -> io::Result<Self> {
-        LocalReceived::from_file(file, path, size).map(ReceivedPart::Local)
+    /// A finished file assembled in the folder (a chunked upload) whose bytes have this
+    /// `sha256`; `path` is deleted when the part is dropped unpersisted.
+    pub(crate) fn from_file(
+        file: std::fs::File,
+        path: PathBuf,
+        size: u64,
+        sha256: [u8; 32],
+    ) -> io::Result<Self> {
+        LocalReceived::from_file(file, path, size, sha256).map(ReceivedPart::Local)
     }
 
     pub(crate) fn size(&self) -> u64 {

@@ -521,7 +521,7 @@ fn persist_one(
     part: LocalReceived,
     new: NewFile,
 ) -> io::Result<(PathBuf, StoredFile)> {
-    let (size, hash) = (part.size, part.hash);
+    let (size, sha256) = (part.size, part.sha256);
     let (file, mut path) = match part.body {
         Body::OnDisk { file, path } => (file, path),
         // The lease is returned once the bytes are in the file.
@@ -530,11 +530,6 @@ fn persist_one(
             write_all_vectored(&file, &buffers)?;
             (file, path)
         }
-    };
-    let sha256 = match hash {
-        Some(hash) => hash.finalize(),
-        // Assembled elsewhere (a chunked upload): hashed by reading it back once.
-        None => hash_file(&path)?,
     };
     let mut stored = StoredFile::new(
         String::new(),
@@ -581,13 +576,6 @@ fn persist_one(
         io::ErrorKind::AlreadyExists,
         "could not find a free random file name",
     ))
-}
-
-/// SHA-256 of a whole file (blocking).
-fn hash_file(path: &Path) -> io::Result<sha2::digest::Output<Sha256>> {
-    let mut hash = Sha256::new();
-    io::copy(&mut std::fs::File::open(path)?, &mut hash)?;
-    Ok(hash.finalize())
 }
 
 /// Creates an empty `.part-*` file in `dir` (blocking), re-creating the folder if it went
@@ -721,9 +709,9 @@ pub(crate) struct LocalPart {
 pub(crate) struct LocalReceived {
     body: Body,
     pub(crate) size: u64,
-    /// Of every byte, in order; `None` when the bytes did not pass through a [`LocalPart`].
-    /// Boxed: it is large, and parts travel by value.
-    hash: Option<Box<Sha256>>,
+    /// Of every byte, in order: hashed as they came, through a [`LocalPart`] or chunk by
+    /// chunk (chunk_hash.rs), so that persisting never reads the file back.
+    sha256: [u8; 32],
 }
 
 enum Body {
@@ -737,15 +725,21 @@ enum Body {
 
 impl LocalReceived {
     /// A finished file that was not written through a [`LocalPart`] (a reassembled chunked
-    /// upload); `path` is deleted when the part is dropped unpersisted.
-    pub(crate) fn from_file(file: std::fs::File, path: PathBuf, size: u64) -> io::Result<Self> {
+    /// upload), whose bytes have this `sha256`; `path` is deleted when the part is dropped
+    /// unpersisted.
+    pub(crate) fn from_file(
+        file: std::fs::File,
+        path: PathBuf,
+        size: u64,
+        sha256: [u8; 32],
+    ) -> io::Result<Self> {
         Ok(LocalReceived {
             body: Body::OnDisk {
                 file,
                 path: TempPath::try_from_path(path)?,
             },
             size,
-            hash: None,
+            sha256,
         })
     }
 }
@@ -800,8 +794,8 @@ impl LocalPart {
                 bytes: mem::take(&mut self.lease.bytes),
             };
             let body = Body::InMemory(mem::take(&mut self.queued), lease);
-            let hash = Some(mem::take(&mut self.hash));
-            return Ok(LocalReceived { body, size, hash });
+            let sha256 = mem::take(&mut self.hash).finalize().into();
+            return Ok(LocalReceived { body, size, sha256 });
         }
         if !self.buf.is_empty() {
             self.start_write().await?;
@@ -814,7 +808,7 @@ impl LocalPart {
         Ok(LocalReceived {
             body: Body::OnDisk { file, path },
             size,
-            hash: Some(mem::take(&mut self.hash)),
+            sha256: mem::take(&mut self.hash).finalize().into(),
         })
     }
 
