@@ -19,10 +19,10 @@ use crate::store::{PartTag, PartsUpload, S3Backend, StoreError};
 use bytes::{BufMut, Bytes, BytesMut};
 use futures_util::TryStreamExt;
 
-const MAGIC: &[u8; 4] = b"DZH1";
+const MAGIC: &[u8; 4] = b"DZH2";
 
-/// A state larger than this is not one this code wrote (10,000 receipts fit well below).
-const MAX_STATE: usize = 1 << 20;
+/// A state larger than this is not one this code wrote.
+const MAX_STATE: usize = 64 * 1024;
 
 /// Where the state of the upload into `hidden` is kept: under `.incoming/` too, so the sweep
 /// removes one a stopped instance left.
@@ -37,8 +37,12 @@ pub(crate) const STATE_SUFFIX: &str = ".sha";
 #[derive(Clone, Debug)]
 pub(crate) struct HashState {
     upload_id: String,
-    /// The receipts of chunks `0..tags.len()`, in order.
-    tags: Vec<PartTag>,
+    /// How many chunks it covers: `0..chunks`.
+    chunks: usize,
+    /// A digest chained over their receipts (ETags), in order: a fixed size, so that saving
+    /// the state after each chunk costs the same for the 10,000th chunk as for the first
+    /// (a list of receipts made the saves of a 10,000-chunk upload add up to gigabytes).
+    tags: [u8; 32],
     head: Vec<u8>,
     sha: RunningSha256,
 }
@@ -48,7 +52,8 @@ impl HashState {
     pub(crate) fn empty(upload_id: &str) -> Self {
         HashState {
             upload_id: upload_id.to_owned(),
-            tags: Vec::new(),
+            chunks: 0,
+            tags: [0; 32],
             head: Vec::with_capacity(SNIFF_LEN),
             sha: RunningSha256::new(),
         }
@@ -56,7 +61,7 @@ impl HashState {
 
     /// How many chunks it covers.
     pub(crate) fn chunks(&self) -> usize {
-        self.tags.len()
+        self.chunks
     }
 
     /// How many bytes it hashed.
@@ -78,21 +83,24 @@ impl HashState {
         if index == 0 {
             return Some(HashState::empty(upload_id));
         }
-        prev.filter(|p| p.upload_id == upload_id && p.tags.len() == index)
+        prev.filter(|p| p.upload_id == upload_id && p.chunks == index)
     }
 
     /// Records the receipt of the chunk just hashed.
     pub(crate) fn stored(&mut self, tag: PartTag) {
-        self.tags.push(tag);
+        self.tags = chain(&self.tags, &tag);
+        self.chunks += 1;
     }
 
     /// Whether this state hashed exactly the parts `upload_id` was completed with: the same
     /// upload, and each covered chunk's receipt that of the part completed.
     pub(crate) fn matches(&self, upload_id: &str, completed: &[PartTag]) -> bool {
-        let same = |a: &PartTag, b: &PartTag| a.0.trim_matches('"') == b.0.trim_matches('"');
         self.upload_id == upload_id
-            && self.tags.len() <= completed.len()
-            && self.tags.iter().zip(completed).all(|(a, b)| same(a, b))
+            && self.chunks <= completed.len()
+            && completed[..self.chunks]
+                .iter()
+                .fold([0; 32], |digest, tag| chain(&digest, tag))
+                == self.tags
     }
 
     /// The sha256 (hex) and head of everything hashed.
@@ -101,13 +109,11 @@ impl HashState {
     }
 
     fn encode(&self) -> Bytes {
-        let mut out = BytesMut::with_capacity(64 + self.head.len() + 40 * self.tags.len());
+        let mut out = BytesMut::with_capacity(128 + self.head.len() + SAVED_LEN);
         out.put_slice(MAGIC);
         put_field(&mut out, self.upload_id.as_bytes());
-        out.put_u32(self.tags.len() as u32);
-        for tag in &self.tags {
-            put_field(&mut out, tag.0.as_bytes());
-        }
+        out.put_u32(self.chunks as u32);
+        out.put_slice(&self.tags);
         put_field(&mut out, &self.head);
         out.put_slice(&self.sha.save());
         out.freeze()
@@ -119,13 +125,9 @@ impl HashState {
         }
         data = &data[4..];
         let upload_id = String::from_utf8(take_field(&mut data)?.to_vec()).ok()?;
-        let count = take_u32(&mut data)? as usize;
-        let mut tags = Vec::with_capacity(count.min(data.len() / 4));
-        for _ in 0..count {
-            tags.push(PartTag(
-                String::from_utf8(take_field(&mut data)?.to_vec()).ok()?,
-            ));
-        }
+        let chunks = take_u32(&mut data)? as usize;
+        let tags: [u8; 32] = data.get(..32)?.try_into().ok()?;
+        data = &data[32..];
         let head = take_field(&mut data)?.to_vec();
         if head.len() > SNIFF_LEN || data.len() != SAVED_LEN {
             return None;
@@ -137,11 +139,24 @@ impl HashState {
         }
         Some(HashState {
             upload_id,
+            chunks,
             tags,
             head,
             sha,
         })
     }
+}
+
+/// The receipts digest after one more receipt. Quotes are not part of an ETag's value (some
+/// stores quote them in one answer and not in another).
+fn chain(digest: &[u8; 32], tag: &PartTag) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    let tag = tag.0.trim_matches('"');
+    let mut h = Sha256::new();
+    h.update(digest);
+    h.update((tag.len() as u64).to_be_bytes());
+    h.update(tag.as_bytes());
+    h.finalize().into()
 }
 
 fn put_field(out: &mut BytesMut, bytes: &[u8]) {
@@ -350,5 +365,21 @@ mod tests {
         assert!(HashState::next(Some(two), "up-2", 2).is_none());
         assert!(HashState::next(None, "up-1", 1).is_none());
         assert_eq!(HashState::next(None, "up-1", 0).map(|s| s.len()), Some(0));
+    }
+
+    /// Saved after every chunk, the state must not grow with the chunks it covers (once its
+    /// head is full).
+    #[test]
+    fn the_saved_state_has_one_size_whatever_the_chunks() {
+        let one = hashed(&[&[7u8; SNIFF_LEN]]);
+        let mut many = one.clone();
+        for i in 1..10_000 {
+            many.update(b"x");
+            many.stored(PartTag(format!("\"etag-{i}\"")));
+        }
+        assert_eq!(many.chunks(), 10_000);
+        assert_eq!(many.encode().len(), one.encode().len());
+        let back = HashState::decode(&many.encode()).expect("decodes");
+        assert_eq!(back.chunks(), 10_000);
     }
 }
