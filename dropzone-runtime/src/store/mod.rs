@@ -46,6 +46,8 @@ mod put;
 #[cfg(feature = "s3")]
 mod s3api;
 #[cfg(feature = "s3")]
+mod time;
+#[cfg(feature = "s3")]
 pub(crate) mod writer;
 
 #[cfg(feature = "s3")]

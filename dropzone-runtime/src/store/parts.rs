@@ -139,7 +139,7 @@ impl S3Backend {
                     index,
                     size: p.size,
                     tag: PartTag(p.etag),
-                    modified: super::chunked::parse_time(&p.last_modified),
+                    modified: super::time::parse_time(&p.last_modified),
                 }),
                 None => Err(StoreError::Protocol("a part numbered 0".into())),
             })

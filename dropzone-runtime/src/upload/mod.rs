@@ -26,6 +26,8 @@ mod chunk_ledger;
 #[cfg(feature = "s3")]
 mod chunk_object;
 #[cfg(feature = "s3")]
+mod chunk_object_bounds;
+#[cfg(feature = "s3")]
 mod chunk_object_hash;
 mod chunk_receive;
 mod chunk_store;

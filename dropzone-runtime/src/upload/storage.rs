@@ -334,7 +334,7 @@ impl Storage {
     pub async fn sweep_chunks(&self) -> io::Result<usize> {
         #[cfg(feature = "s3")]
         if let Backend::S3(s3) = &self.inner.backend {
-            return super::chunk_object::sweep(s3, self.pending_limits())
+            return super::chunk_object_bounds::sweep(s3, self.pending_limits())
                 .await
                 .map_err(io::Error::other);
         }
