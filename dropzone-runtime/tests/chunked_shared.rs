@@ -92,21 +92,7 @@ async fn concurrent_completions_store_exactly_one_file() {
         ];
         let data = png_bytes(6_000);
         let uuid = new_uuid();
-        send_chunks(&apps[0], &uuid, &data, &[0, 1, 2, 3]).await;
-        let mut tasks = Vec::new();
-        for i in [4, 5, 4, 5, 4, 5, 4, 5] {
-            let app = apps[tasks.len() % 2].clone();
-            let body = chunk_body(&uuid, &data, i, "big.bin");
-            tasks.push(tokio::spawn(post_body(app, "/chunked", body)));
-        }
-        let mut finalized = 0;
-        for t in tasks {
-            let a = t.await.unwrap();
-            assert_eq!(a.status, StatusCode::OK, "round {round}: {}", a.text);
-            if a.text.contains("stored_name") {
-                finalized += 1;
-            }
-        }
+        let finalized = race_completions(&apps, &uuid, &data, round).await;
         assert_eq!(finalized, 1, "round {round}");
         assert_eq!(the_stored_file(dir.path()), data, "round {round}");
     }

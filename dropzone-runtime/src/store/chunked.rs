@@ -47,17 +47,7 @@ impl S3Backend {
     /// The unfinished multipart uploads whose names start with `dir/`.
     pub async fn pending_uploads_under(&self, dir: &str) -> Result<Vec<PendingUpload>, StoreError> {
         let prefix = format!("{}/", self.key(dir)?);
-        let raw = self.inner.raw.list_uploads(&self.inner.s3, &prefix).await?;
-        Ok(raw
-            .into_iter()
-            .filter_map(|u| {
-                let name = self.name_of(&u.key)?.to_owned();
-                Some(PendingUpload {
-                    upload: PartsUpload::new(name, u.upload_id),
-                    initiated: u.initiated,
-                })
-            })
-            .collect())
+        self.pending_uploads_with(&prefix).await
     }
 
     /// Copies the object `from` to `to` inside the bucket, without its bytes passing through

@@ -188,7 +188,15 @@ impl S3Backend {
     /// what a sweep of abandoned uploads aborts, and what must be empty after a refused one.
     pub async fn pending_uploads(&self) -> Result<Vec<PendingUpload>, StoreError> {
         let prefix = self.list_prefix().unwrap_or_default();
-        let raw = self.inner.raw.list_uploads(&self.inner.s3, &prefix).await?;
+        self.pending_uploads_with(&prefix).await
+    }
+
+    /// The unfinished multipart uploads whose keys start with `prefix` (a whole key prefix).
+    pub(crate) async fn pending_uploads_with(
+        &self,
+        prefix: &str,
+    ) -> Result<Vec<PendingUpload>, StoreError> {
+        let raw = self.inner.raw.list_uploads(&self.inner.s3, prefix).await?;
         Ok(raw
             .into_iter()
             .filter_map(|u| {

@@ -90,6 +90,28 @@ pub async fn send_chunks(app: &Router, uuid: &str, data: &[u8], order: &[usize])
     answers
 }
 
+/// Chunks 0-3 of a 6-chunk `data` through `apps[0]`, then the last two chunks 4 times each,
+/// all at once and alternately through both apps: a race of completions. Every answer must be
+/// 200; returns how many of them completed the file (1 when completion is exactly once).
+pub async fn race_completions(apps: &[Router; 2], uuid: &str, data: &[u8], round: usize) -> usize {
+    send_chunks(&apps[0], uuid, data, &[0, 1, 2, 3]).await;
+    let mut tasks = Vec::new();
+    for i in [4, 5, 4, 5, 4, 5, 4, 5] {
+        let app = apps[tasks.len() % 2].clone();
+        let body = chunk_body(uuid, data, i, "big.bin");
+        tasks.push(tokio::spawn(post_body(app, "/chunked", body)));
+    }
+    let mut finalized = 0;
+    for t in tasks {
+        let a = t.await.unwrap();
+        assert_eq!(a.status, StatusCode::OK, "round {round}: {}", a.text);
+        if a.text.contains("stored_name") {
+            finalized += 1;
+        }
+    }
+    finalized
+}
+
 /// The one stored file (not hidden), and that nothing else is left in the folder.
 pub fn the_stored_file(dir: &Path) -> Vec<u8> {
     let names: Vec<String> = entries(dir)
