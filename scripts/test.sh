@@ -95,7 +95,7 @@ object_store_tests() (
   eval "$exports"
   trap 'bash scripts/object-store.sh down' EXIT
   export DZRS_REQUIRE_S3=1
-  cargo test -p dropzone-runtime --features s3 --test object_store --test object_store_upload --test object_store_routes --test object_store_chunked
+  cargo test -p dropzone-runtime --features s3 --test object_store --test object_store_upload --test object_store_routes --test object_store_chunked --test object_store_chunk_parts
   node --test e2e/cluster-s3.test.mjs
 )
 phase "object storage tests (Garage, with the two-instance browser test)" object_store_tests

@@ -230,6 +230,37 @@ impl S3Backend {
     }
 }
 
+/// Names whose upload is remembered at most; past that the memory starts again (a miss only
+/// costs a listing).
+const MAX_KNOWN: usize = 1024;
+
+impl S3Backend {
+    /// The multipart upload this instance last saw agreed on for `name`: a hint that saves
+    /// listing the uploads before each chunk. The caller still checks, once its part is in,
+    /// that it is the upload all agree on, and forgets it when not.
+    pub(crate) fn known_upload(&self, name: &str) -> Option<PartsUpload> {
+        self.in_use().get(name).cloned()
+    }
+
+    /// Remembers `upload` as the one agreed on for its name.
+    pub(crate) fn remember_upload(&self, upload: &PartsUpload) {
+        let mut known = self.in_use();
+        if known.len() >= MAX_KNOWN && !known.contains_key(upload.name()) {
+            known.clear();
+        }
+        known.insert(upload.name().to_owned(), upload.clone());
+    }
+
+    /// Forgets the upload remembered for `name` (completed, aborted, or not the one agreed on).
+    pub(crate) fn forget_upload(&self, name: &str) {
+        self.in_use().remove(name);
+    }
+
+    fn in_use(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, PartsUpload>> {
+        self.inner.in_use.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
 impl PendingUpload {
     /// When the store says it was started; `None` if it wrote a time this client cannot read.
     pub fn initiated_at(&self) -> Option<SystemTime> {

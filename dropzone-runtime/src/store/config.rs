@@ -55,6 +55,11 @@ impl S3Config {
         self
     }
 
+    /// How many parts of one upload are sent at once.
+    pub(crate) fn parts_in_flight(&self) -> usize {
+        self.max_concurrency
+    }
+
     /// The largest object a streamed upload can make: [`AWS_MAX_PARTS`] parts.
     pub fn max_object_size(&self) -> u64 {
         self.part_size as u64 * AWS_MAX_PARTS as u64
@@ -74,8 +79,8 @@ impl S3Config {
     }
 
     /// Checks a zone's `chunk_size` (Dropzone.js sends every chunk but the last at exactly
-    /// that size, and each chunk becomes one part), so a mistake is reported when the router is
-    /// built, never at the first upload.
+    /// that size, and each chunk becomes one part, or several of at least `part_size`), so a
+    /// mistake is reported when the router is built, never at the first upload.
     pub fn check_chunk_size(&self, zone: &str, chunk_size: u64) -> Result<(), PartSizeError> {
         let bytes = usize::try_from(chunk_size).unwrap_or(usize::MAX);
         self.check_part(bytes)
@@ -84,6 +89,16 @@ impl S3Config {
                 bytes: chunk_size,
                 rule,
             })
+    }
+
+    /// How many parts a chunk of `chunk_size` bytes, one of `count`, is sent as: parts of at
+    /// least `part_size` (so at least the minimum), as many as the 10,000 parts of an upload
+    /// allow, at least one. Parts sent side by side reach the store's bandwidth where one part
+    /// at a time does not (see upload/chunk_object_layout.rs).
+    pub fn chunk_split(&self, chunk_size: u64, count: u64) -> u64 {
+        let by_size = chunk_size / self.part_size.max(1) as u64;
+        let by_count = AWS_MAX_PARTS as u64 / count.max(1);
+        by_size.min(by_count).max(1)
     }
 
     /// The one definition of a valid non-last part size.
@@ -173,6 +188,24 @@ mod tests {
             .check_chunk_size("x", 6 << 30)
             .unwrap_err();
         assert!(huge.to_string().contains("over 5368709120 bytes"), "{huge}");
+    }
+
+    #[test]
+    fn chunks_are_split_into_parts_of_at_least_part_size_within_the_part_count() {
+        let mib = 1 << 20;
+        let c = S3Config::default();
+        assert_eq!(c.chunk_split(10 * mib, 103), 2);
+        assert_eq!(c.chunk_split(10 * mib - 1, 103), 1);
+        assert_eq!(c.chunk_split(5 * mib, 1), 1);
+        assert_eq!(c.chunk_split(100 * mib, 10), 20);
+        // 10,000 parts at most: 4,000 chunks of 10 MiB stay one part each.
+        assert_eq!(c.chunk_split(10 * mib, 4_000), 2);
+        assert_eq!(c.chunk_split(10 * mib, 5_001), 1);
+        assert_eq!(c.chunk_split(100 * mib, 1_000), 10);
+        let c = S3Config::default()
+            .min_part_size(1000)
+            .part_size(400 * 1000);
+        assert_eq!(c.chunk_split(1000, 3), 1);
     }
 
     #[test]

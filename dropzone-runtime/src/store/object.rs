@@ -43,6 +43,8 @@ pub(crate) struct Inner {
     pub(crate) read_back: std::sync::atomic::AtomicU64,
     /// Chunk buffers given back once their part was sent (see `chunk_buffer`).
     pub(crate) spare: std::sync::Mutex<Vec<bytes::BytesMut>>,
+    /// The multipart upload last agreed on for a chunked upload's name (see `known_upload`).
+    pub(crate) in_use: std::sync::Mutex<std::collections::HashMap<String, super::PartsUpload>>,
 }
 
 /// One page of [`S3Backend::list`].
@@ -91,6 +93,7 @@ impl S3Backend {
                 config,
                 read_back: Default::default(),
                 spare: Default::default(),
+                in_use: Default::default(),
             }),
         })
     }

@@ -1,7 +1,7 @@
-//! Multipart uploads driven part by part: one Dropzone.js chunk is one part, numbered by its
-//! chunk index, so any instance can receive any chunk, in any order, and the store itself
-//! (ListParts) says which chunks have arrived. Nothing is visible until
-//! [`S3Backend::complete_parts`].
+//! Multipart uploads driven part by part: a Dropzone.js chunk is one part or a few, numbered
+//! from its chunk index (upload/chunk_object_layout.rs), so any instance can receive any
+//! chunk, in any order, and the store itself (ListParts) says which chunks have arrived.
+//! Nothing is visible until [`S3Backend::complete_parts`].
 
 use super::config::{AWS_MAX_PART_SIZE, AWS_MAX_PARTS};
 use super::error::{PutError, StoreError};

@@ -3,8 +3,9 @@
 //! already acknowledged.
 //!
 //! One upload (`dzuuid`) is one multipart upload into the hidden name
-//! `.incoming/<dzuuid>.<digest>`, chunk `i` its part `i + 1`. The digest covers what every
-//! chunk of the upload announces (total size, chunk size, count, file name), so a chunk that
+//! `.incoming/<dzuuid>.<digest>`, chunk `i` its parts `i * split ..` (chunk_object_layout.rs).
+//! The digest covers what every chunk of the upload announces (total size, chunk size,
+//! count, file name) and the split, so a chunk that
 //! announces another file can never land in this one, and a resume question answers only for
 //! the same file. What the store holds decides everything:
 //! - which multipart upload: the oldest unfinished one into that name (ties by upload id); an
@@ -27,16 +28,16 @@
 
 use super::ack::ChunkReceived;
 use super::chunk_fields::{ChunkFields, ResumeFields};
-use super::chunk_object_bounds::{INCOMING, held_bytes, live_uploads};
+use super::chunk_object_bounds::{held_bytes, live_uploads};
 use super::chunk_object_hash::{self, HashState};
+use super::chunk_object_layout::{Described, Held};
 use super::chunk_store::PendingLimits;
 use super::multipart::next_chunk;
 use super::object_part::{Assembled, ObjectReceived};
 use super::rejection::{InvalidChunk, StorageFailed, TooManyPendingUploads, UploadRejection};
-use crate::files::stored::hex;
 use crate::store::{Claimed, PartTag, PartsUpload, PutMeta, S3Backend, StoreError};
 use bytes::Bytes;
-use sha2::{Digest, Sha256};
+use futures_util::stream::{self, StreamExt, TryStreamExt};
 
 /// How often a chunk is written again when the instances had not yet agreed on one upload.
 const ATTEMPTS: usize = 3;
@@ -44,51 +45,6 @@ const ATTEMPTS: usize = 3;
 /// How long a request whose upload another one completes waits for it (50 x 200 ms).
 const WAIT_STEPS: usize = 50;
 const WAIT_STEP: std::time::Duration = std::time::Duration::from_millis(200);
-
-/// What an upload's chunks all announce, the way the hidden name encodes it.
-pub(crate) struct Described<'a> {
-    pub(crate) uuid: uuid::Uuid,
-    pub(crate) total_size: u64,
-    pub(crate) chunk_size: u64,
-    pub(crate) count: u64,
-    pub(crate) file_name: &'a str,
-}
-
-impl Described<'_> {
-    fn name(&self) -> String {
-        let mut h = Sha256::new();
-        for n in [self.total_size, self.chunk_size, self.count] {
-            h.update(n.to_le_bytes());
-        }
-        h.update(self.file_name.as_bytes());
-        let digest = hex(&h.finalize());
-        format!("{INCOMING}/{}.{}", self.uuid, &digest[..16])
-    }
-
-    /// Where chunk `chunks` starts: the bytes of the chunks before it.
-    fn offset(&self, chunks: u64) -> u64 {
-        chunks.saturating_mul(self.chunk_size).min(self.total_size)
-    }
-
-    /// The exact size of chunk `index`.
-    fn length(&self, index: u64) -> u64 {
-        if index + 1 < self.count {
-            self.chunk_size
-        } else {
-            self.total_size - self.chunk_size * (self.count - 1)
-        }
-    }
-}
-
-fn described<'a>(dz: &ChunkFields, file_name: &'a str) -> Described<'a> {
-    Described {
-        uuid: dz.uuid,
-        total_size: dz.total_size,
-        chunk_size: dz.chunk_size,
-        count: dz.count,
-        file_name,
-    }
-}
 
 fn failed(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> UploadRejection {
     StorageFailed::new(std::io::Error::other(e)).into()
@@ -103,11 +59,8 @@ pub(crate) struct StoredChunk {
     own: Option<HashState>,
 }
 
-/// How many chunks are in, and every part's receipt if all are.
-type Held = (u64, Option<Vec<PartTag>>);
-
 /// Reads one chunk (at most its announced length, itself at most the zone's chunk size) and
-/// stores it as its part. `None`: the upload is no longer pending (another request finalized
+/// stores it as its parts. `None`: the upload is no longer pending (another request finalized
 /// it, so this chunk was a retry), nothing more to do.
 pub(crate) async fn receive(
     s3: &S3Backend,
@@ -118,73 +71,99 @@ pub(crate) async fn receive(
     limits: PendingLimits,
     body_limit: u64,
 ) -> Result<Option<StoredChunk>, UploadRejection> {
-    // Which upload to write into is looked up while the body arrives: a read only (nothing
-    // is started before the chunk proved valid), checked again once the part is written.
-    let name = described(dz, file_name).name();
-    let (bytes, looked_up) = tokio::join!(
-        read_chunk(s3, field, first, dz, body_limit),
-        winner(s3, &name)
-    );
+    // Which upload to write into: the one this instance saw agreed on for an earlier chunk,
+    // else looked up while the body arrives (a read only: nothing is started before the
+    // chunk proved valid). Either way checked again once the parts are written.
+    let name = Described::of(s3, dz, file_name).name();
+    let found = async {
+        match s3.known_upload(&name) {
+            Some(known) => Found::Known(known),
+            None => Found::Listed(winner(s3, &name).await),
+        }
+    };
+    let (bytes, found) = tokio::join!(read_chunk(s3, field, first, dz, body_limit), found);
     let bytes = bytes?;
-    let stored = store_chunk(s3, &bytes, dz, file_name, limits, looked_up).await;
+    let stored = store_chunk(s3, &bytes, dz, file_name, limits, found).await;
     s3.recycle(bytes);
     stored
 }
 
-/// Stores the chunk read by [`receive`] as its part (again into the winner, when the
-/// instances had not yet agreed on one upload).
+/// Where a chunk request first looks for its upload.
+enum Found {
+    /// Remembered from an earlier chunk: a hint, forgotten if it no longer holds.
+    Known(PartsUpload),
+    Listed(Result<Option<PartsUpload>, StoreError>),
+}
+
+/// Stores the chunk read by [`receive`] as its parts (again into the winner, when the
+/// instances had not yet agreed on one upload, or the remembered one no longer holds).
 async fn store_chunk(
     s3: &S3Backend,
     bytes: &Bytes,
     dz: &ChunkFields,
     file_name: &str,
     limits: PendingLimits,
-    looked_up: Result<Option<PartsUpload>, StoreError>,
+    found: Found,
 ) -> Result<Option<StoredChunk>, UploadRejection> {
-    let file = described(dz, file_name);
+    let file = Described::of(s3, dz, file_name);
     let name = file.name();
     let index = usize::try_from(dz.index).map_err(|_| InvalidChunk::new("too many chunks"))?;
     let mut had_one = false;
-    let mut looked_up = Some(looked_up);
-    for _ in 0..ATTEMPTS {
-        let found = match looked_up.take() {
-            Some(found) => found,
-            None => winner(s3, &name).await,
-        };
-        let upload = match found.map_err(failed)? {
-            Some(upload) => upload,
-            // It was pending a moment ago and is gone: finalized (or refused) meanwhile.
-            None if had_one => return Ok(None),
-            // Completed, not named: the request that completed it stopped (or is naming it);
-            // `complete` finds out under the claim.
-            None if hidden_exists(s3, &name).await? => {
-                let (upload, listed, own) = (completed(&name), None, None);
-                return Ok(Some(StoredChunk {
-                    upload,
-                    listed,
-                    own,
-                }));
+    let mut found = Some(found);
+    let mut attempts = 0;
+    while attempts < ATTEMPTS {
+        let (upload, known) = match found.take() {
+            Some(Found::Known(upload)) => (upload, true),
+            listed => {
+                attempts += 1;
+                let listed = match listed {
+                    Some(Found::Listed(listed)) => listed,
+                    _ => winner(s3, &name).await,
+                };
+                match listed.map_err(failed)? {
+                    Some(upload) => (upload, false),
+                    // It was pending a moment ago and is gone: finalized (or refused) meanwhile.
+                    None if had_one => return Ok(None),
+                    // Completed, not named: the request that completed it stopped (or is
+                    // naming it); `complete` finds out under the claim.
+                    None if hidden_exists(s3, &name).await? => {
+                        let (upload, listed, own) = (completed(&name), None, None);
+                        return Ok(Some(StoredChunk {
+                            upload,
+                            listed,
+                            own,
+                        }));
+                    }
+                    None => (begin(s3, &name, &file, limits).await?, false),
+                }
             }
-            None => begin(s3, &name, &file, limits).await?,
         };
-        had_one = true;
-        // The chunk is hashed (in memory already) while its part is being sent.
-        let put = s3.put_part_bytes(&upload, index, bytes.clone());
+        had_one |= !known;
+        // The chunk is hashed (in memory already) while its parts are being sent.
         let (put, hashed) = tokio::join!(
-            put,
+            send_parts(s3, &upload, &file, dz.index, bytes),
             chunk_object_hash::hash_chunk(s3, &upload, index, bytes.clone())
         );
-        let own = match (&put, hashed) {
-            (Ok(tag), Some(state)) => {
-                chunk_object_hash::save_hash(s3, &upload, state, tag.clone()).await
+        // Written or not, the parts count only if their upload is still the one all agree
+        // on. Asked only now, once they are in, while the state is kept: a finalizer that
+        // does not find the state yet reads back what it lacks.
+        let save = async {
+            match (&put, hashed) {
+                (Ok(tags), Some(state)) => {
+                    chunk_object_hash::save_hash(s3, &upload, state, tags).await
+                }
+                _ => None,
             }
-            _ => None,
         };
-        // Written or not, the part counts only if its upload is still the one all agree on.
-        // Both asked only now: after this part (and the state) are in.
-        let (now, listed) = tokio::join!(winner(s3, &name), held_tags(s3, &upload, &file));
-        match (now.map_err(failed)?, put) {
+        let (own, now, listed) =
+            tokio::join!(save, winner(s3, &name), held_tags(s3, &upload, &file));
+        let now = now.map_err(failed)?;
+        if now.is_none() && own.is_some() {
+            forget_late_hash(s3, &name).await;
+        }
+        match (now, put) {
             (Some(now), Ok(_)) if now == upload => {
+                s3.remember_upload(&upload);
                 let listed = Some(listed);
                 return Ok(Some(StoredChunk {
                     upload,
@@ -195,14 +174,13 @@ async fn store_chunk(
             (Some(now), Err(e)) if now == upload => return Err(failed(e)),
             (Some(_), _) => {
                 // An older upload won meanwhile: ours goes, the chunk goes into the winner.
+                s3.forget_upload(&name);
                 let _ = s3.abort_parts(&upload).await;
             }
-            (None, _) => {
-                if own.is_some() {
-                    forget_late_hash(s3, &name).await;
-                }
-                return Ok(None);
-            }
+            // A remembered upload that is gone (completed or aborted since): forgotten, and
+            // the chunk goes where a lookup says.
+            (None, _) if known => s3.forget_upload(&name),
+            (None, _) => return Ok(None),
         }
     }
     Err(failed(
@@ -219,6 +197,23 @@ async fn forget_late_hash(s3: &S3Backend, name: &str) {
     {
         tracing::warn!(upload = %name, error = %e, "could not delete a hash state");
     }
+}
+
+/// Sends chunk `index` (read whole into `bytes`) as its parts, at most `max_concurrency` at
+/// once; their receipts in order.
+async fn send_parts(
+    s3: &S3Backend,
+    upload: &PartsUpload,
+    file: &Described<'_>,
+    index: u64,
+    bytes: &Bytes,
+) -> Result<Vec<PartTag>, StoreError> {
+    let parts: Vec<_> = file.parts(index).collect();
+    stream::iter(parts)
+        .map(|(part, range)| s3.put_part_bytes(upload, part, bytes.slice(range)))
+        .buffered(s3.config().parts_in_flight())
+        .try_collect()
+        .await
 }
 
 async fn read_chunk(
@@ -312,7 +307,7 @@ pub(crate) async fn complete(
     dz: &ChunkFields,
     file_name: &str,
 ) -> Result<ObjectEnd, UploadRejection> {
-    let file = described(dz, file_name);
+    let file = Described::of(s3, dz, file_name);
     let finished = || ObjectEnd::Ack(ChunkReceived::new(dz.index, dz.count, dz.count));
     let StoredChunk {
         upload,
@@ -331,8 +326,15 @@ pub(crate) async fn complete(
         Some(Err(_)) => None,
     };
     let listed = match listed {
-        Some((_, Some(tags))) => Some(tags),
-        Some((held, None)) => {
+        Some(Held {
+            tags: Some(tags), ..
+        }) => {
+            // Every part is in: no later chunk of this upload needs the hint.
+            s3.forget_upload(upload.name());
+            Some(tags)
+        }
+        Some(Held { chunks, tags: None }) => {
+            let held = chunks.len() as u64;
             tracing::trace!(upload_id = %dz.uuid, chunk = dz.index, received = held, total = dz.count, "chunk received");
             return Ok(ObjectEnd::Ack(ChunkReceived::new(
                 dz.index, held, file.count,
@@ -428,23 +430,14 @@ async fn hidden_exists(s3: &S3Backend, name: &str) -> Result<bool, UploadRejecti
     }
 }
 
-/// How many chunks are in with their exact sizes, and the receipts of every part in index
+/// The chunks whose parts are all in at their exact sizes, and the receipts of every part in
 /// order if all are.
 async fn held_tags(
     s3: &S3Backend,
     upload: &PartsUpload,
     file: &Described<'_>,
 ) -> Result<Held, StoreError> {
-    let parts = s3.list_parts(upload).await?;
-    let mut tags: Vec<Option<PartTag>> = vec![None; file.count as usize];
-    for part in parts {
-        let index = part.index as u64;
-        if index < file.count && part.size == file.length(index) {
-            tags[part.index] = Some(part.tag);
-        }
-    }
-    let held = tags.iter().filter(|t| t.is_some()).count() as u64;
-    Ok((held, tags.into_iter().collect()))
+    Ok(file.held(s3.list_parts(upload).await?))
 }
 
 /// Completes the upload under the claim, first from the receipts `listed` before it: the
@@ -465,9 +458,9 @@ async fn complete_claimed(
         }
         let tags = match listed.take() {
             Some(tags) => tags,
-            None => match held_tags(s3, upload, file).await.map_err(failed)? {
-                (_, Some(tags)) => tags,
-                (_, None) => return Err(failed("a part of a complete upload is gone")),
+            None => match held_tags(s3, upload, file).await.map_err(failed)?.tags {
+                Some(tags) => tags,
+                None => return Err(failed("a part of a complete upload is gone")),
             },
         };
         match s3.complete_if_pending(upload, &tags).await {
@@ -489,17 +482,12 @@ pub(crate) async fn held(s3: &S3Backend, asked: &ResumeFields) -> Result<Vec<u64
         chunk_size: asked.chunk_size,
         count: asked.count,
         file_name: &asked.file_name,
+        split: s3.config().chunk_split(asked.chunk_size, asked.count),
     };
     let Some(upload) = winner(s3, &file.name()).await? else {
         return Ok(Vec::new());
     };
-    let parts = s3.list_parts(&upload).await?;
-    Ok(parts
-        .into_iter()
-        .map(|p| (p.index as u64, p.size))
-        .filter(|&(i, size)| i < file.count && size == file.length(i))
-        .map(|(i, _)| i)
-        .collect())
+    Ok(held_tags(s3, &upload, &file).await?.chunks)
 }
 
 /// Keeps the type in the signatures above honest: a finished object becomes a received part.

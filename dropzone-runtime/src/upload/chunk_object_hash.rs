@@ -4,7 +4,7 @@
 //! request timeout).
 //!
 //! The state covers chunks `0..n` and holds, beside the saved hash: the multipart upload it
-//! belongs to, the receipt (ETag) of each chunk it covers, and the first [`SNIFF_LEN`] bytes
+//! belongs to, the receipts (ETags) of the parts of each chunk it covers, and the first [`SNIFF_LEN`] bytes
 //! (the content check's head). A request that stored chunk `i` extends it only if it covered
 //! exactly `0..i` (chunk 0 starts a new one); otherwise it leaves it alone, and the finalizer
 //! reads back only what the state does not cover. The finalizer trusts it only if its upload
@@ -19,7 +19,7 @@ use crate::store::{PartTag, PartsUpload, S3Backend, StoreError};
 use bytes::{BufMut, Bytes, BytesMut};
 use futures_util::TryStreamExt;
 
-const MAGIC: &[u8; 4] = b"DZH2";
+const MAGIC: &[u8; 4] = b"DZH3";
 
 /// A state larger than this is not one this code wrote.
 const MAX_STATE: usize = 64 * 1024;
@@ -39,7 +39,9 @@ pub(crate) struct HashState {
     upload_id: String,
     /// How many chunks it covers: `0..chunks`.
     chunks: usize,
-    /// A digest chained over their receipts (ETags), in order: a fixed size, so that saving
+    /// How many parts those chunks were sent as.
+    parts: usize,
+    /// A digest chained over their parts' receipts (ETags), in order: a fixed size, so that saving
     /// the state after each chunk costs the same for the 10,000th chunk as for the first
     /// (a list of receipts made the saves of a 10,000-chunk upload add up to gigabytes).
     tags: [u8; 32],
@@ -53,6 +55,7 @@ impl HashState {
         HashState {
             upload_id: upload_id.to_owned(),
             chunks: 0,
+            parts: 0,
             tags: [0; 32],
             head: Vec::with_capacity(SNIFF_LEN),
             sha: RunningSha256::new(),
@@ -86,18 +89,21 @@ impl HashState {
         prev.filter(|p| p.upload_id == upload_id && p.chunks == index)
     }
 
-    /// Records the receipt of the chunk just hashed.
-    pub(crate) fn stored(&mut self, tag: PartTag) {
-        self.tags = chain(&self.tags, &tag);
+    /// Records the receipts of the parts of the chunk just hashed.
+    pub(crate) fn stored(&mut self, tags: &[PartTag]) {
+        self.tags = tags
+            .iter()
+            .fold(self.tags, |digest, tag| chain(&digest, tag));
         self.chunks += 1;
+        self.parts += tags.len();
     }
 
     /// Whether this state hashed exactly the parts `upload_id` was completed with: the same
-    /// upload, and each covered chunk's receipt that of the part completed.
+    /// upload, and the receipt of each covered chunk's parts that of the part completed.
     pub(crate) fn matches(&self, upload_id: &str, completed: &[PartTag]) -> bool {
         self.upload_id == upload_id
-            && self.chunks <= completed.len()
-            && completed[..self.chunks]
+            && self.parts <= completed.len()
+            && completed[..self.parts]
                 .iter()
                 .fold([0; 32], |digest, tag| chain(&digest, tag))
                 == self.tags
@@ -113,6 +119,7 @@ impl HashState {
         out.put_slice(MAGIC);
         put_field(&mut out, self.upload_id.as_bytes());
         out.put_u32(self.chunks as u32);
+        out.put_u32(self.parts as u32);
         out.put_slice(&self.tags);
         put_field(&mut out, &self.head);
         out.put_slice(&self.sha.save());
@@ -126,6 +133,7 @@ impl HashState {
         data = &data[4..];
         let upload_id = String::from_utf8(take_field(&mut data)?.to_vec()).ok()?;
         let chunks = take_u32(&mut data)? as usize;
+        let parts = take_u32(&mut data)? as usize;
         let tags: [u8; 32] = data.get(..32)?.try_into().ok()?;
         data = &data[32..];
         let head = take_field(&mut data)?.to_vec();
@@ -140,6 +148,7 @@ impl HashState {
         Some(HashState {
             upload_id,
             chunks,
+            parts,
             tags,
             head,
             sha,
@@ -224,15 +233,15 @@ pub(crate) async fn hash_chunk(
     .ok()
 }
 
-/// Keeps `state` with the receipt of the part just written, and returns it; `None` if it
+/// Keeps `state` with the receipts of the parts just written, and returns it; `None` if it
 /// could not be stored (the finalizer then reads back what the state before it did not cover).
 pub(crate) async fn save_hash(
     s3: &S3Backend,
     upload: &PartsUpload,
     mut state: HashState,
-    tag: PartTag,
+    tags: &[PartTag],
 ) -> Option<HashState> {
-    state.stored(tag);
+    state.stored(tags);
     match save(s3, upload.name(), &state).await {
         Ok(()) => Some(state),
         Err(e) => {
@@ -306,7 +315,7 @@ mod tests {
         let mut state = HashState::empty("up-1");
         for (i, part) in parts.iter().enumerate() {
             state.update(part);
-            state.stored(PartTag(format!("\"tag{i}\"")));
+            state.stored(&[PartTag(format!("\"tag{i}\""))]);
         }
         state
     }
@@ -356,6 +365,26 @@ mod tests {
         assert!(!state.matches("up-1", &tags(&["tag0"])));
     }
 
+    /// A chunk sent as several parts: every part's receipt counts, in order.
+    #[test]
+    fn every_part_of_a_chunk_is_checked() {
+        let tags = |t: &[&str]| {
+            t.iter()
+                .map(|t| PartTag((*t).to_owned()))
+                .collect::<Vec<_>>()
+        };
+        let mut state = HashState::empty("up-1");
+        state.update(b"ab");
+        state.stored(&tags(&["a0", "a1"]));
+        state.update(b"c");
+        state.stored(&tags(&["b0", "b1"]));
+        let back = HashState::decode(&state.encode()).expect("decodes");
+        assert!(back.matches("up-1", &tags(&["a0", "a1", "b0", "b1", "c0"])));
+        assert!(!back.matches("up-1", &tags(&["a0", "a1", "b0", "other"])));
+        assert!(!back.matches("up-1", &tags(&["a0", "a1", "b1", "b0"])));
+        assert!(!back.matches("up-1", &tags(&["a0", "a1", "b0"])));
+    }
+
     #[test]
     fn a_chunk_extends_only_the_state_of_the_chunks_before_it() {
         let two = hashed(&[b"a", b"b"]);
@@ -375,7 +404,7 @@ mod tests {
         let mut many = one.clone();
         for i in 1..10_000 {
             many.update(b"x");
-            many.stored(PartTag(format!("\"etag-{i}\"")));
+            many.stored(&[PartTag(format!("\"etag-{i}\""))]);
         }
         assert_eq!(many.chunks(), 10_000);
         assert_eq!(many.encode().len(), one.encode().len());

@@ -103,8 +103,8 @@ impl Storage {
     /// saying what to change, never an upload.
     ///
     /// Today: on object storage, a zone's `chunk_size` must be a valid multipart part size
-    /// (at least `S3Config::min_part_size`, AWS's 5 MiB by default): each chunk is one part
-    /// of a multipart upload. A folder accepts every zone.
+    /// (at least `S3Config::min_part_size`, AWS's 5 MiB by default): each chunk is one or
+    /// more parts of a multipart upload (`S3Config::chunk_split`). A folder accepts every zone.
     ///
     /// ```
     /// # use dropzone_runtime::upload::Storage;
