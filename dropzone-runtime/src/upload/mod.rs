@@ -29,6 +29,7 @@ mod chunk_object;
 mod chunk_object_bounds;
 #[cfg(feature = "s3")]
 mod chunk_object_hash;
+#[cfg(feature = "s3")]
 mod chunk_object_layout;
 mod chunk_receive;
 mod chunk_store;
