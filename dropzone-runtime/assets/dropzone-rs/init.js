@@ -381,7 +381,24 @@
     if (multiple) {
       dz.on("successmultiple", function (files, response) { keepRemoveIds(files, response, true); });
     } else {
-      dz.on("success", function (file, response) { keepRemoveIds([file], response, false); });
+      // A chunked file's `success` carries the answer of whichever chunk request finished
+      // last, and with parallel chunks that can be a chunk's acknowledgement arriving after the
+      // request that stored the file: the id is then taken from the answer that gave it.
+      dz.on("sending", function (file, xhr) {
+        if (!file || !file.upload || !file.upload.chunked || !xhr || !xhr.addEventListener) { return; }
+        xhr.addEventListener("load", function () {
+          var answer = null;
+          try { answer = JSON.parse(xhr.responseText); } catch (e) { return; }
+          var entries = entriesOf(answer), id = entries && removeIdOf(entries[0]);
+          if (id) { file.dzrsAnsweredRemoveId = id; }
+        });
+      });
+      dz.on("success", function (file, response) {
+        keepRemoveIds([file], response, false);
+        if (file && !file.dropzoneRsRemoveId && file.dzrsAnsweredRemoveId) {
+          file.dropzoneRsRemoveId = file.dzrsAnsweredRemoveId;
+        }
+      });
     }
     dz.on("removedfile", function (file) {
       var id = file && file.dropzoneRsRemoveId;
