@@ -5,7 +5,8 @@
 // kills one by its pid (SIGKILL) mid-upload; the retry of the chunk cut by the kill goes to
 // the survivor, which completes the file from the parts in the bucket. The object's sha256 is
 // read from the bucket by the test's own S3 client (e2e/s3.mjs), and no unfinished multipart
-// upload is left. On both Dropzone.js releases.
+// upload is left. On both Dropzone.js releases, with each 1 MiB chunk sent as one part and as
+// two 512 KiB parts side by side (S3Config::chunk_split, from DROPZONE_S3_PART_SIZE).
 //
 // Without DROPZONE_STORAGE=s3://… it is skipped (and says so), unless DZRS_REQUIRE_S3 is set.
 
@@ -32,8 +33,15 @@ let browser;
 before(async () => { if (bucket) browser = await launchBrowser(); });
 after(async () => { await browser?.close(); });
 
-for (const { version, path: pagePath } of PAGES) {
-  describe(`cluster example over one bucket on Dropzone.js ${version}`, { skip }, () => {
+// The part size a chunk is split by: 5 MiB (the default, above the chunk: one part per chunk)
+// or 512 KiB (two parts per chunk).
+const SPLITS = [
+  { parts: 1, sizes: { DROPZONE_S3_MIN_PART_SIZE: '1MiB' } },
+  { parts: 2, sizes: { DROPZONE_S3_MIN_PART_SIZE: '512KiB', DROPZONE_S3_PART_SIZE: '512KiB' } },
+];
+
+for (const { version, path: pagePath } of PAGES) for (const { parts, sizes } of SPLITS) {
+  describe(`cluster example over one bucket on Dropzone.js ${version}, ${parts} part(s) a chunk`, { skip }, () => {
     let prefix;
     let a;
     let b;
@@ -44,10 +52,7 @@ for (const { version, path: pagePath } of PAGES) {
       prefix = `${bucket.prefix ? `${bucket.prefix}/` : ''}e2e-cluster-${randomUUID()}`;
       // Garage takes parts under AWS's 5 MiB minimum; the example's 1 MiB chunks need that
       // said through the configuration (check_zone refuses them otherwise).
-      const env = {
-        DROPZONE_STORAGE: `s3://${bucket.bucket}/${prefix}`,
-        DROPZONE_S3_MIN_PART_SIZE: '1MiB',
-      };
+      const env = { DROPZONE_STORAGE: `s3://${bucket.bucket}/${prefix}`, ...sizes };
       a = await startExample('example-cluster', { env: { ...env, INSTANCE: 'a' } });
       b = await startExample('example-cluster', { env: { ...env, INSTANCE: 'b' } });
       context = await browser.newContext();
