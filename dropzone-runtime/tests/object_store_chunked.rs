@@ -495,3 +495,25 @@ async fn the_parts_of_an_aborted_upload_are_not_found() {
         "{listed:?}"
     );
 }
+
+/// A late copy of a chunk, sent to an instance that still remembers the upload another
+/// instance completed: answered without starting a new multipart upload.
+#[tokio::test]
+async fn a_late_chunk_on_an_instance_remembering_a_completed_upload_leaves_nothing() {
+    let Some(at) = location("chunked-late-hint") else {
+        return;
+    };
+    // Two backends on one prefix, as on separate instances: only `a` remembers the upload.
+    let (s3, other) = (connect(&at), connect(&at));
+    let a = chunk_app(Storage::s3(other));
+    let sb = Storage::s3(s3.clone());
+    let b = chunk_app(sb.clone());
+    let data = png_bytes(3_000);
+    let uuid = new_uuid();
+    send_chunks(&a, &uuid, &data, &[0, 1]).await;
+    let last = send_chunks(&b, &uuid, &data, &[2]).await;
+    assert!(last[0].text.contains("stored_name"), "{}", last[0].text);
+    let late = send_chunks(&a, &uuid, &data, &[1]).await;
+    assert_eq!(late[0].status, StatusCode::OK, "{}", late[0].text);
+    assert_eq!(the_stored_object(&sb, &s3).await, data);
+}

@@ -109,6 +109,8 @@ async fn store_chunk(
     let name = file.name();
     let index = usize::try_from(dz.index).map_err(|_| InvalidChunk::new("too many chunks"))?;
     let mut had_one = false;
+    // The remembered upload turned out gone: a late copy of a chunk whose file is complete.
+    let mut hint_gone = false;
     let mut found = Some(found);
     let mut attempts = 0;
     while attempts < ATTEMPTS {
@@ -134,6 +136,8 @@ async fn store_chunk(
                             own,
                         }));
                     }
+                    // Finalized and named since the hint was taken: nothing to begin again.
+                    None if hint_gone => return Ok(None),
                     None => (begin(s3, &name, &file, limits).await?, false),
                 }
             }
@@ -179,7 +183,10 @@ async fn store_chunk(
             }
             // A remembered upload that is gone (completed or aborted since): forgotten, and
             // the chunk goes where a lookup says.
-            (None, _) if known => s3.forget_upload(&name),
+            (None, _) if known => {
+                s3.forget_upload(&name);
+                hint_gone = true;
+            }
             (None, _) => return Ok(None),
         }
     }
