@@ -4,14 +4,14 @@
 //! `object_store_chunked.rs`, whose rules (any order, any instance, restart, resume, resent
 //! bytes) must hold the same when a chunk is more than one part.
 
+mod s3_chunked;
 mod s3_common;
 mod upload_common;
 
-use dropzone_runtime::DropzoneConfig;
 use dropzone_runtime::store::{S3Backend, S3Config};
 use dropzone_runtime::upload::Storage;
-use futures_util::TryStreamExt;
 use http::StatusCode;
+use s3_chunked::*;
 use s3_common::*;
 use upload_common::chunks::*;
 use upload_common::*;
@@ -21,28 +21,6 @@ fn split_backend(test: &str) -> Option<S3Backend> {
     let config = S3Config::default().min_part_size(100).part_size(400);
     let location = location(test)?;
     Some(S3Backend::connect(&location, config).expect("S3 client from AWS_*"))
-}
-
-fn zone() -> &'static str {
-    <Chunked as DropzoneConfig>::OPTIONS.id()
-}
-
-/// The one stored file of the zone, checked against its metadata, with nothing else left.
-async fn the_stored_object(storage: &Storage, s3: &S3Backend) -> (Vec<u8>, String) {
-    let page = storage.list_files(zone(), None, 100).await.unwrap();
-    assert_eq!(page.files.len(), 1, "{:?}", page.files);
-    let file = &page.files[0];
-    let body = storage
-        .open_file(zone(), &file.stored_name, None)
-        .await
-        .unwrap();
-    let parts: Vec<bytes::Bytes> = body.body.try_collect().await.unwrap();
-    let bytes = parts.concat();
-    assert_eq!(file.size, bytes.len() as u64);
-    let listed = s3.list(None, 100).await.unwrap().objects;
-    assert_eq!(listed.len(), 2, "the file and its sidecar only: {listed:?}");
-    assert_no_pending(s3).await;
-    (bytes, file.sha256.clone())
 }
 
 /// The parts the bucket holds for the one unfinished upload: (part index, size).
@@ -76,10 +54,7 @@ async fn each_chunk_is_sent_as_its_parts_and_hashed_without_reading_back() {
     assert_eq!(outcome["sha256"], sha256_hex(&data));
     assert!(outcome["stored_name"].as_str().unwrap().ends_with(".png"));
     assert_eq!(s3.chunked_bytes_read_back(), 0);
-    assert_eq!(
-        the_stored_object(&storage, &s3).await,
-        (data.clone(), sha256_hex(&data))
-    );
+    assert_eq!(the_stored_object(&storage, &s3).await, data);
 }
 
 /// Out of order, through two storages and a restart, with a resume question in between: a
@@ -118,10 +93,7 @@ async fn out_of_order_across_storages_and_a_restart() {
     let last = send_chunks(&app, &uuid, &data, &[2]).await;
     assert!(last[0].text.contains("stored_name"), "{}", last[0].text);
     assert_eq!(last[0].json()["outcomes"][0]["sha256"], sha256_hex(&data));
-    assert_eq!(
-        the_stored_object(&restarted, &s3).await,
-        (data.clone(), sha256_hex(&data))
-    );
+    assert_eq!(the_stored_object(&restarted, &s3).await, data);
 }
 
 /// Every chunk at once: exactly one request finalizes, and the file is whole.
@@ -133,24 +105,8 @@ async fn parallel_chunks_of_several_parts_land_whole() {
     let storage = Storage::s3(s3.clone());
     let app = chunk_app(storage.clone());
     let data = png_bytes(8_000);
-    let uuid = new_uuid();
-    let tasks: Vec<_> = (0..8)
-        .map(|i| {
-            let body = chunk_body(&uuid, &data, i, "big.bin");
-            tokio::spawn(post_body(app.clone(), "/chunked", body))
-        })
-        .collect();
-    let mut finalized = 0;
-    for t in tasks {
-        let a = t.await.unwrap();
-        assert_eq!(a.status, StatusCode::OK, "{}", a.text);
-        finalized += usize::from(a.text.contains("stored_name"));
-    }
-    assert_eq!(finalized, 1);
-    assert_eq!(
-        the_stored_object(&storage, &s3).await,
-        (data.clone(), sha256_hex(&data))
-    );
+    assert_eq!(send_all_at_once(&app, &data).await, 1);
+    assert_eq!(the_stored_object(&storage, &s3).await, data);
 }
 
 /// Chunk 1 sent again with other bytes in its second part only, after the hash state
@@ -178,8 +134,5 @@ async fn a_part_resent_with_other_bytes_is_not_taken_from_the_hash_state() {
     let last = send_chunks(&app, &uuid, &data, &[2]).await;
     assert_eq!(last[0].json()["outcomes"][0]["sha256"], sha256_hex(&other));
     assert!(s3.chunked_bytes_read_back() > 0);
-    assert_eq!(
-        the_stored_object(&storage, &s3).await,
-        (other.clone(), sha256_hex(&other))
-    );
+    assert_eq!(the_stored_object(&storage, &s3).await, other);
 }

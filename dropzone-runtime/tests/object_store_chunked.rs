@@ -11,54 +11,18 @@
 //! zones chunk by 1000 bytes: Garage takes parts under AWS's 5 MiB minimum, which
 //! `Storage::check_zone` enforces when a router is built (not exercised by these routers).
 
+mod s3_chunked;
 mod s3_common;
 mod upload_common;
 
-use dropzone_runtime::DropzoneConfig;
 use dropzone_runtime::store::{Claimed, S3Backend};
 use dropzone_runtime::upload::Storage;
-use futures_util::TryStreamExt;
 use http::StatusCode;
+use s3_chunked::*;
 use s3_common::*;
 use std::time::{Duration, Instant};
 use upload_common::chunks::*;
 use upload_common::*;
-
-fn zone() -> &'static str {
-    <Chunked as DropzoneConfig>::OPTIONS.id()
-}
-
-/// The one stored file of the zone, read through the files API, checked against its metadata;
-/// and nothing else in the bucket: no hidden object, no unfinished multipart upload.
-async fn the_stored_object(storage: &Storage, s3: &S3Backend) -> Vec<u8> {
-    let page = storage.list_files(zone(), None, 100).await.unwrap();
-    assert_eq!(page.files.len(), 1, "{:?}", page.files);
-    let file = &page.files[0];
-    let body = storage
-        .open_file(zone(), &file.stored_name, None)
-        .await
-        .unwrap();
-    let parts: Vec<bytes::Bytes> = body.body.try_collect().await.unwrap();
-    let bytes = parts.concat();
-    assert_eq!(file.sha256, sha256_hex(&bytes));
-    assert_eq!(file.size, bytes.len() as u64);
-    let objects: Vec<String> = s3
-        .list(None, 100)
-        .await
-        .unwrap()
-        .objects
-        .into_iter()
-        .map(|o| o.name)
-        .collect();
-    assert_eq!(
-        objects.len(),
-        2,
-        "the file and its sidecar only: {objects:?}"
-    );
-    assert!(objects.contains(&file.stored_name), "{objects:?}");
-    assert_no_pending(s3).await;
-    bytes
-}
 
 #[tokio::test]
 async fn out_of_order_chunks_through_two_storages_land_with_the_right_sha256() {
@@ -424,20 +388,7 @@ async fn parallel_chunks_land_with_the_right_sha256() {
     let storage = Storage::s3(s3.clone());
     let app = chunk_app(storage.clone());
     let data = png_bytes(8_000);
-    let uuid = new_uuid();
-    let tasks: Vec<_> = (0..8)
-        .map(|i| {
-            let body = chunk_body(&uuid, &data, i, "big.bin");
-            tokio::spawn(post_body(app.clone(), "/chunked", body))
-        })
-        .collect();
-    let mut finalized = 0;
-    for t in tasks {
-        let a = t.await.unwrap();
-        assert_eq!(a.status, StatusCode::OK, "{}", a.text);
-        finalized += usize::from(a.text.contains("stored_name"));
-    }
-    assert_eq!(finalized, 1);
+    assert_eq!(send_all_at_once(&app, &data).await, 1);
     let (sha256, read_back) = stored_sha256(&storage, &s3, &data).await;
     assert_eq!(sha256, sha256_hex(&data));
     assert!(read_back <= data.len() as u64, "{read_back}");

@@ -483,14 +483,7 @@ async fn complete_claimed(
 /// The chunks of an upload the bucket holds, for a page resuming it (nothing for an upload
 /// whose chunks announced another file).
 pub(crate) async fn held(s3: &S3Backend, asked: &ResumeFields) -> Result<Vec<u64>, StoreError> {
-    let file = Described {
-        uuid: asked.uuid,
-        total_size: asked.total_size,
-        chunk_size: asked.chunk_size,
-        count: asked.count,
-        file_name: &asked.file_name,
-        split: s3.config().chunk_split(asked.chunk_size, asked.count),
-    };
+    let file = Described::asked(s3, asked);
     let Some(upload) = winner(s3, &file.name()).await? else {
         return Ok(Vec::new());
     };

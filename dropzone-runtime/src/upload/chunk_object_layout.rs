@@ -9,7 +9,7 @@
 //! gap and every part but the very last meets the store's minimum size. `split` is part of
 //! the hidden name, so instances that would split differently never write into one upload.
 
-use super::chunk_fields::ChunkFields;
+use super::chunk_fields::{ChunkFields, ResumeFields};
 use super::chunk_object_bounds::INCOMING;
 use crate::files::stored::hex;
 use crate::store::{PartTag, S3Backend, StoredPart};
@@ -45,6 +45,18 @@ impl<'a> Described<'a> {
             count: dz.count,
             file_name,
             split: s3.config().chunk_split(dz.chunk_size, dz.count),
+        }
+    }
+
+    /// The upload a resume question names.
+    pub(crate) fn asked(s3: &S3Backend, asked: &'a ResumeFields) -> Self {
+        Described {
+            uuid: asked.uuid,
+            total_size: asked.total_size,
+            chunk_size: asked.chunk_size,
+            count: asked.count,
+            file_name: &asked.file_name,
+            split: s3.config().chunk_split(asked.chunk_size, asked.count),
         }
     }
 
