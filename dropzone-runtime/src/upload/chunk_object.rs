@@ -5,9 +5,8 @@
 //! One upload (`dzuuid`) is one multipart upload into the hidden name
 //! `.incoming/<dzuuid>.<digest>`, chunk `i` its parts `i * split ..` (chunk_object_layout.rs).
 //! The digest covers what every chunk of the upload announces (total size, chunk size,
-//! count, file name) and the split, so a chunk that
-//! announces another file can never land in this one, and a resume question answers only for
-//! the same file. What the store holds decides everything:
+//! count, file name) and the split, so a chunk that announces another file can never land in
+//! this one, and a resume question answers only for the same file. What the store holds decides everything:
 //! - which multipart upload: the oldest unfinished one into that name (ties by upload id); an
 //!   instance that started one at the same moment as another and lost aborts its own, and a
 //!   chunk written into a loser is written again into the winner;
@@ -74,7 +73,8 @@ pub(crate) async fn receive(
     // Which upload to write into: the one this instance saw agreed on for an earlier chunk,
     // else looked up while the body arrives (a read only: nothing is started before the
     // chunk proved valid). Either way checked again once the parts are written.
-    let name = Described::of(s3, dz, file_name).name();
+    let file = Described::of(s3, dz, file_name);
+    let name = file.name();
     let found = async {
         match s3.known_upload(&name) {
             Some(known) => Found::Known(known),
@@ -83,7 +83,7 @@ pub(crate) async fn receive(
     };
     let (bytes, found) = tokio::join!(read_chunk(s3, field, first, dz, body_limit), found);
     let bytes = bytes?;
-    let stored = store_chunk(s3, &bytes, dz, file_name, limits, found).await;
+    let stored = store_chunk(s3, &bytes, dz, &file, &name, limits, found).await;
     s3.recycle(bytes);
     stored
 }
@@ -101,12 +101,11 @@ async fn store_chunk(
     s3: &S3Backend,
     bytes: &Bytes,
     dz: &ChunkFields,
-    file_name: &str,
+    file: &Described<'_>,
+    name: &str,
     limits: PendingLimits,
     found: Found,
 ) -> Result<Option<StoredChunk>, UploadRejection> {
-    let file = Described::of(s3, dz, file_name);
-    let name = file.name();
     let index = usize::try_from(dz.index).map_err(|_| InvalidChunk::new("too many chunks"))?;
     let mut had_one = false;
     // The remembered upload turned out gone: a late copy of a chunk whose file is complete.
@@ -120,7 +119,7 @@ async fn store_chunk(
                 attempts += 1;
                 let listed = match listed {
                     Some(Found::Listed(listed)) => listed,
-                    _ => winner(s3, &name).await,
+                    _ => winner(s3, name).await,
                 };
                 match listed.map_err(failed)? {
                     Some(upload) => (upload, false),
@@ -128,8 +127,8 @@ async fn store_chunk(
                     None if had_one => return Ok(None),
                     // Completed, not named: the request that completed it stopped (or is
                     // naming it); `complete` finds out under the claim.
-                    None if hidden_exists(s3, &name).await? => {
-                        let (upload, listed, own) = (completed(&name), None, None);
+                    None if hidden_exists(s3, name).await? => {
+                        let (upload, listed, own) = (completed(name), None, None);
                         return Ok(Some(StoredChunk {
                             upload,
                             listed,
@@ -138,14 +137,14 @@ async fn store_chunk(
                     }
                     // Finalized and named since the hint was taken: nothing to begin again.
                     None if hint_gone => return Ok(None),
-                    None => (begin(s3, &name, &file, limits).await?, false),
+                    None => (begin(s3, name, file, limits).await?, false),
                 }
             }
         };
         had_one |= !known;
         // The chunk is hashed (in memory already) while its parts are being sent.
         let (put, hashed) = tokio::join!(
-            send_parts(s3, &upload, &file, dz.index, bytes),
+            send_parts(s3, &upload, file, dz.index, bytes),
             chunk_object_hash::hash_chunk(s3, &upload, index, bytes.clone())
         );
         // Written or not, the parts count only if their upload is still the one all agree
@@ -159,11 +158,10 @@ async fn store_chunk(
                 _ => None,
             }
         };
-        let (own, now, listed) =
-            tokio::join!(save, winner(s3, &name), held_tags(s3, &upload, &file));
+        let (own, now, listed) = tokio::join!(save, winner(s3, name), held_tags(s3, &upload, file));
         let now = now.map_err(failed)?;
         if now.is_none() && own.is_some() {
-            forget_late_hash(s3, &name).await;
+            forget_late_hash(s3, name).await;
         }
         match (now, put) {
             (Some(now), Ok(_)) if now == upload => {
@@ -178,13 +176,13 @@ async fn store_chunk(
             (Some(now), Err(e)) if now == upload => return Err(failed(e)),
             (Some(_), _) => {
                 // An older upload won meanwhile: ours goes, the chunk goes into the winner.
-                s3.forget_upload(&name);
+                s3.forget_upload(name);
                 let _ = s3.abort_parts(&upload).await;
             }
             // A remembered upload that is gone (completed or aborted since): forgotten, and
             // the chunk goes where a lookup says.
             (None, _) if known => {
-                s3.forget_upload(&name);
+                s3.forget_upload(name);
                 hint_gone = true;
             }
             (None, _) => return Ok(None),
